@@ -1,0 +1,190 @@
+"""Aftersales core: `create_app()` is the only place where loading happens."""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask import Flask, g, jsonify, redirect, request
+from flask_appbuilder import AppBuilder
+from flask_babel import lazy_gettext as _l
+from flask_migrate import Migrate
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from app import audit, config, registry
+from app.db import db
+from app.errors import DomainError
+
+__all__ = ["create_app", "db"]
+
+log = logging.getLogger("aftersales")
+csrf = CSRFProtect()
+migrate = Migrate(compare_type=True, render_as_batch=True)
+
+
+def create_app(
+    config_overrides: Mapping[str, Any] | None = None, modules: Iterable[str] | None = None
+) -> Flask:
+    """Build the application.
+
+    `config_overrides` wins over the environment, which wins over the defaults;
+    `modules` (or AFTERSALES_MODULES) names the modules to load, default all.
+    """
+    app = Flask(__name__, instance_path=os.environ.get("AFTERSALES_INSTANCE_PATH"))
+    os.makedirs(app.instance_path, exist_ok=True)
+    cfg = config.defaults(app.instance_path)
+    cfg.update(config.from_environment(os.environ))
+    cfg.update(config_overrides or {})
+    config.check(cfg)
+    app.config.update(cfg)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(config.PROJECT_ROOT / "translations")
+
+    wanted = modules if modules is not None else app.config["AFTERSALES_MODULES"]
+    manifests = registry.order(registry.discover(), wanted)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    audit.install()
+    with app.app_context():
+        appbuilder = AppBuilder()
+        appbuilder.init_app(app, db.session)
+        _register_core(appbuilder)
+        app.extensions["aftersales"] = registry.load(appbuilder, manifests)
+        _register_core_menu(appbuilder)
+    _install_request_hooks(app)
+    from app.cli import aftersales_cli
+
+    app.cli.add_command(aftersales_cli)
+    return app
+
+
+def _register_core(appbuilder: AppBuilder) -> None:
+    from app.api import CsvApi
+    from app.views import ExportsView, LookupView
+
+    appbuilder.add_view_no_menu(LookupView)
+    appbuilder.add_view(
+        ExportsView,
+        "Exports",
+        icon="fa-file-csv",
+        label=_l("Exports"),
+        category="Reports",
+        category_label=_l("Reports"),
+        category_icon="fa-chart-bar",
+    )
+    appbuilder.add_api(CsvApi)
+
+
+def _register_core_menu(appbuilder: AppBuilder) -> None:
+    """Administration pages go last in the menu, after the modules'."""
+    from app.views import AuditLogView, CalendarDayView
+
+    appbuilder.add_view(
+        AuditLogView,
+        "Audit log",
+        icon="fa-history",
+        label=_l("Audit log"),
+        category="Security",
+    )
+    appbuilder.add_view(
+        CalendarDayView,
+        "Working calendar",
+        icon="fa-calendar",
+        label=_l("Working calendar"),
+        category="Security",
+    )
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path.startswith("/lookup/")
+
+
+def _install_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def _request_id_and_guards():
+        g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:16]
+        for key, value in request.args.items():
+            if key.startswith(("page_", "psize_")):
+                if not value.isdigit():
+                    msg = _l("%(name)s must be a whole number.", name=key)
+                    return _error_response(400, str(msg))
+        if request.path.startswith("/api/") and "q" in request.args:
+            import prison
+
+            try:
+                prison.loads(request.args["q"])
+            except Exception:  # RecursionError and the parser's own errors
+                if not _is_json_object(request.args["q"]):
+                    return _error_response(400, "Not a valid rison/json argument")
+        if request.path == "/api/v1/security/login" and request.method == "POST":
+            body = request.get_json(silent=True)
+            if not isinstance(body, dict):
+                return _error_response(400, "Request is not JSON")
+            if body.get("provider") not in ("db",):
+                return _error_response(400, 'provider must be "db"')
+            if not isinstance(body.get("username"), str) or not isinstance(
+                body.get("password"), str
+            ):
+                return _error_response(400, "username and password are required")
+        return None
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self' 'unsafe-inline'; frame-ancestors 'self'",
+        )
+        response.headers["X-Request-Id"] = getattr(g, "request_id", "")
+        return response
+
+    @app.errorhandler(DomainError)
+    def _domain_error(err: DomainError):
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(err.as_dict()), err.status
+        from flask import flash
+
+        flash(str(err.message), "danger")
+        return redirect(request.referrer or "/"), 303
+
+    @app.errorhandler(HTTPException)
+    def _http_error(err: HTTPException):
+        if _wants_json():
+            return _error_response(err.code or 500, err.description or err.name)
+        return err
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        db.session.rollback()
+        log.exception("unhandled error (request id %s)", getattr(g, "request_id", "-"))
+        message = str(_l("An unexpected error occurred. Reference: %(ref)s", ref=g.request_id))
+        if _wants_json():
+            return _error_response(500, message)
+        return message, 500
+
+
+def _is_json_object(text: str) -> bool:
+    import json
+
+    try:
+        return isinstance(json.loads(text), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def _error_response(status: int, message: str):
+    if _wants_json():
+        return jsonify(message=message), status
+    from werkzeug.exceptions import default_exceptions
+
+    exc = default_exceptions.get(status)
+    return (exc(description=message) if exc else message), status

@@ -1,0 +1,149 @@
+"""`flask aftersales ...`: init, demo, create-admin, sync-roles, modules, babel."""
+
+from __future__ import annotations
+
+import subprocess  # noqa: S404 - runs pybabel, a fixed program with fixed arguments
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.config import LANGUAGES, PROJECT_ROOT
+from app.db import db
+
+aftersales_cli = AppGroup("aftersales", help="Aftersales administration commands.")
+
+MIGRATIONS = str(PROJECT_ROOT / "migrations")
+TRANSLATIONS = PROJECT_ROOT / "translations"
+
+
+def _loaded():
+    return current_app.extensions["aftersales"]
+
+
+def upgrade_schema(revision: str = "head") -> None:
+    from flask_migrate import upgrade
+
+    upgrade(directory=MIGRATIONS, revision=revision)
+
+
+def write_permissions() -> dict[str, int]:
+    """Roles, permissions and menu entries of every loaded module, written to FAB's tables."""
+    from flask_appbuilder.security.manager import BaseSecurityManager
+
+    from app.security import sync_roles
+
+    appbuilder = current_app.appbuilder
+    BaseSecurityManager.create_db(appbuilder.sm)  # Admin and Public roles
+    appbuilder.add_permissions(update_perms=True)
+    return sync_roles(appbuilder, _loaded().permissions.values())
+
+
+@aftersales_cli.command("init")
+def init_command():
+    """Upgrade the database to the latest schema and write roles and permissions."""
+    upgrade_schema()
+    counts = write_permissions()
+    click.echo(
+        "Database upgraded; roles written: " + ", ".join(f"{r} ({n})" for r, n in counts.items())
+    )
+
+
+@aftersales_cli.command("sync-roles")
+def sync_roles_command():
+    """Write the built-in roles from the modules' permissions.py."""
+    counts = write_permissions()
+    for role, n in counts.items():
+        click.echo(f"{role}: {n} permissions")
+
+
+@aftersales_cli.command("create-admin")
+@click.option("--username", default="admin", show_default=True)
+@click.option("--email", default="admin@example.com", show_default=True)
+@click.option("--firstname", default="Admin", show_default=True)
+@click.option("--lastname", default="User", show_default=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_admin_command(username, email, firstname, lastname, password):
+    """Create a user with the Admin role (or reset the password of an existing one)."""
+    ensure_user(username, email, firstname, lastname, password, "Admin", reset_password=True)
+    click.echo(f"Admin user {username} is ready.")
+
+
+def ensure_user(username, email, firstname, lastname, password, role_name, reset_password=False):
+    sm = current_app.appbuilder.sm
+    role = sm.find_role(role_name)
+    if role is None:
+        raise click.ClickException(f"role {role_name} does not exist: run `flask aftersales init`")
+    user = sm.find_user(username=username)
+    if user is None:
+        user = sm.add_user(username, firstname, lastname, email, role, password=password)
+        if not user:
+            raise click.ClickException(f"could not create user {username}")
+    elif reset_password:
+        sm.reset_password(user.id, password)
+    return user
+
+
+@aftersales_cli.command("demo")
+@click.option(
+    "--size",
+    type=click.Choice(["small", "medium", "large"]),
+    default="small",
+    show_default=True,
+    help="small: a few records to click through; medium/large: volumes for load tests.",
+)
+@click.option("--users/--no-users", default=True, help="Create a demo user per role.")
+def demo_command(size, users):
+    """Load demo data of every loaded module (safe to run again)."""
+    from app.audit import acting_as
+    from app.demo import demo_users
+
+    with acting_as(None, "demo"):
+        if users:
+            for username, role in demo_users():
+                ensure_user(username, f"{username}@example.com", username.title(), "Demo",
+                            username, role)  # fmt: skip
+        for name, load in _loaded().demo:
+            click.echo(f"demo: {name} ({size})")
+            load(db.session, size)
+            db.session.commit()
+    click.echo("Demo data loaded.")
+
+
+@aftersales_cli.command("modules")
+def modules_command():
+    """List the loaded modules with versions and dependencies."""
+    for m in _loaded().manifests:
+        deps = ", ".join(m.depends) or "-"
+        click.echo(f"{m.name:<12} {m.version:<8} depends: {deps:<30} {m.summary}")
+
+
+def _pybabel(*args: str) -> None:
+    cmd = [sys.executable, "-m", "babel.messages.frontend", *args]
+    subprocess.run(cmd, check=True, cwd=PROJECT_ROOT)  # noqa: S603
+
+
+@aftersales_cli.command("babel-extract")
+def babel_extract():
+    """Extract translatable strings into translations/messages.pot."""
+    _pybabel(
+        "extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "_n:1,2",
+        "--no-location", "--sort-output", "-o", "translations/messages.pot", "app", "modules",
+    )  # fmt: skip
+
+
+@aftersales_cli.command("babel-update")
+def babel_update():
+    """Merge messages.pot into every catalog (en, pt_BR, ru)."""
+    for lang in LANGUAGES:
+        po = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+        verb = "update" if po.exists() else "init"
+        _pybabel(verb, "-i", "translations/messages.pot", "-d", "translations", "-l", lang,
+                 *(["--no-fuzzy-matching"] if verb == "update" else []))  # fmt: skip
+
+
+@aftersales_cli.command("babel-compile")
+def babel_compile():
+    """Compile every catalog to .mo (the .mo files are committed)."""
+    _pybabel("compile", "-d", "translations", "--statistics")

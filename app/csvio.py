@@ -1,0 +1,308 @@
+"""CSV for accounting and data exchange, shared by every module.
+
+Exports stream: the statement selects columns (never entities), rows are
+fetched `yield_per` 1000 and written in chunks, so memory stays flat however
+many rows there are. Columns are declared once per export, with a stable
+header name and a description, which is the documented file layout.
+
+Imports are all-or-nothing: every row is validated by the module's marshmallow
+schema; any error refuses the whole file, listing line numbers and reasons, and
+nothing is written. A dry run validates and saves inside a transaction that is
+then rolled back.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError, fields
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from app.errors import DomainError
+
+DELIMITERS = {",": ",", ";": ";", "tab": "\t", "\t": "\t"}
+DECIMALS = (".", ",")
+
+
+@dataclass(frozen=True)
+class CsvOptions:
+    delimiter: str = ","
+    decimal: str = "."
+    bom: bool = False
+
+    @classmethod
+    def from_args(cls, args, default_delimiter: str = ",") -> CsvOptions:
+        delim = args.get("delimiter", default_delimiter)
+        if delim not in DELIMITERS:
+            raise DomainError(
+                _l("Unknown delimiter %(value)s; use “,”, “;” or “tab”.", value=delim),
+                field="delimiter",
+                status=400,
+            )
+        dec = args.get("decimal", ".")
+        if dec not in DECIMALS:
+            raise DomainError(
+                _l("Unknown decimal separator %(value)s; use “.” or “,”.", value=dec),
+                field="decimal",
+                status=400,
+            )
+        bom = str(args.get("bom", "")).lower() in ("1", "true", "yes", "on")
+        return cls(DELIMITERS[delim], dec, bom)
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # stable, documented name in the file
+    expr: Any  # a SQL column expression
+    description: Any = ""
+
+
+@dataclass(frozen=True)
+class CsvExport:
+    name: str
+    title: Any
+    resource: str  # readers of this FAB resource may take the export
+    columns: tuple[Column, ...]
+    select_from: Any = None
+    joins: tuple[tuple[Any, Any], ...] = ()  # (target, onclause), outer joins
+    date_column: Any = None  # filtered by date_from / date_to when given
+    order_by: tuple[Any, ...] = ()
+    description: Any = ""
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    def statement(self, date_from: date | None = None, date_to: date | None = None) -> Select:
+        stmt = select(*(c.expr for c in self.columns))
+        if self.select_from is not None:
+            stmt = stmt.select_from(self.select_from)
+        for target, onclause in self.joins:
+            stmt = stmt.outerjoin(target, onclause)
+        if self.date_column is not None:
+            if date_from:
+                stmt = stmt.where(self.date_column >= date_from)
+            if date_to:
+                stmt = stmt.where(self.date_column <= date_to)
+        return stmt.order_by(*self.order_by)
+
+
+def format_value(value: Any, decimal_sep: str = ".") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+        return text.replace(".", decimal_sep) if decimal_sep != "." else text
+    if isinstance(value, float):
+        text = repr(value)
+        return text.replace(".", decimal_sep) if decimal_sep != "." else text
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if hasattr(value, "value") and not isinstance(value, (str, int)):
+        return str(value.value)  # enums
+    return str(value)
+
+
+def write_csv(
+    headers: list[str], rows: Iterable[Iterable[Any]], options: CsvOptions, chunk_rows: int = 1000
+) -> Iterator[str]:
+    """Yield the CSV text in chunks of `chunk_rows` rows."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=options.delimiter, lineterminator="\r\n")
+    if options.bom:
+        buf.write("\ufeff")
+    writer.writerow(headers)
+    n = 0
+    dec = options.decimal
+    for row in rows:
+        writer.writerow([format_value(v, dec) for v in row])
+        n += 1
+        if n % chunk_rows == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+def stream_export(
+    session: Session,
+    export: CsvExport,
+    options: CsvOptions,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> Iterator[str]:
+    stmt = export.statement(date_from, date_to).execution_options(yield_per=1000)
+    result = session.execute(stmt)
+    try:
+        yield from write_csv(export.headers, result, options)
+    finally:
+        result.close()
+
+
+# ---------------------------------------------------------------- import
+
+
+@dataclass(frozen=True)
+class CsvImport:
+    name: str
+    title: Any
+    resource: str  # writers of this FAB resource may import
+    schema: Callable[[], Any]  # marshmallow Schema factory; load(row) -> dict
+    save: Callable[[Session, dict], str]  # returns "created" or "updated"
+    unique_key: str | None = None  # must not repeat within one file
+    description: Any = ""
+
+
+@dataclass
+class RowError:
+    line: int
+    field: str | None
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "field": self.field, "message": self.message}
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "dry_run": self.dry_run,
+            "created": self.created,
+            "updated": self.updated,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DomainError(_l("The file is not UTF-8 text."), status=400) from None
+
+
+def _flatten(messages, prefix=None):
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            yield from _flatten(value, key if prefix is None else f"{prefix}.{key}")
+    elif isinstance(messages, list):
+        for m in messages:
+            if isinstance(m, (dict, list)):
+                yield from _flatten(m, prefix)
+            else:
+                yield prefix, str(m)
+    else:
+        yield prefix, str(messages)
+
+
+def run_import(
+    session: Session,
+    imp: CsvImport,
+    raw: bytes,
+    options: CsvOptions | None = None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Validate and save every row in one transaction; any error writes nothing."""
+    options = options or CsvOptions()
+    text = _decode(raw)
+    result = ImportResult(dry_run=dry_run)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=options.delimiter)
+    schema = imp.schema()
+    known = set(schema.fields)
+    headers = reader.fieldnames or []
+    if not headers:
+        result.errors.append(RowError(1, None, str(_l("The file is empty."))))
+        return result
+    unknown = [h for h in headers if h not in known]
+    if unknown:
+        result.errors.append(
+            RowError(1, None, str(_l("Unknown columns: %(cols)s", cols=", ".join(unknown))))
+        )
+        return result
+    decimal_fields = {
+        n for n, f in schema.fields.items() if isinstance(f, (fields.Decimal, fields.Float))
+    }
+    rows: list[tuple[int, dict]] = []
+    seen: dict[str, int] = {}
+    line = 1
+    for raw_row in reader:
+        line = reader.line_num
+        if None in raw_row:
+            result.errors.append(RowError(line, None, str(_l("Too many values in this line."))))
+            continue
+        data = {k: (v.strip() if isinstance(v, str) else v) for k, v in raw_row.items()}
+        data = {k: v for k, v in data.items() if v not in ("", None)}
+        if options.decimal == ",":
+            for k in decimal_fields & data.keys():
+                data[k] = data[k].replace(".", "").replace(",", ".")
+        try:
+            loaded = schema.load(data)
+        except ValidationError as err:
+            for fld, msg in _flatten(err.messages):
+                result.errors.append(RowError(line, fld, msg))
+            continue
+        if imp.unique_key and loaded.get(imp.unique_key) not in (None, ""):
+            key = str(loaded[imp.unique_key]).casefold()
+            if key in seen:
+                result.errors.append(
+                    RowError(
+                        line,
+                        imp.unique_key,
+                        str(_l("Repeats line %(line)s.", line=seen[key])),
+                    )
+                )
+                continue
+            seen[key] = line
+        rows.append((line, loaded))
+    if not rows and not result.errors:
+        result.errors.append(RowError(line, None, str(_l("The file has no data rows."))))
+    if result.errors:
+        session.rollback()
+        return result
+    from sqlalchemy.exc import IntegrityError
+
+    from app.datamodel import integrity_error
+
+    for line, loaded in rows:
+        try:
+            with session.no_autoflush:
+                outcome = imp.save(session, loaded)
+            session.flush()
+        except DomainError as err:
+            result.errors.append(RowError(line, err.field, str(err.message)))
+            continue
+        except IntegrityError as exc:
+            err = integrity_error(exc)
+            result.errors.append(RowError(line, err.field, str(err.message)))
+            break  # the transaction is spoilt; the rest cannot be checked
+        if outcome == "updated":
+            result.updated += 1
+        else:
+            result.created += 1
+    if result.errors or dry_run:
+        session.rollback()
+        if result.errors:
+            result.created = result.updated = 0
+    else:
+        session.commit()
+    return result

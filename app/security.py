@@ -1,0 +1,205 @@
+"""Roles assembled from every module's `permissions.py`, and the security manager.
+
+Each view and API of a resource shares one FAB permission resource (its
+`class_permission_name`) with two permissions, `can_read` and `can_write`
+(write implies read). A module declares who gets which in `PERMISSIONS`, a
+`ModulePermissions`; `sync_roles()` turns the declarations of the loaded
+modules into exactly those (permission, resource) pairs on the built-in roles,
+plus the menu entries each role can then open. Roles an installation adds are
+left alone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from flask_appbuilder.security.sqla.manager import SecurityManager
+
+ADMIN = "Admin"
+SERVICE_MANAGER = "Service Manager"
+TECHNICIAN = "Technician"
+WAREHOUSE_CLERK = "Warehouse Clerk"
+CLAIMS_OFFICER = "Claims Officer"
+HR = "HR"
+ACCOUNTANT = "Accountant"
+VIEWER = "Viewer"
+
+BUILTIN_ROLES = (
+    ADMIN,
+    SERVICE_MANAGER,
+    TECHNICIAN,
+    WAREHOUSE_CLERK,
+    CLAIMS_OFFICER,
+    HR,
+    ACCOUNTANT,
+    VIEWER,
+)
+EVERYONE = BUILTIN_ROLES[1:]  # Admin gets everything anyway
+
+READ = "can_read"
+WRITE = "can_write"
+
+# What any logged-in user may do with their own account.
+SELF_SERVICE = (
+    ("can_userinfo", "UserDBModelView"),
+    ("resetmypassword", "UserDBModelView"),
+    ("userinfoedit", "UserDBModelView"),
+    ("can_this_form_get", "ResetMyPasswordView"),
+    ("can_this_form_post", "ResetMyPasswordView"),
+    ("can_this_form_get", "UserInfoEditView"),
+    ("can_this_form_post", "UserInfoEditView"),
+)
+
+# ModelView and ModelRestApi methods collapsed to read / write.
+VIEW_METHOD_PERMISSIONS = {
+    "list": "read",
+    "show": "read",
+    "download": "read",
+    "api_read": "read",
+    "api_get": "read",
+    "api": "read",
+    "api_readvalues": "read",
+    "api_column_add": "write",
+    "api_column_edit": "write",
+    "add": "write",
+    "edit": "write",
+    "delete": "write",
+    "api_create": "write",
+    "api_update": "write",
+    "api_delete": "write",
+    "action": "write",
+    "action_post": "write",
+}
+API_METHOD_PERMISSIONS = {
+    "get": "read",
+    "get_list": "read",
+    "info": "read",
+    "related": "read",
+    "distinct": "read",
+    "post": "write",
+    "put": "write",
+    "delete": "write",
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Who may read and who may write one resource (plus named extra permissions)."""
+
+    resource: str
+    read: tuple[str, ...] = ()
+    write: tuple[str, ...] = ()
+    extra: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def pairs_for(self, role: str) -> set[tuple[str, str]]:
+        out = set()
+        if role in self.read or role in self.write:
+            out.add((READ, self.resource))
+        if role in self.write:
+            out.add((WRITE, self.resource))
+        for perm, roles in self.extra.items():
+            if role in roles:
+                out.add((perm, self.resource))
+        return out
+
+
+@dataclass(frozen=True)
+class ModulePermissions:
+    grants: tuple[Grant, ...]
+
+    def pairs_for(self, role: str) -> set[tuple[str, str]]:
+        out: set[tuple[str, str]] = set()
+        for g in self.grants:
+            out |= g.pairs_for(role)
+        return out
+
+    def resources(self) -> set[str]:
+        return {g.resource for g in self.grants}
+
+
+def declared_pairs(permissions: Iterable[ModulePermissions], role: str) -> set[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    for p in permissions:
+        out |= p.pairs_for(role)
+    return out
+
+
+def menu_pairs(appbuilder, granted: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Menu items (and their categories) whose view the role can read."""
+    readable = {res for perm, res in granted if perm == READ}
+    out = set()
+    for category in appbuilder.menu.get_list():
+        children = category.childs or []
+        for item in children or [category]:
+            view = item.baseview
+            if view is not None and getattr(view, "class_permission_name", None) in readable:
+                out.add(("menu_access", item.name))
+                if children:
+                    out.add(("menu_access", category.name))
+    return out
+
+
+def expected_pairs(appbuilder, permissions: Iterable[ModulePermissions], role: str):
+    granted = declared_pairs(permissions, role) | set(SELF_SERVICE)
+    return granted | menu_pairs(appbuilder, granted)
+
+
+def sync_roles(appbuilder, permissions: Iterable[ModulePermissions]) -> dict[str, int]:
+    """Write the built-in roles; returns the number of pairs per role."""
+    sm = appbuilder.sm
+    permissions = list(permissions)
+    counts: dict[str, int] = {}
+    pv_cache: dict[tuple[str, str], object] = {}
+
+    def pv(perm: str, res: str):
+        key = (perm, res)
+        if key not in pv_cache:
+            pv_cache[key] = sm.add_permission_view_menu(perm, res)
+        return pv_cache[key]
+
+    for role_name in BUILTIN_ROLES:
+        role = sm.find_role(role_name) or sm.add_role(role_name)
+        if role_name == ADMIN:
+            pvs = list(sm.session.query(sm.permissionview_model).all())
+        else:
+            pvs = [pv(p, r) for p, r in sorted(expected_pairs(appbuilder, permissions, role_name))]
+        role.permissions = [p for p in pvs if p is not None]
+        counts[role_name] = len(role.permissions)
+    sm.session.commit()
+    return counts
+
+
+def missing_declarations(appbuilder, permissions: Iterable[ModulePermissions]) -> list[str]:
+    """Resources served by a view or API that no module declares (a bug to catch)."""
+    declared = set()
+    for p in permissions:
+        declared |= p.resources()
+    fab = {"UserDBModelView", "RoleModelView", "GroupModelView", "ApiKeyModelView"}
+    out = []
+    for view in appbuilder.baseviews:
+        name = getattr(view, "class_permission_name", None)
+        module = type(view).__module__
+        if module.startswith("flask_appbuilder") or name in fab or name is None:
+            continue
+        if getattr(view, "public", False):
+            continue
+        if name not in declared:
+            out.append(f"{type(view).__name__} ({name})")
+    return sorted(set(out))
+
+
+class AppSecurityManager(SecurityManager):
+    """FAB's manager with our built-in role names; behaviour lives in FAB."""
+
+    def create_db(self):  # roles come from `flask aftersales init`/`sync-roles`
+        return super().create_db()
+
+
+def role_matrix(appbuilder, permissions) -> dict[str, set[tuple[str, str]]]:
+    permissions = list(permissions)
+    matrix: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for role in BUILTIN_ROLES[1:]:
+        matrix[role] = declared_pairs(permissions, role)
+    return matrix

@@ -1,0 +1,349 @@
+"""Base view for every module, and the core's own pages (home, exports, audit, calendar)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, current_app, flash, g, jsonify, request, stream_with_context
+from flask_appbuilder import BaseView, IndexView, ModelView, expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String, cast, or_, select
+from wtforms.validators import DataRequired, Optional
+
+from app import csvio
+from app.datamodel import AppInterface
+from app.db import db
+from app.errors import DomainError
+from app.models import AuditLog, CalendarDay
+from app.security import READ, VIEW_METHOD_PERMISSIONS, WRITE
+from app.widgets import LookupField
+
+AUDIT_ACTIONS = {"insert": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
+
+
+class AppModelView(ModelView):
+    """ModelView with the defaults that keep pages fast, safe and translated.
+
+    - permissions collapse to `can_read` / `can_write` on `class_permission_name`;
+    - relations in the list are eager-loaded (a fixed number of statements);
+    - the search form leaves out relations (FAB would load the whole related
+      table into a select) unless the view lists them in `search_columns`;
+    - many-to-one fields in add/edit forms search the related table over AJAX;
+    - the show page lists the record's audit history.
+    """
+
+    method_permission_name = VIEW_METHOD_PERMISSIONS
+    page_size = 25
+    max_page_size = 100
+    show_template = "aftersales/show.html"
+    audit_rows_shown = 20
+
+    def _init_properties(self):
+        super()._init_properties()
+        dm = self.datamodel
+        dm.eager_relations = tuple(
+            c for c in self.list_columns if "." not in c and dm.is_relation(c)
+        )
+        if type(self).search_columns is None:
+            self.search_columns = [c for c in self.search_columns if not dm.is_relation(c)]
+            self._filters = dm.get_filters(self.search_columns)
+        self.add_form_extra_fields = dict(self.add_form_extra_fields)
+        self.edit_form_extra_fields = dict(self.edit_form_extra_fields)
+        for cols, extra in (
+            (self.add_columns, self.add_form_extra_fields),
+            (self.edit_columns, self.edit_form_extra_fields),
+        ):
+            for col in cols:
+                if col in extra or not dm.is_relation_many_to_one(col):
+                    continue
+                rel = dm.list_properties[col]
+                nullable = all(c.nullable for c in rel.local_columns)
+                extra[col] = LookupField(
+                    self.label_columns.get(col) or self._prettify_column(col),
+                    validators=[Optional() if nullable else DataRequired()],
+                    model=dm.get_related_model(col),
+                    description=self.description_columns.get(col, ""),
+                )
+
+    def _list(self, **kwargs):
+        name = self.__class__.__name__
+        order_column = request.args.get(f"_oc_{name}", "")
+        order_direction = request.args.get(f"_od_{name}", "")
+        if order_column and order_column not in self.order_columns:
+            abort(400, description=str(_l("Cannot sort by this column.")))
+        if order_direction not in ("", "asc", "desc"):
+            abort(400, description=str(_l("Sort direction must be asc or desc.")))
+        if not order_column:
+            order_direction = ""
+        page = _int_arg(f"page_{name}", 0)
+        page_size = min(_int_arg(f"psize_{name}", self.page_size) or self.page_size,
+                        self.max_page_size)  # fmt: skip
+        from flask_appbuilder.urltools import get_filter_args
+
+        get_filter_args(self._filters)
+        widgets = self._get_list_widget(
+            filters=self._filters,
+            order_column=order_column,
+            order_direction=order_direction,
+            page=page,
+            page_size=page_size,
+            **kwargs,
+        )
+        form = self.search_form.refresh()
+        self.update_redirect()
+        return self._get_search_widget(form=form, widgets=widgets)
+
+    def render_template(self, template, **kwargs):
+        if template == self.show_template and kwargs.get("pk") is not None:
+            table = self.datamodel.obj.__tablename__
+            kwargs["audit_rows"] = (
+                db.session.query(AuditLog)
+                .filter(AuditLog.table_name == table, AuditLog.row_id == str(kwargs["pk"]))
+                .order_by(AuditLog.id.desc())
+                .limit(self.audit_rows_shown)
+                .all()
+            )
+            kwargs["audit_actions"] = AUDIT_ACTIONS
+            if self.appbuilder.sm.has_access(READ, "AuditLog"):
+                kwargs["audit_more_url"] = (
+                    f"/auditlogview/list/?_flt_0_table_name={table}&_flt_0_row_id={kwargs['pk']}"
+                )
+        return super().render_template(template, **kwargs)
+
+
+def _int_arg(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        abort(400, description=str(_l("%(name)s must be a whole number.", name=name)))
+    if value < 0:
+        abort(400, description=str(_l("%(name)s must not be negative.", name=name)))
+    return value
+
+
+class HomeView(IndexView):
+    index_template = "aftersales/index.html"
+
+    @expose("/")
+    def index(self):
+        modules = current_app.extensions["aftersales"].manifests
+        return self.render_template(self.index_template, appbuilder=self.appbuilder,
+                                    modules=modules)  # fmt: skip
+
+
+class AuditLogView(AppModelView):
+    datamodel = AppInterface(AuditLog)
+    class_permission_name = "AuditLog"
+    base_permissions = ["can_read"]
+    list_title = _l("Audit log")
+    show_title = _l("Audit record")
+    list_columns = ["at", "username", "action", "table_name", "row_id"]
+    show_columns = ["at", "username", "user_id", "action", "table_name", "row_id", "changes"]
+    search_columns = ["username", "action", "table_name", "row_id", "at"]
+    base_order = ("id", "desc")
+    label_columns = {
+        "at": _l("When (UTC)"),
+        "username": _l("User"),
+        "user_id": _l("User id"),
+        "action": _l("Action"),
+        "table_name": _l("Table"),
+        "row_id": _l("Record id"),
+        "changes": _l("Changes"),
+    }
+    formatters_columns = {"action": lambda a: AUDIT_ACTIONS.get(a, a)}
+    show_template = "appbuilder/general/model/show.html"
+
+
+class CalendarDayView(AppModelView):
+    datamodel = AppInterface(CalendarDay)
+    class_permission_name = "CalendarDay"
+    list_title = _l("Calendar exceptions")
+    add_title = _l("Add a calendar day")
+    edit_title = _l("Edit calendar day")
+    show_title = _l("Calendar day")
+    list_columns = ["day", "working", "note"]
+    add_columns = edit_columns = show_columns = ["day", "working", "note"]
+    base_order = ("day", "asc")
+    label_columns = {"day": _l("Day"), "working": _l("Working day"), "note": _l("Note")}
+    description_columns = {
+        "working": _l(
+            "Ticked: a working day although the country's calendar says otherwise "
+            "(a transferred Saturday). Unticked: a non-working day (a company holiday)."
+        )
+    }
+
+
+def _exports_for_user():
+    loaded = current_app.extensions["aftersales"]
+    sm = current_app.appbuilder.sm
+    exports = [e for e in loaded.exports.values() if sm.has_access(READ, e.resource)]
+    imports = [i for i in loaded.imports.values() if sm.has_access(WRITE, i.resource)]
+    return exports, imports
+
+
+def _date_arg(name: str) -> date | None:
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise DomainError(
+            _l("%(name)s must be a date as YYYY-MM-DD.", name=name), field=name, status=400
+        ) from None
+
+
+def export_response(name: str) -> Response:
+    """The streamed CSV of export `name`, for the UI and the API alike."""
+    loaded = current_app.extensions["aftersales"]
+    export = loaded.exports.get(name)
+    if export is None:
+        raise DomainError(_l("No such export."), status=404)
+    if not current_app.appbuilder.sm.has_access(READ, export.resource):
+        raise DomainError(_l("You may not take this export."), status=403)
+    options = csvio.CsvOptions.from_args(request.args, current_app.config["CSV_DEFAULT_DELIMITER"])
+    date_from, date_to = _date_arg("date_from"), _date_arg("date_to")
+    if date_from and date_to and date_from > date_to:
+        raise DomainError(_l("The period ends before it starts."), field="date_to", status=400)
+    body = csvio.stream_export(db.session, export, options, date_from, date_to)
+    stamp = date.today().isoformat()
+    return Response(
+        stream_with_context(body),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def import_request(name: str) -> csvio.ImportResult:
+    loaded = current_app.extensions["aftersales"]
+    imp = loaded.imports.get(name)
+    if imp is None:
+        raise DomainError(_l("No such import."), status=404)
+    if not current_app.appbuilder.sm.has_access(WRITE, imp.resource):
+        raise DomainError(_l("You may not import these records."), status=403)
+    upload = request.files.get("file")
+    if upload is None:
+        raise DomainError(_l("Attach a CSV file."), field="file", status=400)
+    raw = upload.read(current_app.config["CSV_MAX_UPLOAD_BYTES"] + 1)
+    if len(raw) > current_app.config["CSV_MAX_UPLOAD_BYTES"]:
+        raise DomainError(_l("The file is too large."), field="file", status=413)
+    options = csvio.CsvOptions.from_args(request.form, current_app.config["CSV_DEFAULT_DELIMITER"])
+    dry_run = str(request.form.get("dry_run", request.args.get("dry_run", ""))).lower() in (
+        "1",
+        "true",
+        "yes",
+        "on",
+    )
+    return csvio.run_import(db.session, imp, raw, options, dry_run=dry_run)
+
+
+class ExportsView(BaseView):
+    route_base = "/exports"
+    class_permission_name = "Exports"
+    method_permission_name = {"index": "read", "download": "read", "upload": "read"}
+    base_permissions = ["can_read"]
+    default_view = "index"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        exports, imports = _exports_for_user()
+        return self.render_template("aftersales/exports.html", exports=exports, imports=imports)
+
+    @expose("/<name>.csv")
+    @has_access
+    def download(self, name):
+        try:
+            return export_response(name)
+        except DomainError as err:
+            if err.status == 404:
+                abort(404)
+            flash(str(err.message), "danger")
+            return self.index(), err.status
+
+    @expose("/import/<name>", methods=["POST"])
+    @has_access
+    def upload(self, name):
+        exports, imports = _exports_for_user()
+        try:
+            result = import_request(name)
+        except DomainError as err:
+            if err.status == 404:
+                abort(404)
+            flash(str(err.message), "danger")
+            return self.render_template(
+                "aftersales/exports.html", exports=exports, imports=imports
+            ), err.status
+        status = 200 if result.ok else 422
+        return self.render_template(
+            "aftersales/exports.html", exports=exports, imports=imports, result=result
+        ), status
+
+
+class LookupView(BaseView):
+    """`/lookup/<table>/?q=&page=`: select2 search for LookupField.
+
+    Open to a logged-in user who may read a view that shows that table.
+    """
+
+    route_base = "/lookup"
+    base_permissions: list[str] = []
+    page_size = 20
+
+    @expose("/<table>/")
+    def search(self, table):
+        if not g.user or not g.user.is_authenticated:
+            return jsonify(message=str(_l("Log in first."))), 401
+        model = _model_by_table().get(table)
+        if model is None:
+            return jsonify(message=str(_l("No such table."))), 404
+        sm = self.appbuilder.sm
+        resources = _resources_by_model().get(model, set())
+        if not any(sm.has_access(READ, r) for r in resources):
+            return jsonify(message=str(_l("Access is denied."))), 403
+        try:
+            page = max(1, int(request.args.get("page", 1)))
+        except ValueError:
+            return jsonify(message=str(_l("page must be a whole number."))), 400
+        term = (request.args.get("q") or "").strip()[:100]
+        fields = getattr(model, "__lookup_fields__", None) or ("name",)
+        stmt = select(model)
+        if term:
+            like = f"%{term}%"
+            stmt = stmt.where(or_(*(cast(getattr(model, f), String).ilike(like) for f in fields)))
+        if hasattr(model, "active"):
+            stmt = stmt.where(model.active.is_(True))
+        stmt = stmt.order_by(getattr(model, fields[0]), model.id)
+        rows = db.session.scalars(
+            stmt.offset((page - 1) * self.page_size).limit(self.page_size + 1)
+        ).all()
+        return jsonify(
+            results=[{"id": r.id, "text": str(r)} for r in rows[: self.page_size]],
+            more=len(rows) > self.page_size,
+        )
+
+
+def _model_by_table():
+    from flask_appbuilder import Model
+
+    return {m.class_.__tablename__: m.class_ for m in Model.registry.mappers}
+
+
+def _resources_by_model():
+    cache = current_app.extensions.setdefault("aftersales_lookup_resources", {})
+    if not cache:
+        for view in current_app.appbuilder.baseviews:
+            dm = getattr(view, "datamodel", None)
+            if dm is not None and getattr(view, "class_permission_name", None):
+                cache.setdefault(dm.obj, set()).add(view.class_permission_name)
+    return cache
+
+
+CORE_MENU_CATEGORY = "Administration"

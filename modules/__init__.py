@@ -1,0 +1,1 @@
+"""Built-in Aftersales modules (each sub-package has a MANIFEST)."""

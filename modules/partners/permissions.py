@@ -1,0 +1,20 @@
+"""Who may do what with partners."""
+
+from app.security import (
+    CLAIMS_OFFICER,
+    EVERYONE,
+    SERVICE_MANAGER,
+    WAREHOUSE_CLERK,
+    Grant,
+    ModulePermissions,
+)
+
+_EDITORS = (SERVICE_MANAGER, WAREHOUSE_CLERK, CLAIMS_OFFICER)
+
+PERMISSIONS = ModulePermissions(
+    grants=(
+        Grant("Partner", read=EVERYONE, write=_EDITORS),
+        Grant("Contact", read=EVERYONE, write=_EDITORS),
+        Grant("Interaction", read=EVERYONE, write=_EDITORS),
+    )
+)
