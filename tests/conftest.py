@@ -1,0 +1,195 @@
+"""Test fixtures shared by every module's tests.
+
+One application and one database per test session: SQLite in a temporary
+folder, or PostgreSQL when TEST_DATABASE_URL is set. The schema is built by the
+migrations (so every run also tests them), roles by `write_permissions()`, and
+one user per built-in role is created. After each test every table but FAB's
+security tables is emptied, so tests do not see each other's rows.
+
+Flask 3 reuses a pushed app context for test-client requests (leaking `g` and
+the session), so tests never hold an app context while they call the client:
+use `run(fn)` to touch the database, and the clients for requests.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.db import db
+from app.security import BUILTIN_ROLES
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+IS_POSTGRES = bool(TEST_DATABASE_URL and TEST_DATABASE_URL.startswith("postgresql"))
+
+ROLE_USERS = {role: role.lower().replace(" ", "_") for role in BUILTIN_ROLES}
+
+
+def password_of(username: str) -> str:
+    return f"Pw-{username}-2026"
+
+
+def reset_postgres(url: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def base_config(database_url: str) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "AUTH_RATE_LIMITED": False,
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if TEST_DATABASE_URL:
+        reset_postgres(TEST_DATABASE_URL)
+        return TEST_DATABASE_URL
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    from app.cli import ensure_user, upgrade_schema, write_permissions
+
+    os.environ.setdefault("AFTERSALES_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
+    application = create_app(base_config(database_url))
+    with application.app_context():
+        upgrade_schema()
+        write_permissions()
+        for role, username in ROLE_USERS.items():
+            ensure_user(username, f"{username}@example.com", username, "Test",
+                        password_of(username), role)  # fmt: skip
+        db.session.commit()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _business_tables():
+    return [t for t in db.metadata.sorted_tables if not t.name.startswith("ab_")]
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request):
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application = request.getfixturevalue("app")
+    with application.app_context():
+        db.session.rollback()
+        db.session.remove()
+        tables = _business_tables()
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for t in reversed(tables):
+                    conn.execute(t.delete())
+
+
+@pytest.fixture
+def run(app) -> Callable[[Callable], Any]:
+    """run(fn): call fn(session) in an app context, commit, return its result."""
+
+    def _run(fn, commit: bool = True):
+        with app.app_context():
+            from app.audit import acting_as
+
+            with acting_as(None, "test"):
+                result = fn(db.session)
+                if commit:
+                    db.session.commit()
+                else:
+                    db.session.rollback()
+            return result
+
+    return _run
+
+
+class ApiClient:
+    """A test client that logs in through the JWT API and sends the bearer token."""
+
+    def __init__(self, app, username: str | None):
+        self.client = app.test_client()
+        self.headers = {}
+        if username:
+            r = self.client.post(
+                "/api/v1/security/login",
+                json={"username": username, "password": password_of(username),
+                      "provider": "db", "refresh": False},  # fmt: skip
+            )
+            assert r.status_code == 200, r.data
+            self.headers = {"Authorization": f"Bearer {r.json['access_token']}"}
+
+    def _call(self, method, url, **kwargs):
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        return getattr(self.client, method)(url, headers=headers, **kwargs)
+
+    def get(self, url, **kw):
+        return self._call("get", url, **kw)
+
+    def post(self, url, **kw):
+        return self._call("post", url, **kw)
+
+    def put(self, url, **kw):
+        return self._call("put", url, **kw)
+
+    def delete(self, url, **kw):
+        return self._call("delete", url, **kw)
+
+
+_token_cache: dict[tuple[int, str], ApiClient] = {}
+
+
+@pytest.fixture
+def api(app) -> Callable[[str], ApiClient]:
+    """api("Service Manager") -> an ApiClient logged in with that role's user."""
+
+    def _api(role: str | None = "Admin") -> ApiClient:
+        if role is None:
+            return ApiClient(app, None)
+        return ApiClient(app, ROLE_USERS[role])
+
+    return _api
+
+
+def ui_login(client, username: str, password: str | None = None):
+    return client.post(
+        "/login/",
+        data={"username": username, "password": password or password_of(username)},
+        follow_redirects=False,
+    )
+
+
+@pytest.fixture
+def ui(app):
+    """ui("HR") -> a test client logged in through the login form."""
+
+    def _ui(role: str = "Admin"):
+        client = app.test_client()
+        r = ui_login(client, ROLE_USERS[role])
+        assert r.status_code == 302 and "/login" not in r.headers["Location"], r.data[:300]
+        return client
+
+    return _ui
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + TEST_DATABASE_URL if IS_POSTGRES else 'SQLite'}"
