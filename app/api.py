@@ -58,6 +58,108 @@ class AppRestApi(DomainErrorsMixin, ModelRestApi):
             return None, self.response_422(message=err.messages)
 
 
+class StateMachineApiMixin:
+    """`POST /<pk>/<action>` moves a document along its state machine;
+    `GET /<pk>/history` lists its steps. Mix into an AppRestApi and set
+    `state_machine`; override `apply_transition` to route through a service."""
+
+    state_machine = None  # app.statemachine.StateMachine
+
+    def apply_transition(self, session, item, action: str, comment: str | None) -> None:
+        self.state_machine.apply(session, item, action, comment)
+
+    @expose("/<int:pk>/<action>", methods=["POST"])
+    @protect()
+    @safe
+    def transition(self, pk, action):
+        """Apply a transition (action) to a document.
+        ---
+        post:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          - {in: path, name: action, required: true, schema: {type: string}}
+          requestBody:
+            required: false
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    comment: {type: string}
+          responses:
+            200:
+              description: The document's new state and the actions now allowed
+            400:
+              $ref: '#/components/responses/400'
+            401:
+              $ref: '#/components/responses/401'
+            404:
+              $ref: '#/components/responses/404'
+            409:
+              description: The action is not allowed in the document's state
+            422:
+              $ref: '#/components/responses/422'
+        """
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return self.response_404()
+        body = request.get_json(silent=True) if request.data else {}
+        if not isinstance(body, dict):
+            return self.response_400(message="Request body must be a JSON object")
+        comment = body.get("comment")
+        if comment is not None and not isinstance(comment, str):
+            return self.response_422(message={"comment": ["Not a valid string."]})
+        try:
+            self.apply_transition(db.session, item, action, comment)
+            db.session.commit()
+        except DomainError as err:
+            return self.domain_error(err)
+        machine = self.state_machine
+        state = getattr(item, machine.field)
+        return self.response(
+            200,
+            id=item.id,
+            state=state,
+            state_label=str(machine.label(state)),
+            allowed=[t.name for t in machine.allowed(state)],
+        )
+
+    @expose("/<int:pk>/history", methods=["GET"])
+    @protect()
+    @safe
+    def history(self, pk):
+        """Every state change of a document: who, when, from, to, comment.
+        ---
+        get:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          responses:
+            200:
+              description: The steps, oldest first
+            401:
+              $ref: '#/components/responses/401'
+            404:
+              $ref: '#/components/responses/404'
+        """
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return self.response_404()
+        steps = self.state_machine.history(db.session, item.id)
+        return self.response(
+            200,
+            result=[
+                {
+                    "from": s.from_state,
+                    "to": s.to_state,
+                    "at": s.at.isoformat(),
+                    "user": s.username,
+                    "comment": s.comment,
+                }
+                for s in steps
+            ],
+        )
+
+
 class CsvApi(DomainErrorsMixin, BaseApi):
     """`GET /api/v1/csv/export/<name>` streams an export; `POST /api/v1/csv/import/<name>`
     takes a multipart `file` (and optional `delimiter`, `decimal`, `dry_run`)."""

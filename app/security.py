@@ -81,6 +81,8 @@ API_METHOD_PERMISSIONS = {
     "post": "write",
     "put": "write",
     "delete": "write",
+    "transition": "write",
+    "history": "read",
 }
 
 

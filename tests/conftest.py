@@ -132,8 +132,12 @@ class ApiClient:
         if username:
             r = self.client.post(
                 "/api/v1/security/login",
-                json={"username": username, "password": password_of(username),
-                      "provider": "db", "refresh": False},  # fmt: skip
+                json={
+                    "username": username,
+                    "password": password_of(username),
+                    "provider": "db",
+                    "refresh": False,
+                },  # fmt: skip
             )
             assert r.status_code == 200, r.data
             self.headers = {"Authorization": f"Bearer {r.json['access_token']}"}
