@@ -71,6 +71,7 @@ VIEW_METHOD_PERMISSIONS = {
     "api_delete": "write",
     "action": "write",
     "action_post": "write",
+    "transition": "write",
 }
 API_METHOD_PERMISSIONS = {
     "get": "read",

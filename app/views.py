@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, current_app, flash, g, jsonify, request, stream_with_context
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_appbuilder import BaseView, IndexView, ModelView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
@@ -110,6 +121,51 @@ class AppModelView(ModelView):
                     f"/auditlogview/list/?_flt_0_table_name={table}&_flt_0_row_id={kwargs['pk']}"
                 )
         return super().render_template(template, **kwargs)
+
+
+class StateMachineViewMixin:
+    """Buttons for the allowed transitions on the show page, and the state history.
+
+    Mix into an AppModelView (before it) and set `state_machine`; override
+    `apply_transition` to route through a service function.
+    """
+
+    state_machine = None  # app.statemachine.StateMachine
+
+    def apply_transition(self, session, item, action: str, comment: str | None) -> None:
+        self.state_machine.apply(session, item, action, comment)
+
+    def render_template(self, template, **kwargs):
+        if template == self.show_template and kwargs.get("pk") is not None:
+            item = self.datamodel.get(kwargs["pk"], self._base_filters)
+            if item is not None:
+                machine = self.state_machine
+                kwargs["sm_transitions"] = machine.allowed(getattr(item, machine.field))
+                kwargs["sm_history"] = machine.history(db.session, item.id)
+                kwargs["sm_labels"] = machine.states
+                kwargs["sm_endpoint"] = f"{self.endpoint}.transition"
+                kwargs["sm_can_write"] = self.appbuilder.sm.has_access(
+                    WRITE, self.class_permission_name
+                )
+        return super().render_template(template, **kwargs)
+
+    @expose("/transition/<int:pk>/<action>", methods=["POST"])
+    @has_access
+    def transition(self, pk, action):
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            abort(404)
+        comment = (request.form.get("comment") or "").strip() or None
+        try:
+            self.apply_transition(db.session, item, action, comment)
+            db.session.commit()
+        except DomainError as err:
+            db.session.rollback()
+            flash(str(err.message), "danger")
+        else:
+            flash(str(_l("Done: %(state)s", state=self.state_machine.label(
+                getattr(item, self.state_machine.field)))), "success")  # fmt: skip
+        return redirect(url_for(f"{self.endpoint}.show", pk=pk))
 
 
 def _int_arg(name: str, default: int) -> int:
