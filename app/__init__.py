@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from app import audit, config, registry
 from app.db import db
 from app.errors import DomainError
+from app.security import CORE_PERMISSIONS
 
 __all__ = ["create_app", "db"]
 
@@ -54,7 +55,9 @@ def create_app(
         appbuilder = AppBuilder()
         appbuilder.init_app(app, db.session)
         _register_core(appbuilder)
-        app.extensions["aftersales"] = registry.load(appbuilder, manifests)
+        loaded = registry.load(appbuilder, manifests)
+        loaded.permissions = {"core": CORE_PERMISSIONS, **loaded.permissions}
+        app.extensions["aftersales"] = loaded
         _register_core_menu(appbuilder)
     _install_request_hooks(app)
     from app.cli import aftersales_cli
