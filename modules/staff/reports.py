@@ -1,0 +1,240 @@
+"""Read-only reports: unsigned job descriptions, training compliance and plan, KPIs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session, selectinload
+
+from modules.staff.models import (
+    Acknowledgement,
+    Employee,
+    JobDescription,
+    KpiEvent,
+    Position,
+    TrainingProgram,
+    TrainingRecord,
+    TrainingSession,
+)
+from modules.staff.services import add_months
+
+STATUS_LABELS = {
+    "missing": _l("Never trained"),
+    "expired": _l("Expired"),
+    "expiring": _l("Expires soon"),
+}
+
+
+def unsigned(session: Session) -> list[dict]:
+    """Active employees who have not acknowledged the current version of their position."""
+    current = (
+        select(
+            JobDescription.position_id,
+            JobDescription.id,
+            JobDescription.version,
+            JobDescription.title,
+        )  # fmt: skip
+        .where(JobDescription.state == "published")
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Employee.id,
+            Employee.name,
+            Position.name,
+            current.c.id,
+            current.c.version,
+            current.c.title,
+        )  # fmt: skip
+        .join(Position, Position.id == Employee.position_id)
+        .join(current, current.c.position_id == Employee.position_id)
+        .outerjoin(
+            Acknowledgement,
+            and_(
+                Acknowledgement.job_description_id == current.c.id,
+                Acknowledgement.employee_id == Employee.id,
+            ),
+        )
+        .where(Employee.active.is_(True), Acknowledgement.id.is_(None))
+        .order_by(Position.name, Employee.name)
+    ).all()
+    return [
+        {
+            "employee_id": e,
+            "employee": n,
+            "position": p,
+            "job_description_id": j,
+            "version": v,
+            "title": t,
+        }  # fmt: skip
+        for e, n, p, j, v, t in rows
+    ]
+
+
+@dataclass
+class Gap:
+    employee_id: int
+    employee: str
+    position: str
+    program_id: int
+    program: str
+    status: str  # missing / expired / expiring
+    expires_on: date | None
+
+    def as_dict(self) -> dict:
+        return {
+            "employee_id": self.employee_id,
+            "employee": self.employee,
+            "position": self.position,
+            "program_id": self.program_id,
+            "program": self.program,
+            "status": self.status,
+            "status_label": str(STATUS_LABELS[self.status]),
+            "expires_on": self.expires_on.isoformat() if self.expires_on else None,
+        }
+
+
+def compliance(session: Session, on: date | None = None, horizon: date | None = None) -> list[Gap]:
+    """Who lacks a mandatory training for his position, or whose last one is no longer
+    valid on `on` (or, with `horizon`, stops being valid by then)."""
+    on = on or date.today()
+    programs = session.scalars(
+        select(TrainingProgram)
+        .where(TrainingProgram.active.is_(True))
+        .options(selectinload(TrainingProgram.mandatory_for))
+    ).all()
+    by_position: dict[int, list[TrainingProgram]] = defaultdict(list)
+    for p in programs:
+        for pos in p.mandatory_for:
+            by_position[pos.id].append(p)
+    if not by_position:
+        return []
+    employees = session.execute(
+        select(Employee.id, Employee.name, Employee.position_id, Position.name)
+        .join(Position, Position.id == Employee.position_id)
+        .where(Employee.active.is_(True), Employee.position_id.in_(by_position))
+        .order_by(Employee.name)
+    ).all()
+    best: dict[tuple[int, int], date | None] = {}
+    passed = session.execute(
+        select(TrainingRecord.employee_id, TrainingSession.program_id, TrainingRecord.expires_on)
+        .join(TrainingSession, TrainingSession.id == TrainingRecord.session_id)
+        .where(TrainingRecord.result == "passed")
+    ).all()
+    for emp_id, prog_id, expires in passed:
+        key = (emp_id, prog_id)
+        old = best.get(key, date.min)
+        if old is not None and (expires is None or expires > old):
+            best[key] = expires
+    gaps = []
+    for emp_id, name, pos_id, pos_name in employees:
+        for prog in by_position[pos_id]:
+            key = (emp_id, prog.id)
+            if key not in best:
+                status, expires = "missing", None
+            else:
+                expires = best[key]
+                if expires is None:
+                    continue
+                if expires < on:
+                    status = "expired"
+                elif horizon is not None and expires <= horizon:
+                    status = "expiring"
+                else:
+                    continue
+            gaps.append(Gap(emp_id, name, pos_name, prog.id, prog.topic, status, expires))
+    return gaps
+
+
+def next_quarter(today: date | None = None) -> tuple[date, date]:
+    today = today or date.today()
+    q_start_month = ((today.month - 1) // 3) * 3 + 1
+    start = add_months(date(today.year, q_start_month, 1), 3)
+    end = add_months(start, 3) - timedelta(days=1)
+    return start, end
+
+
+def plan(session: Session, today: date | None = None) -> dict:
+    """The training plan for the next quarter: who must be trained in what by its end,
+    and the sessions already scheduled in it."""
+    start, end = next_quarter(today)
+    gaps = compliance(session, on=start, horizon=end)
+    sessions = session.execute(
+        select(
+            TrainingSession.id, TrainingSession.date_from, TrainingProgram.id, TrainingProgram.topic
+        )  # fmt: skip
+        .join(TrainingProgram, TrainingProgram.id == TrainingSession.program_id)
+        .where(TrainingSession.date_from >= start, TrainingSession.date_from <= end)
+        .order_by(TrainingSession.date_from)
+    ).all()
+    scheduled: dict[int, list[dict]] = defaultdict(list)
+    for sid, d, pid, topic in sessions:
+        scheduled[pid].append({"session_id": sid, "date": d.isoformat(), "program": topic})
+    needs = []
+    for g in gaps:
+        row = g.as_dict()
+        row["sessions"] = scheduled.get(g.program_id, [])
+        needs.append(row)
+    return {
+        "quarter_start": start.isoformat(),
+        "quarter_end": end.isoformat(),
+        "needs": needs,
+        "sessions": [s for v in scheduled.values() for s in v],
+    }
+
+
+def kpis(session: Session, date_from: date | None = None, date_to: date | None = None):
+    """Per user: tasks done (on time), repairs and claims closed with their average
+    time in hours, and the average customer satisfaction."""
+    stmt = select(KpiEvent.user_id, KpiEvent.kind, KpiEvent.on_time, KpiEvent.hours,
+                  KpiEvent.score)  # fmt: skip
+    if date_from:
+        stmt = stmt.where(KpiEvent.at >= datetime.combine(date_from, time.min, UTC))
+    if date_to:
+        stmt = stmt.where(KpiEvent.at < datetime.combine(date_to + timedelta(days=1), time.min,
+                                                          UTC))  # fmt: skip
+    acc: dict[int | None, dict] = {}
+    for uid, kind, on_time, hours, score in session.execute(stmt):
+        a = acc.setdefault(uid, defaultdict(lambda: Decimal("0")))
+        a[f"{kind}_count"] += 1
+        if on_time:
+            a[f"{kind}_on_time"] += 1
+        if hours is not None:
+            a[f"{kind}_hours"] += Decimal(hours)
+        if score is not None:
+            a["score_sum"] += score
+    names = dict(
+        session.execute(select(Employee.user_id, Employee.name).where(
+            Employee.user_id.in_([u for u in acc if u is not None]))).all()
+    )  # fmt: skip
+    out = []
+    for uid, a in acc.items():
+
+        def avg(kind, a=a):
+            n = a[f"{kind}_count"]
+            return round(a[f"{kind}_hours"] / n, 1) if n else None
+
+        n_sat = int(a["satisfaction_count"])
+        out.append(
+            {
+                "user_id": uid,
+                "employee": names.get(uid) or (f"#{uid}" if uid else "-"),
+                "tasks_done": int(a["task_done_count"]),
+                "tasks_on_time": int(a["task_done_on_time"]),
+                "repairs_closed": int(a["repair_completed_count"]),
+                "repairs_avg_hours": avg("repair_completed"),
+                "repairs_on_time": int(a["repair_completed_on_time"]),
+                "claims_closed": int(a["claim_closed_count"]),
+                "claims_avg_hours": avg("claim_closed"),
+                "claims_on_time": int(a["claim_closed_on_time"]),
+                "satisfaction": round(a["score_sum"] / n_sat, 2) if n_sat else None,
+                "satisfaction_count": n_sat,
+            }
+        )
+    out.sort(key=lambda r: r["employee"])
+    return out

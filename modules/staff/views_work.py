@@ -1,0 +1,205 @@
+"""Intake, tasks (all / mine) and time logs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from app.datamodel import AppInterface
+from app.db import db
+from app.errors import DomainError
+from app.views import AppModelView, StateMachineViewMixin
+from modules.staff import services
+from modules.staff.models import INTAKE_CHANNELS, PRIORITIES, TASK_STATES, Intake, Task, TimeLog
+from modules.staff.web import (
+    IntakeQueueFilter,
+    MyTasksFilter,
+    MyTimeLogsFilter,
+    current_user_id,
+)
+
+LABELS = {
+    "number": _l("Number"),
+    "channel": _l("Channel"),
+    "received_at": _l("Received (UTC)"),
+    "from_name": _l("From"),
+    "partner": _l("Partner"),
+    "subject": _l("Subject"),
+    "description": _l("Description"),
+    "area_kind": _l("Area kind"),
+    "area_key": _l("Area"),
+    "assignee": _l("Assignee"),
+    "responsible": _l("Responsible"),
+    "task": _l("Task"),
+    "closed": _l("Closed"),
+    "title": _l("Title"),
+    "due_date": _l("Due"),
+    "due": _l("Due"),
+    "priority": _l("Priority"),
+    "state": _l("State"),
+    "ref_type": _l("Linked record type"),
+    "ref_id": _l("Linked record id"),
+    "created_at": _l("Created"),
+    "created_by": _l("Created by"),
+    "done_at": _l("Done (UTC)"),
+    "user": _l("Employee"),
+    "on": _l("Date"),
+    "hours": _l("Hours"),
+    "note": _l("Note"),
+}
+
+
+def due_cell(value) -> Markup:
+    """`Task.due()` -> the due date, flagged with css class as-overdue when late."""
+    day, overdue = value
+    if day is None:
+        return Markup("")
+    text = escape(day.isoformat())
+    if overdue:
+        title = escape(str(_l("Overdue")))
+        return Markup(f'<span class="as-overdue label label-danger" title="{title}">{text}</span>')  # noqa: S704
+    return Markup(text)  # noqa: S704
+
+
+class TimeLogView(AppModelView):
+    datamodel = AppInterface(TimeLog)
+    class_permission_name = "TimeLog"
+    list_title = _l("Time spent")
+    show_title = _l("Time log line")
+    add_title = _l("Record time")
+    edit_title = _l("Edit time")
+    label_columns = LABELS
+    list_columns = ["on", "task", "user", "hours", "note"]
+    add_columns = edit_columns = show_columns = ["task", "user", "on", "hours", "note"]
+    search_columns = ["on", "hours"]
+    base_order = ("on", "desc")
+
+    def pre_add(self, item):
+        services.log_time(db.session, item, current_user_id(), may_act_for_all=True)
+
+    def pre_update(self, item):
+        services.log_time(db.session, item, current_user_id(), may_act_for_all=True)
+
+
+class MyTimeLogView(TimeLogView):
+    """My own hours; recorded on tasks I may act on (mine or a colleague's I stand in for)."""
+
+    class_permission_name = "MyTask"
+    list_title = _l("My time")
+    base_filters = [["user_id", MyTimeLogsFilter, None]]
+    add_columns = edit_columns = ["task", "on", "hours", "note"]
+
+    def pre_add(self, item):
+        item.user_id = current_user_id()
+        services.log_time(db.session, item, current_user_id())
+
+    def pre_update(self, item):
+        services.log_time(db.session, item, current_user_id())
+
+
+class _TaskViewBase(StateMachineViewMixin, AppModelView):
+    datamodel = AppInterface(Task)
+    state_machine = services.TASK_MACHINE
+    label_columns = LABELS
+    list_columns = ["number", "title", "assignee", "responsible", "due", "priority", "state"]
+    show_columns = ["number", "title", "description", "assignee", "responsible", "created_by",
+                    "due_date", "priority", "state", "ref_type", "ref_id", "created_at",
+                    "done_at"]  # fmt: skip
+    search_columns = ["number", "title", "due_date", "priority", "state", "ref_type", "ref_id"]
+    order_columns = ["number", "title", "due_date", "priority", "state", "created_at"]
+    base_order = ("due_date", "asc")
+    formatters_columns = {"due": due_cell, "priority": PRIORITIES.label,
+                          "state": TASK_STATES.label}  # fmt: skip
+    add_form_extra_fields = {"priority": PRIORITIES.select_field(_l("Priority"))}
+    edit_form_extra_fields = add_form_extra_fields
+
+    def apply_transition(self, session, item, action, comment):
+        services.transition_task(session, item, action, comment)
+
+    def pre_update(self, item):
+        services.check_task(item)
+
+    def pre_delete(self, item):
+        raise DomainError(_l("Tasks are not deleted: cancel them."), status=409)
+
+
+class TaskView(_TaskViewBase):
+    class_permission_name = "Task"
+    list_title = _l("Tasks")
+    show_title = _l("Task")
+    add_title = _l("New task")
+    edit_title = _l("Edit task")
+    add_columns = edit_columns = ["title", "description", "assignee", "responsible", "due_date",
+                                  "priority", "ref_type", "ref_id"]  # fmt: skip
+    related_views = [TimeLogView]
+    description_columns = {
+        "ref_type": _l("What the task is about, e.g. repair, claim, contract."),
+        "ref_id": _l("The number or id of that record."),
+    }
+
+    def pre_add(self, item):
+        services.create_task(db.session, item, current_user_id())
+
+
+class MyTaskView(_TaskViewBase):
+    """Everyone: my tasks and those of colleagues I stand in for during their absence."""
+
+    class_permission_name = "MyTask"
+    list_title = _l("My tasks")
+    show_title = _l("My task")
+    add_title = _l("New task for myself")
+    edit_title = _l("Edit my task")
+    base_filters = [["assignee_id", MyTasksFilter, None]]
+    add_columns = ["title", "description", "due_date", "priority", "ref_type", "ref_id"]
+    edit_columns = ["description"]
+    related_views = [MyTimeLogView]
+
+    def pre_add(self, item):
+        item.assignee_id = item.responsible_id = current_user_id()
+        services.create_task(db.session, item, current_user_id())
+
+
+class IntakeView(AppModelView):
+    datamodel = AppInterface(Intake)
+    class_permission_name = "Intake"
+    list_title = _l("Incoming requests")
+    show_title = _l("Incoming request")
+    add_title = _l("Register an incoming request")
+    edit_title = _l("Edit incoming request")
+    label_columns = LABELS
+    list_columns = ["number", "received_at", "channel", "from_name", "partner", "subject",
+                    "assignee", "closed"]  # fmt: skip
+    add_columns = ["channel", "from_name", "partner", "subject", "description", "area_kind",
+                   "area_key", "assignee"]  # fmt: skip
+    edit_columns = [*add_columns, "closed"]
+    show_columns = ["number", "received_at", *add_columns, "responsible", "task", "closed"]
+    search_columns = ["number", "channel", "from_name", "subject", "area_kind", "area_key",
+                      "received_at", "closed"]  # fmt: skip
+    base_order = ("received_at", "desc")
+    formatters_columns = {"channel": INTAKE_CHANNELS.label}
+    add_form_extra_fields = {"channel": INTAKE_CHANNELS.select_field(_l("Channel"))}
+    edit_form_extra_fields = add_form_extra_fields
+    description_columns = {
+        "area_kind": _l("Routes the request to who is responsible for this area."),
+        "assignee": _l("Leave empty to route by responsibilities."),
+    }
+
+    def pre_add(self, item):
+        services.register_intake(db.session, item, date.today())
+
+    def pre_update(self, item):
+        if item.assignee_id is None and item.assignee is None:
+            services.route_intake(db.session, item, date.today())
+
+    def pre_delete(self, item):
+        raise DomainError(_l("Incoming requests are closed, not deleted."), status=409)
+
+
+class IntakeQueueView(IntakeView):
+    """The manager's queue: requests nobody is responsible for yet."""
+
+    class_permission_name = "IntakeQueue"
+    list_title = _l("Unrouted requests")
+    base_filters = [["assignee_id", IntakeQueueFilter, None]]
