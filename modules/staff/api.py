@@ -396,11 +396,9 @@ class MyTaskApi(_TaskApiBase):
         uid = current_user_id()
 
         def save(session):
-            log = TimeLog(
-                task_id=task.id, task=task, on=on, hours=hours, note=(note or None) and note[:200]
-            )
-            services.log_time(session, log, uid)
+            log = TimeLog(task_id=task.id, on=on, hours=hours, note=(note or None) and note[:200])
             session.add(log)
+            services.log_time(session, log, uid)
             session.flush()
             return log
 

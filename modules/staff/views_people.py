@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.actions import action
@@ -26,6 +28,8 @@ from modules.staff.models import (
 )
 from modules.staff.models.jobs import JD_STATES
 from modules.staff.web import current_user_id
+
+TEMPLATES = str(Path(__file__).parent / "templates")
 
 LABELS = {
     "code": _l("Code"),
@@ -253,6 +257,7 @@ class MyJobDescriptionView(BaseView):
     """Every user: the current job description of his position, PDF and “acknowledge”."""
 
     route_base = "/myjobdescription"
+    template_folder = TEMPLATES
     class_permission_name = "MyJobDescription"
     method_permission_name = {"index": "read", "acknowledge": "read", "pdf": "read"}
     base_permissions = ["can_read"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from flask import request
 from flask_appbuilder import BaseView, expose
@@ -16,6 +17,8 @@ from app.views import AppModelView
 from modules.staff import reports, services
 from modules.staff.models import RESULTS, TrainingProgram, TrainingRecord, TrainingSession
 from modules.staff.web import MyTrainingFilter
+
+TEMPLATES = str(Path(__file__).parent / "templates")
 
 LABELS = {
     "code": _l("Code"),
@@ -138,6 +141,7 @@ class StaffReportsView(BaseView):
     """KPIs, unsigned job descriptions, training compliance and next quarter's plan."""
 
     route_base = "/staffreports"
+    template_folder = TEMPLATES
     class_permission_name = "StaffReport"
     method_permission_name = {"kpi": "read", "unsigned": "read", "compliance": "read",
                               "plan": "read"}  # fmt: skip
