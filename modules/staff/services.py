@@ -441,6 +441,11 @@ def check_session(ts: TrainingSession) -> None:
 
 
 def check_record(session: Session, rec: TrainingRecord) -> None:
+    with session.no_autoflush:
+        _check_record(session, rec)
+
+
+def _check_record(session: Session, rec: TrainingRecord) -> None:
     if rec.result not in RESULTS:
         raise DomainError(_l("Unknown result."), field="result")
     ts = rec.session or (session.get(TrainingSession, rec.session_id) if rec.session_id else None)

@@ -23,8 +23,9 @@ def make_staff(session, roles=("Technician", "Claims Officer", "Service Manager"
         if pos is None:
             pos = Position(name=role, active=True)
             session.add(pos)
-        emp = Employee(name=f"{role} Person", user_id=user_id(session, role), position=pos,
-                       active=True)  # fmt: skip
+        emp = Employee(
+            name=f"{role} Person", user_id=user_id(session, role), position=pos, active=True
+        )
         session.add(emp)
         session.flush()
         out[role] = emp.id
@@ -32,8 +33,13 @@ def make_staff(session, roles=("Technician", "Claims Officer", "Service Manager"
 
 
 def absent(session, emp_id: int, deputy_id: int | None, date_from: date, date_to: date):
-    a = Absence(employee_id=emp_id, deputy_id=deputy_id, kind="vacation", date_from=date_from,
-                date_to=date_to)  # fmt: skip
+    a = Absence(
+        employee_id=emp_id,
+        deputy_id=deputy_id,
+        kind="vacation",
+        date_from=date_from,
+        date_to=date_to,
+    )
     session.add(a)
     session.flush()
     return a.id

@@ -15,8 +15,11 @@ TODAY = date.today()
 def _setup(run, absence: tuple[date, date] | None):
     def fn(s):
         staff = make_staff(s)
-        task = Task(title="Repair the pump", assignee_id=user_id(s, "Technician"),
-                    due_date=TODAY + timedelta(days=3))  # fmt: skip
+        task = Task(
+            title="Repair the pump",
+            assignee_id=user_id(s, "Technician"),
+            due_date=TODAY + timedelta(days=3),
+        )
         services.create_task(s, task)
         if absence:
             absent(s, staff["Technician"], staff["Claims Officer"], *absence)
@@ -109,8 +112,13 @@ def test_deputy_chain_and_loops_terminate(run):
 def test_absence_rules(run, api):
     staff = run(lambda s: make_staff(s))
     hr = api("HR")
-    body = {"employee": staff["Technician"], "deputy": staff["Technician"], "kind": "vacation",
-            "date_from": "2026-07-01", "date_to": "2026-07-10"}  # fmt: skip
+    body = {
+        "employee": staff["Technician"],
+        "deputy": staff["Technician"],
+        "kind": "vacation",
+        "date_from": "2026-07-01",
+        "date_to": "2026-07-10",
+    }
     assert hr.post("/api/v1/absence/", json=body).status_code == 422
     body["deputy"] = staff["Claims Officer"]
     body["date_to"] = "2026-06-01"

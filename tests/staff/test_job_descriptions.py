@@ -15,11 +15,17 @@ def _publish_v1(run, api):
 
     pos_id = run(lambda s: s.get(Employee, staff["Technician"]).position_id)
     hr = api("HR")
-    r = hr.post("/api/v1/job_description/", json={
-        "position": pos_id, "title": "Техник сервисного центра / Técnico de serviço",
-        "reports_to": "Руководитель сервиса", "duties": "Ремонтирует изделия.\nReparar produtos.",
-        "rights": "Запрашивать запчасти", "responsibilities": "За качество ремонта",
-    })  # fmt: skip
+    r = hr.post(
+        "/api/v1/job_description/",
+        json={
+            "position": pos_id,
+            "title": "Техник сервисного центра / Técnico de serviço",
+            "reports_to": "Руководитель сервиса",
+            "duties": "Ремонтирует изделия.\nReparar produtos.",
+            "rights": "Запрашивать запчасти",
+            "responsibilities": "За качество ремонта",
+        },
+    )
     assert r.status_code == 201, r.json
     jd = r.json["id"]
     got = hr.get(f"/api/v1/job_description/{jd}").json["result"]

@@ -14,17 +14,28 @@ TODAY = date.today()
 
 def _new_task(api, run, **extra):
     tech = run(lambda s: user_id(s, "Technician"))
-    body = {"title": "Call the customer back", "assignee": tech, "priority": "high",
-            "due_date": (TODAY + timedelta(days=2)).isoformat(), "ref_type": "repair",
-            "ref_id": "RO-2026-00007", **extra}  # fmt: skip
+    body = {
+        "title": "Call the customer back",
+        "assignee": tech,
+        "priority": "high",
+        "due_date": (TODAY + timedelta(days=2)).isoformat(),
+        "ref_type": "repair",
+        "ref_id": "RO-2026-00007",
+        **extra,
+    }
     r = api("Service Manager").post("/api/v1/task/", json=body)
     assert r.status_code == 201, r.json
     return r.json["id"]
 
 
 def _history(run, task_id):
-    return run(lambda s: s.scalar(select(func.count()).where(StateTransition.doc_id == task_id,
-                                                            StateTransition.doc_type == "stf_task")))  # fmt: skip
+    return run(
+        lambda s: s.scalar(
+            select(func.count()).where(
+                StateTransition.doc_id == task_id, StateTransition.doc_type == "stf_task"
+            )
+        )
+    )
 
 
 def test_task_life_and_illegal_transitions(run, api):
@@ -67,7 +78,9 @@ def test_bad_input_and_rights(run, api):
     assert sm.post("/api/v1/task/", json={"priority": "low"}).status_code == 422
     assert sm.post("/api/v1/task/", json={"title": "x", "ref_type": "repair"}).status_code == 422
     assert sm.post("/api/v1/task/", json={"title": "x", "assignee": 999999}).status_code in (
-        404, 422)  # fmt: skip
+        404,
+        422,
+    )
     assert sm.post("/api/v1/task/", data="nope", content_type="application/json").status_code == 400
     assert run(lambda s: s.scalar(select(func.count()).select_from(Task))) == 0
     task_id = _new_task(api, run)
@@ -125,12 +138,24 @@ def test_kpis_from_other_modules_signals(run, api, ui):
         staff = make_staff(s)
         tech = user_id(s, "Technician")
         t0 = datetime(2026, 3, 1, 8, tzinfo=UTC)
-        signals.repair_completed.send("warranty", session=s, repair_id=1, technician_user_id=tech,
-                                      opened_at=t0, closed_at=t0 + timedelta(hours=10),
-                                      on_time=True)  # fmt: skip
-        signals.repair_completed.send("warranty", session=s, repair_id=2, technician_user_id=tech,
-                                      opened_at=t0, closed_at=t0 + timedelta(hours=20),
-                                      on_time=False)  # fmt: skip
+        signals.repair_completed.send(
+            "warranty",
+            session=s,
+            repair_id=1,
+            technician_user_id=tech,
+            opened_at=t0,
+            closed_at=t0 + timedelta(hours=10),
+            on_time=True,
+        )
+        signals.repair_completed.send(
+            "warranty",
+            session=s,
+            repair_id=2,
+            technician_user_id=tech,
+            opened_at=t0,
+            closed_at=t0 + timedelta(hours=20),
+            on_time=False,
+        )
         signals.claim_closed.send(
             "claims",
             session=s,
@@ -140,10 +165,12 @@ def test_kpis_from_other_modules_signals(run, api, ui):
             closed_at=t0 + timedelta(hours=5),
             on_time=True,
         )
-        signals.satisfaction_recorded.send("claims", session=s, score=4, subject_type="claim",
-                                           subject_id=3, employee_user_id=tech)  # fmt: skip
-        signals.satisfaction_recorded.send("claims", session=s, score=9, subject_type="claim",
-                                           subject_id=3, employee_user_id=tech)  # fmt: skip
+        signals.satisfaction_recorded.send(
+            "claims", session=s, score=4, subject_type="claim", subject_id=3, employee_user_id=tech
+        )
+        signals.satisfaction_recorded.send(
+            "claims", session=s, score=9, subject_type="claim", subject_id=3, employee_user_id=tech
+        )
         return staff
 
     run(fn)
