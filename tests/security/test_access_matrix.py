@@ -13,7 +13,7 @@ from flask_appbuilder import ModelView
 from flask_appbuilder.api import ModelRestApi
 
 from app.security import ADMIN, BUILTIN_ROLES, READ, WRITE, declared_pairs, expected_pairs
-from tests.conftest import ApiClient, ROLE_USERS, ui_login
+from tests.conftest import ROLE_USERS, ApiClient, ui_login
 
 FAB_MODULE = "flask_appbuilder"
 
