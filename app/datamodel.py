@@ -2,6 +2,8 @@
 
 - Relations shown in a list are loaded with `selectinload` (one statement per
   relation, whatever the page size) instead of one lazy load per row.
+- A value the database cannot store (out-of-range number, NUL in text) becomes
+  a 422 `DomainError` too.
 - A database integrity error becomes a `DomainError` with a message a user can
   read (which value is taken, which record is missing or still referenced),
   never raw SQL and never a 500.
@@ -13,7 +15,7 @@ import re
 
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from app.errors import Conflict, DomainError
@@ -49,6 +51,13 @@ def integrity_error(exc: IntegrityError, deleting: bool = False) -> DomainError:
     return DomainError(_l("The record could not be saved: it conflicts with other data."))
 
 
+def data_error() -> DomainError:
+    """A value the database cannot store: a number out of range for its column
+    (PostgreSQL DataError, SQLite/driver OverflowError), a NUL character in text
+    (PostgreSQL), a string too long for its column. The client sent it: 422."""
+    return DomainError(_l("A value is out of range or not valid for its field."))
+
+
 class AppInterface(SQLAInterface):
     eager_relations: tuple[str, ...] = ()
 
@@ -70,6 +79,16 @@ class AppInterface(SQLAInterface):
             )
         return query
 
+    def get(self, id, filters=None, select_columns=None, outer_default_load=False):
+        # FAB passes the URL's `<pk>` as a string: PostgreSQL casts "2147483648" to
+        # the int4 column and fails (DataError), SQLite overflows past 2**63. An id
+        # the column cannot hold does not exist: None, so the API answers 404.
+        try:
+            return super().get(id, filters, select_columns, outer_default_load)
+        except (DataError, OverflowError):
+            self.session.rollback()
+            return None
+
     def _write(self, op, item, commit: bool, deleting: bool = False) -> None:
         try:
             op(item)
@@ -78,6 +97,10 @@ class AppInterface(SQLAInterface):
         except IntegrityError as exc:
             self.session.rollback()
             raise integrity_error(exc, deleting=deleting) from None
+        except (DataError, OverflowError):
+            # Bad input, not a server fault: without this FAB's @safe answers 500.
+            self.session.rollback()
+            raise data_error() from None
         except SQLAlchemyError:
             self.session.rollback()
             raise
