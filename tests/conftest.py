@@ -55,11 +55,32 @@ def base_config(database_url: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    if TEST_DATABASE_URL:
+def database_url(tmp_path_factory):
+    """A private database for this test session.
+
+    On PostgreSQL a fresh database is created next to TEST_DATABASE_URL's (so
+    parallel runs never share tables) and dropped at the end; when the user may
+    not create databases, TEST_DATABASE_URL's own schema is reset instead.
+    """
+    if not TEST_DATABASE_URL:
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+        return
+    import uuid
+
+    name = f"aftersales_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception:  # no CREATEDB right: use the given database
+        admin.dispose()
         reset_postgres(TEST_DATABASE_URL)
-        return TEST_DATABASE_URL
-    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+        yield TEST_DATABASE_URL
+        return
+    yield TEST_DATABASE_URL.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,7 @@ def _imported_modules(path: Path) -> set[str]:
 def violations() -> list[str]:
     manifests = discover()
     out = []
-    for name, manifest in manifests.items():
+    for manifest in manifests.values():
         if not manifest.package.startswith("modules."):
             continue
         folder = MODULES / manifest.package.split(".", 1)[1]
