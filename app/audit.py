@@ -69,9 +69,8 @@ def _audited(obj) -> bool:
 
 
 def _row_id(obj) -> str:
-    ident = inspect(obj).identity
-    if not ident:
-        return "?"
+    # New rows have their primary key by now, though not yet their identity key.
+    ident = inspect(obj).mapper.primary_key_from_instance(obj)
     return ",".join(str(v) for v in ident)
 
 

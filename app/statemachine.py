@@ -8,6 +8,7 @@ when, from, to, comment) in `core_state_transition`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -39,7 +40,7 @@ class StateMachine:
     transitions: list[Transition]
     initial: str
     field: str = "state"
-    _by_name: dict[str, Transition] = field(init=False, repr=False)
+    _by_name: dict[str, Transition] = dataclasses.field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_name = {}

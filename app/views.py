@@ -20,6 +20,7 @@ from flask_appbuilder import BaseView, IndexView, ModelView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, or_, select
+from wtforms import BooleanField
 from wtforms.validators import DataRequired, Optional
 
 from app import csvio
@@ -66,7 +67,19 @@ class AppModelView(ModelView):
             (self.edit_columns, self.edit_form_extra_fields),
         ):
             for col in cols:
-                if col in extra or not dm.is_relation_many_to_one(col):
+                if col in extra:
+                    continue
+                if dm.is_boolean(col):
+                    # FAB makes a non-nullable boolean "required": unticked would fail.
+                    extra[col] = BooleanField(
+                        self.label_columns.get(col) or self._prettify_column(col),
+                        description=self.description_columns.get(col, ""),
+                        default=getattr(dm.obj, col).default.arg
+                        if getattr(dm.obj, col).default is not None
+                        else False,
+                    )
+                    continue
+                if not dm.is_relation_many_to_one(col):
                     continue
                 rel = dm.list_properties[col]
                 nullable = all(c.nullable for c in rel.local_columns)

@@ -27,10 +27,12 @@ class WorkCalendar:
     _public: object = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
-        if self.country:
-            self._public = holidays_lib.country_holidays(self.country, subdiv=self.subdiv)
-        else:
-            self._public = {}
+        # Lazily filled per year on first look-up, so it is empty (falsy) at first.
+        self._public = (
+            holidays_lib.country_holidays(self.country, subdiv=self.subdiv)
+            if self.country
+            else None
+        )
 
     @classmethod
     def load(cls, session: Session, country: str | None, subdiv: str | None = None):
@@ -38,14 +40,14 @@ class WorkCalendar:
         return cls(country=country, subdiv=subdiv, overrides={d: w for d, w in rows})
 
     def holiday_name(self, day: date) -> str | None:
-        return self._public.get(day) if self._public else None
+        return self._public.get(day) if self._public is not None else None
 
     def is_working_day(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
         if day.weekday() in self.weekend:
             return False
-        return not (self._public and day in self._public)
+        return self._public is None or day not in self._public
 
     def next_working_day(self, day: date) -> date:
         """`day` itself when it is a working day, else the first working day after it."""
