@@ -55,6 +55,7 @@ def create_app(
     with app.app_context():
         appbuilder = AppBuilder()
         appbuilder.init_app(app, db.session)
+        _throttle_api_login(appbuilder)
         _register_core(appbuilder)
         loaded = registry.load(appbuilder, manifests)
         loaded.permissions = {"core": CORE_PERMISSIONS, **loaded.permissions}
@@ -65,6 +66,16 @@ def create_app(
 
     app.cli.add_command(aftersales_cli)
     return app
+
+
+def _throttle_api_login(appbuilder: AppBuilder) -> None:
+    """FAB throttles the login form only; give the JWT login the same limit."""
+    sm = appbuilder.sm
+    if not sm.is_auth_limited:
+        return
+    for view in appbuilder.baseviews:
+        if isinstance(view, sm.security_api):
+            sm.limiter.limit(sm.auth_rate_limit, methods=["POST"])(view.blueprint)
 
 
 def _register_core(appbuilder: AppBuilder) -> None:

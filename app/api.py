@@ -253,7 +253,7 @@ class CsvApi(DomainErrorsMixin, BaseApi):
                     "period_filter": e.date_column is not None,
                     "columns": [
                         {"name": c.header, "description": str(c.description)} for c in e.columns
-                    ],  # fmt: skip
+                    ],
                 }
                 for e in exports
             ],
@@ -263,7 +263,7 @@ class CsvApi(DomainErrorsMixin, BaseApi):
                     "title": str(i.title),
                     "columns": [
                         {"name": n, "required": f.required} for n, f in i.schema().fields.items()
-                    ],  # fmt: skip
+                    ],
                 }
                 for i in imports
             ],

@@ -102,8 +102,9 @@ def demo_command(size, users):
     with acting_as(None, "demo"):
         if users:
             for username, role in demo_users():
-                ensure_user(username, f"{username}@example.com", username.title(), "Demo",
-                            username, role)  # fmt: skip
+                ensure_user(
+                    username, f"{username}@example.com", username.title(), "Demo", username, role
+                )
         for name, load in _loaded().demo:
             click.echo(f"demo: {name} ({size})")
             load(db.session, size)
@@ -128,9 +129,22 @@ def _pybabel(*args: str) -> None:
 def babel_extract():
     """Extract translatable strings into translations/messages.pot."""
     _pybabel(
-        "extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "_n:1,2",
-        "--no-location", "--sort-output", "-o", "translations/messages.pot", "app", "modules",
-    )  # fmt: skip
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "-k",
+        "lazy_gettext",
+        "-k",
+        "_n:1,2",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        "translations/messages.pot",
+        "app",
+        "modules",
+    )
 
 
 @aftersales_cli.command("babel-update")
@@ -139,8 +153,16 @@ def babel_update():
     for lang in LANGUAGES:
         po = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
         verb = "update" if po.exists() else "init"
-        _pybabel(verb, "-i", "translations/messages.pot", "-d", "translations", "-l", lang,
-                 *(["--no-fuzzy-matching"] if verb == "update" else []))  # fmt: skip
+        _pybabel(
+            verb,
+            "-i",
+            "translations/messages.pot",
+            "-d",
+            "translations",
+            "-l",
+            lang,
+            *(["--no-fuzzy-matching"] if verb == "update" else []),
+        )
 
 
 @aftersales_cli.command("babel-compile")

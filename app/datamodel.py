@@ -61,8 +61,17 @@ def data_error() -> DomainError:
 class AppInterface(SQLAInterface):
     eager_relations: tuple[str, ...] = ()
 
-    def apply_all(self, query, filters=None, order_column="", order_direction="", page=None,
-                  page_size=None, select_columns=None, outer_default_load=False):  # fmt: skip
+    def apply_all(
+        self,
+        query,
+        filters=None,
+        order_column="",
+        order_direction="",
+        page=None,
+        page_size=None,
+        select_columns=None,
+        outer_default_load=False,
+    ):
         query = super().apply_all(
             query,
             filters,

@@ -101,8 +101,9 @@ class AppModelView(ModelView):
         if not order_column:
             order_direction = ""
         page = _int_arg(f"page_{name}", 0)
-        page_size = min(_int_arg(f"psize_{name}", self.page_size) or self.page_size,
-                        self.max_page_size)  # fmt: skip
+        page_size = min(
+            _int_arg(f"psize_{name}", self.page_size) or self.page_size, self.max_page_size
+        )
         from flask_appbuilder.urltools import get_filter_args
 
         get_filter_args(self._filters)
@@ -176,8 +177,15 @@ class StateMachineViewMixin:
             db.session.rollback()
             flash(str(err.message), "danger")
         else:
-            flash(str(_l("Done: %(state)s", state=self.state_machine.label(
-                getattr(item, self.state_machine.field)))), "success")  # fmt: skip
+            flash(
+                str(
+                    _l(
+                        "Done: %(state)s",
+                        state=self.state_machine.label(getattr(item, self.state_machine.field)),
+                    )
+                ),
+                "success",
+            )
         return redirect(url_for(f"{self.endpoint}.show", pk=pk))
 
 
@@ -200,8 +208,9 @@ class HomeView(IndexView):
     @expose("/")
     def index(self):
         modules = current_app.extensions["aftersales"].manifests
-        return self.render_template(self.index_template, appbuilder=self.appbuilder,
-                                    modules=modules)  # fmt: skip
+        return self.render_template(
+            self.index_template, appbuilder=self.appbuilder, modules=modules
+        )
 
 
 class AuditLogView(AppModelView):

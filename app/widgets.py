@@ -11,7 +11,8 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from wtforms import Field, ValidationError
+from wtforms import Field
+from wtforms.validators import StopValidation
 
 
 class LookupWidget:
@@ -65,4 +66,4 @@ class LookupField(Field):
 
     def pre_validate(self, form):
         if self._invalid:
-            raise ValidationError(_l("The selected record does not exist."))
+            raise StopValidation(_l("The selected record does not exist."))

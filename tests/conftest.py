@@ -93,8 +93,9 @@ def app(database_url, tmp_path_factory):
         upgrade_schema()
         write_permissions()
         for role, username in ROLE_USERS.items():
-            ensure_user(username, f"{username}@example.com", username, "Test",
-                        password_of(username), role)  # fmt: skip
+            ensure_user(
+                username, f"{username}@example.com", username, "Test", password_of(username), role
+            )
         db.session.commit()
     yield application
     with application.app_context():
@@ -163,7 +164,7 @@ class ApiClient:
                     "password": password_of(username),
                     "provider": "db",
                     "refresh": False,
-                },  # fmt: skip
+                },
             )
             assert r.status_code == 200, r.data
             self.headers = {"Authorization": f"Bearer {r.json['access_token']}"}

@@ -37,8 +37,18 @@ class PartnerApi(AppRestApi):
     show_columns = ["id", *_PARTNER_FIELDS, "created_at"]
     add_columns = edit_columns = _PARTNER_FIELDS
     order_columns = ["id", "name", "ref", "city", "created_at"]
-    search_columns = ["name", "ref", "tax_id", "city", "region", "country", "is_customer",
-                      "is_dealer", "is_supplier", "active"]  # fmt: skip
+    search_columns = [
+        "name",
+        "ref",
+        "tax_id",
+        "city",
+        "region",
+        "country",
+        "is_customer",
+        "is_dealer",
+        "is_supplier",
+        "active",
+    ]
     validators_columns = {
         "email": validate.Email(),
         "country": validate.Length(equal=2),
@@ -68,8 +78,16 @@ class InteractionApi(AppRestApi):
     class_permission_name = "Interaction"
     datamodel = AppInterface(Interaction)
     _fields = ["kind", "on", "subject", "outcome", "next_step", "next_step_on"]
-    list_columns = ["id", "partner.id", "partner.name", "contact.id", "contact.name",
-                    "user.id", "user.username", *_fields]  # fmt: skip
+    list_columns = [
+        "id",
+        "partner.id",
+        "partner.name",
+        "contact.id",
+        "contact.name",
+        "user.id",
+        "user.username",
+        *_fields,
+    ]
     show_columns = list_columns
     add_columns = edit_columns = ["partner", "contact", "user", *_fields]
     search_columns = ["partner", "kind", "on", "next_step_on"]

@@ -49,7 +49,7 @@ EXPORTS = [
                 "kind",
                 I.kind,
                 _l("consultation, demonstration, presentation, negotiation, meeting or call"),
-            ),  # fmt: skip
+            ),
             Column("subject", I.subject, _l("Subject")),
             Column("outcome", I.outcome, _l("Outcome")),
             Column("next_step", I.next_step, _l("Next step")),

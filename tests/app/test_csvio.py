@@ -24,17 +24,20 @@ def _count(run):
 
 def _upload(client, text, **form):
     data = {"file": (io.BytesIO(text.encode("utf-8")), "partners.csv"), **form}
-    return client.post("/api/v1/csv/import/partners", data=data,
-                       content_type="multipart/form-data")  # fmt: skip
+    return client.post("/api/v1/csv/import/partners", data=data, content_type="multipart/form-data")
 
 
 def test_import_creates_partners_with_their_kinds(api, run):
     r = _upload(api("Service Manager"), GOOD)
     assert r.status_code == 200, r.json
     assert r.json["created"] == 2
-    beta = run(lambda s: s.execute(
-        select(Partner.is_dealer, Partner.is_supplier, Partner.is_customer)
-        .where(Partner.ref == "C-2")).one())  # fmt: skip
+    beta = run(
+        lambda s: s.execute(
+            select(Partner.is_dealer, Partner.is_supplier, Partner.is_customer).where(
+                Partner.ref == "C-2"
+            )
+        ).one()
+    )
     assert tuple(beta) == (True, True, False)
 
 
@@ -146,8 +149,15 @@ def test_decimal_separator_and_values():
 
 def test_export_memory_stays_flat(app, run):
     """Peak Python memory for 60k rows stays under 10 MB (the rows alone are ~25 MB)."""
-    rows = [{"name": f"Partner {i:06d} with a longish name", "is_customer": True,
-             "city": "São Paulo", "email": f"p{i}@example.com"} for i in range(60_000)]  # fmt: skip
+    rows = [
+        {
+            "name": f"Partner {i:06d} with a longish name",
+            "is_customer": True,
+            "city": "São Paulo",
+            "email": f"p{i}@example.com",
+        }
+        for i in range(60_000)
+    ]
     run(lambda s: s.execute(insert(Partner), rows))
     from app.csvio import stream_export
     from app.db import db

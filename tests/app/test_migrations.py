@@ -68,9 +68,11 @@ def test_upgrade_downgrade_upgrade_keeps_data(scratch_url):
         upgrade_schema()
         write_permissions()
         db.session.execute(
-            text("INSERT INTO ptn_partner (name, is_customer, is_dealer, is_supplier, active, "
-                 "created_at) VALUES ('Keep me', true, false, false, true, CURRENT_TIMESTAMP)")
-        )  # fmt: skip
+            text(
+                "INSERT INTO ptn_partner (name, is_customer, is_dealer, is_supplier, active, "
+                "created_at) VALUES ('Keep me', true, false, false, true, CURRENT_TIMESTAMP)"
+            )
+        )
         db.session.commit()
         from alembic.script import ScriptDirectory
         from flask_migrate import Migrate  # noqa: F401

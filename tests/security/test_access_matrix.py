@@ -104,8 +104,11 @@ def test_menu_shows_exactly_the_readable_entries(app, role):
                 shown.add(child["name"])
     with app.app_context():
         permissions = app.extensions["aftersales"].permissions.values()
-        expected = {res for perm, res in expected_pairs(app.appbuilder, permissions, role)
-                    if perm == "menu_access"}  # fmt: skip
+        expected = {
+            res
+            for perm, res in expected_pairs(app.appbuilder, permissions, role)
+            if perm == "menu_access"
+        }
     assert shown == expected
 
 
