@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import subprocess  # noqa: S404 - runs pybabel, a fixed program with fixed arguments
-import sys
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.config import LANGUAGES, PROJECT_ROOT
+from app.config import PROJECT_ROOT
 from app.db import db
 
 aftersales_cli = AppGroup("aftersales", help="Aftersales administration commands.")
 
 MIGRATIONS = str(PROJECT_ROOT / "migrations")
-TRANSLATIONS = PROJECT_ROOT / "translations"
 
 
 def _loaded():
@@ -120,52 +116,28 @@ def modules_command():
         click.echo(f"{m.name:<12} {m.version:<8} depends: {deps:<30} {m.summary}")
 
 
-def _pybabel(*args: str) -> None:
-    cmd = [sys.executable, "-m", "babel.messages.frontend", *args]
-    subprocess.run(cmd, check=True, cwd=PROJECT_ROOT)  # noqa: S603
-
-
 @aftersales_cli.command("babel-extract")
 def babel_extract():
-    """Extract translatable strings into translations/messages.pot."""
-    _pybabel(
-        "extract",
-        "-F",
-        "babel.cfg",
-        "-k",
-        "_l",
-        "-k",
-        "lazy_gettext",
-        "-k",
-        "_n:1,2",
-        "--no-location",
-        "--sort-output",
-        "-o",
-        "translations/messages.pot",
-        "app",
-        "modules",
-    )
+    """Extract our strings and FAB's into translations/messages.pot."""
+    from app import i18n
+
+    catalog = i18n.extract()
+    click.echo(f"{len(catalog)} messages in {i18n.POT}")
 
 
 @aftersales_cli.command("babel-update")
 def babel_update():
-    """Merge messages.pot into every catalog (en, pt_BR, ru)."""
-    for lang in LANGUAGES:
-        po = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
-        verb = "update" if po.exists() else "init"
-        _pybabel(
-            verb,
-            "-i",
-            "translations/messages.pot",
-            "-d",
-            "translations",
-            "-l",
-            lang,
-            *(["--no-fuzzy-matching"] if verb == "update" else []),
-        )
+    """Merge messages.pot into en, pt_BR and ru (prefilled from FAB's own catalogs)."""
+    from app import i18n
+
+    for lang, n in i18n.update().items():
+        click.echo(f"{lang}: {n} untranslated")
 
 
 @aftersales_cli.command("babel-compile")
 def babel_compile():
     """Compile every catalog to .mo (the .mo files are committed)."""
-    _pybabel("compile", "-d", "translations", "--statistics")
+    from app import i18n
+
+    i18n.compile_all()
+    click.echo("compiled")

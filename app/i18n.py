@@ -1,0 +1,110 @@
+"""Translation catalogs: extract, update (prefilled from FAB's), compile, check.
+
+Our catalog covers our strings and Flask-AppBuilder's own: FAB's shipped pt_BR
+and ru catalogs miss some of its UI (delete confirmation, groups, some filters),
+and ours is merged over FAB's at run time, so it fills and overrides them.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess  # noqa: S404 - runs pybabel with fixed arguments
+import sys
+import tempfile
+from pathlib import Path
+
+import flask_appbuilder
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+from app.config import LANGUAGES, PROJECT_ROOT
+
+TRANSLATIONS = PROJECT_ROOT / "translations"
+POT = TRANSLATIONS / "messages.pot"
+FAB_DIR = Path(flask_appbuilder.__file__).parent
+KEYWORDS = ("-k", "_l", "-k", "lazy_gettext", "-k", "__")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdf]")
+
+
+def _pybabel(*args: str) -> None:
+    cmd = [sys.executable, "-m", "babel.messages.frontend", *args]
+    subprocess.run(cmd, check=True, cwd=PROJECT_ROOT, capture_output=True)  # noqa: S603
+
+
+def _read(path: Path, locale: str | None = None) -> Catalog:
+    with path.open("rb") as fh:
+        return read_po(fh, locale=locale)
+
+
+def extract(target: Path = POT) -> Catalog:
+    """Our strings and FAB's, into one template."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ours, fab = Path(tmp) / "ours.pot", Path(tmp) / "fab.pot"
+        cfg = PROJECT_ROOT / "babel.cfg"
+        _pybabel("extract", "-F", str(cfg), *KEYWORDS, "--no-location", "--sort-output",
+                 "-o", str(ours), "app", "modules")  # fmt: skip
+        _pybabel("extract", "-F", str(cfg), *KEYWORDS, "--no-location", "--sort-output",
+                 "-o", str(fab), str(FAB_DIR))  # fmt: skip
+        catalog = _read(ours)
+        for message in _read(fab):
+            if message.id and message.id not in catalog:
+                catalog.add(message.id, flags=message.flags)
+    catalog.project, catalog.version = "Aftersales", "1.0"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as fh:
+        write_po(fh, catalog, sort_output=True, omit_header=False, width=100)
+    return catalog
+
+
+def update() -> dict[str, int]:
+    """Merge the template into each language; fill from FAB's translations. -> untranslated."""
+    left = {}
+    for lang in LANGUAGES:
+        template = _read(POT)  # update() shares message objects: a fresh copy each time
+        po_path = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+        po_path.parent.mkdir(parents=True, exist_ok=True)
+        catalog = _read(po_path, lang) if po_path.exists() else Catalog(locale=lang)
+        catalog.update(template, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        catalog.fuzzy = False
+        catalog.project, catalog.version = "Aftersales", "1.0"
+        fab_po = FAB_DIR / "translations" / lang / "LC_MESSAGES" / "messages.po"
+        fab = _read(fab_po, lang) if fab_po.exists() else None
+        for message in catalog:
+            if not message.id or message.string:
+                continue
+            if lang == "en":
+                message.string = message.id
+            elif fab is not None and (found := fab.get(message.id)) and found.string:
+                message.string = found.string
+        with po_path.open("wb") as fh:
+            write_po(fh, catalog, sort_output=True, width=100)
+        left[lang] = sum(1 for m in catalog if m.id and not m.string)
+    return left
+
+
+def compile_all() -> None:
+    for lang in LANGUAGES:
+        po_path = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+        catalog = _read(po_path, lang)
+        with po_path.with_suffix(".mo").open("wb") as fh:
+            write_mo(fh, catalog, use_fuzzy=False)
+
+
+def problems(lang: str) -> list[str]:
+    """Untranslated, fuzzy, or placeholder-breaking entries of one catalog."""
+    po_path = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+    out = []
+    for m in _read(po_path, lang):
+        if not m.id:
+            continue
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        if not all(strings):
+            out.append(f"untranslated: {ids[0]!r}")
+        elif m.fuzzy:
+            out.append(f"fuzzy: {ids[0]!r}")
+        elif set(PLACEHOLDER.findall(ids[0])) != set(PLACEHOLDER.findall(strings[0])):
+            out.append(f"placeholders differ: {ids[0]!r} -> {strings[0]!r}")
+    return out
