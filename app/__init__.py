@@ -99,20 +99,19 @@ def _register_core_menu(appbuilder: AppBuilder) -> None:
     """Administration pages go last in the menu, after the modules'."""
     from app.views import AuditLogView, CalendarDayView
 
-    appbuilder.add_view(
-        AuditLogView,
-        "Audit log",
-        icon="fa-history",
-        label=_l("Audit log"),
-        category="Security",
-    )
-    appbuilder.add_view(
-        CalendarDayView,
-        "Working calendar",
-        icon="fa-calendar",
-        label=_l("Working calendar"),
-        category="Security",
-    )
+    for view, name, label, icon in (
+        (CalendarDayView, "Working calendar", _l("Working calendar"), "fa-calendar"),
+        (AuditLogView, "Audit log", _l("Audit log"), "fa-history"),
+    ):
+        appbuilder.add_view(
+            view,
+            name,
+            icon=icon,
+            label=label,
+            category="Settings",
+            category_label=_l("Settings"),
+            category_icon="fa-cogs",
+        )
 
 
 def _wants_json() -> bool:
@@ -204,6 +203,8 @@ def _install_request_hooks(app: Flask) -> None:
     def _http_error(err: HTTPException):
         if _wants_json():
             return _error_response(err.code or 500, err.description or err.name)
+        if err.code in ERROR_TITLES:
+            return _error_page(err.code, err.description), err.code
         return err
 
     @app.errorhandler(Exception)
@@ -268,6 +269,31 @@ def _check_q(text: str) -> str | None:
                 if not 0 <= number < _MAX_PAGE_ARG:
                     return f"{key} is out of range"
     return None
+
+
+ERROR_TITLES = {
+    400: _l("The request is not valid"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    405: _l("This action is not allowed here"),
+    413: _l("The file is too large"),
+    429: _l("Too many attempts; wait a moment and try again"),
+}
+
+
+def _error_page(code: int, detail: str | None):
+    """An error page inside the app's layout, in the user's language."""
+    from flask import current_app, render_template
+
+    appbuilder = current_app.appbuilder
+    return render_template(
+        "aftersales/error.html",
+        code=code,
+        title=ERROR_TITLES[code],
+        detail=detail if code in (400, 413) else None,
+        appbuilder=appbuilder,
+        base_template=appbuilder.base_template,
+    )
 
 
 def _error_response(status: int, message: str):

@@ -205,10 +205,10 @@ def missing_declarations(appbuilder, permissions: Iterable[ModulePermissions]) -
 
 
 class AppSecurityManager(SecurityManager):
-    """FAB's manager with our built-in role names; behaviour lives in FAB."""
+    """FAB's security manager, less the user statistics chart (it loads Google's
+    chart library from the internet, and the app must work offline)."""
 
-    def create_db(self):  # roles come from `flask aftersales init`/`sync-roles`
-        return super().create_db()
+    userstatschartview = None
 
 
 def role_matrix(appbuilder, permissions) -> dict[str, set[tuple[str, str]]]:

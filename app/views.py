@@ -53,6 +53,7 @@ class AppModelView(ModelView):
 
     def _init_properties(self):
         super()._init_properties()
+        self._init_formatters()
         dm = self.datamodel
         dm.eager_relations = tuple(
             c for c in self.list_columns if "." not in c and dm.is_relation(c)
@@ -89,6 +90,29 @@ class AppModelView(ModelView):
                     model=dm.get_related_model(col),
                     description=self.description_columns.get(col, ""),
                 )
+
+    def _init_formatters(self):
+        """Readable defaults: no "None", dates without microseconds, translated yes/no."""
+        dm = self.datamodel
+        formatters = dict(self.formatters_columns)
+        for col in {*self.list_columns, *self.show_columns}:
+            if col in formatters or "." in col:
+                continue
+            if dm.is_boolean(col):
+                formatters[col] = _format_bool
+            elif dm.is_datetime(col):
+                formatters[col] = _format_datetime
+            else:
+                formatters[col] = _format_plain
+        self.formatters_columns = formatters
+
+    def process_form(self, form, is_created):
+        """Blank text means "no value": NULL, not "" (which unique columns would clash on)."""
+        for field in form:
+            if isinstance(field.data, str) and not field.data.strip():
+                col = field.name
+                if self.datamodel.is_string(col) or self.datamodel.is_text(col):
+                    field.data = None
 
     def _list(self, **kwargs):
         name = self.__class__.__name__
@@ -187,6 +211,20 @@ class StateMachineViewMixin:
                 "success",
             )
         return redirect(url_for(f"{self.endpoint}.show", pk=pk))
+
+
+def _format_bool(value) -> str:
+    if value is None:
+        return ""
+    return str(_l("Yes")) if value else str(_l("No"))
+
+
+def _format_datetime(value) -> str:
+    return "" if value is None else value.strftime("%Y-%m-%d %H:%M")
+
+
+def _format_plain(value):
+    return "" if value is None else value
 
 
 def _int_arg(name: str, default: int) -> int:
