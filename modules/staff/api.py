@@ -181,12 +181,12 @@ class JobDescriptionApi(AppRestApi):
 
 
 class AcknowledgementApi(AppRestApi):
-    """HR reads who signed what; POST lets the current user sign the current version
-    of his own job description (permission can_acknowledge, everyone)."""
+    """HR reads who signed what; `POST /acknowledge` lets the current user sign the
+    current version of his own job description (permission can_acknowledge, everyone)."""
 
     resource_name = "acknowledgement"
     class_permission_name = "Acknowledgement"
-    method_permission_name = {**API_METHOD_PERMISSIONS, "post": "acknowledge"}
+    method_permission_name = {**API_METHOD_PERMISSIONS, "acknowledge": "acknowledge"}
     datamodel = AppInterface(Acknowledgement)
     list_columns = show_columns = ["id", "job_description.id", "job_description.version",
                                    "job_description.title", "employee.id", "employee.name",
@@ -194,9 +194,30 @@ class AcknowledgementApi(AppRestApi):
     add_columns = ["job_description"]
     edit_columns = ["signed_name"]
     search_columns = ["job_description", "employee", "acknowledged_at"]
-    include_route_methods = {"get", "get_list", "info", "post"}
+    include_route_methods = {"get", "get_list", "info", "acknowledge"}
 
-    def post_headless(self):
+    @expose("/acknowledge", methods=["POST"])
+    @protect()
+    @safe
+    def acknowledge(self):
+        """Sign “read and understood” the current version of my own job description.
+        ---
+        post:
+          requestBody:
+            required: false
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    job_description: {type: integer}
+          responses:
+            201: {description: Signed}
+            400: {$ref: '#/components/responses/400'}
+            404: {description: Not an employee, or no published job description}
+            409: {description: Already signed}
+            422: {$ref: '#/components/responses/422'}
+        """
         body = request.get_json(silent=True) if request.data else {}
         if not isinstance(body, dict):
             return self.response_400(message="Request body must be a JSON object")
@@ -244,7 +265,7 @@ class ResponsibilityApi(AppRestApi):
           parameters:
           - {in: query, name: kind, required: true, schema: {type: string}}
           - {in: query, name: key, schema: {type: string}}
-          - {in: query, name: on, schema: {type: string, format: date}}
+          - {in: query, name: "on", schema: {type: string, format: date}}
           responses:
             200: {description: "user_id (null when nobody is responsible)"}
             400: {$ref: '#/components/responses/400'}
@@ -370,7 +391,7 @@ class MyTaskApi(_TaskApiBase):
                   type: object
                   properties:
                     hours: {type: number}
-                    on: {type: string, format: date}
+                    "on": {type: string, format: date}
                     note: {type: string}
           responses:
             201: {description: Recorded}
@@ -553,10 +574,28 @@ class MyJobDescriptionApi(DomainErrorsMixin, BaseApi):
 class StaffReportApi(DomainErrorsMixin, BaseApi):
     resource_name = "staff_report"
     class_permission_name = "StaffReport"
-    method_permission_name = {"kpi": "read", "unsigned": "read", "compliance": "read",
-                              "plan": "read"}  # fmt: skip
+    method_permission_name = {"index": "read", "kpi": "read", "unsigned": "read",
+                              "compliance": "read", "plan": "read"}  # fmt: skip
     allow_browser_login = True
     openapi_spec_tag = "Staff"
+
+    @expose("/", methods=["GET"])
+    @protect()
+    @safe
+    def index(self):
+        """The staff reports available.
+        ---
+        get:
+          responses:
+            200: {description: Report names and their paths}
+        """
+        return self.response(
+            200,
+            result=[
+                {"name": n, "path": f"/api/v1/staff_report/{n}"}
+                for n in ("kpi", "unsigned", "compliance", "plan")
+            ],
+        )
 
     @expose("/kpi", methods=["GET"])
     @protect()
@@ -599,7 +638,7 @@ class StaffReportApi(DomainErrorsMixin, BaseApi):
         ---
         get:
           parameters:
-          - {in: query, name: on, schema: {type: string, format: date}}
+          - {in: query, name: "on", schema: {type: string, format: date}}
           responses:
             200: {description: One row per missing training}
         """

@@ -43,10 +43,10 @@ def test_acknowledge_current_version_and_new_version_needs_new_signature(run, ap
 
     r = tech.get("/api/v1/my_job_description/")
     assert r.status_code == 200 and r.json["id"] == v1 and r.json["acknowledged_at"] is None
-    r = tech.post("/api/v1/acknowledgement/", json={})
+    r = tech.post("/api/v1/acknowledgement/acknowledge", json={})
     assert r.status_code == 201, r.json
     assert r.json["result"]["signed_name"] == "Technician Person"
-    assert tech.post("/api/v1/acknowledgement/", json={}).status_code == 409
+    assert tech.post("/api/v1/acknowledgement/acknowledge", json={}).status_code == 409
     assert hr.get("/api/v1/staff_report/unsigned").json["result"] == []
 
     # HR makes version 2 from version 1 and publishes it
@@ -64,8 +64,11 @@ def test_acknowledge_current_version_and_new_version_needs_new_signature(run, ap
     assert [(u["employee_id"], u["version"]) for u in unsigned] == [(staff["Technician"], 2)]
     assert tech.get("/api/v1/my_job_description/").json["acknowledged_at"] is None
     # signing the superseded version is refused
-    assert tech.post("/api/v1/acknowledgement/", json={"job_description": v1}).status_code == 422
-    r = tech.post("/api/v1/acknowledgement/", json={"job_description": v2})
+    assert (
+        tech.post("/api/v1/acknowledgement/acknowledge", json={"job_description": v1}).status_code
+        == 422
+    )
+    r = tech.post("/api/v1/acknowledgement/acknowledge", json={"job_description": v2})
     assert r.status_code == 201 and r.json["result"]["version"] == 2
     assert hr.get("/api/v1/staff_report/unsigned").json["result"] == []
     assert run(lambda s: s.query(Acknowledgement).count()) == 2
@@ -83,11 +86,13 @@ def test_published_version_is_frozen(run, api):
 def test_acknowledge_bad_input_and_non_employee(run, api):
     _publish_v1(run, api)
     tech = api("Technician")
-    r = tech.post("/api/v1/acknowledgement/", data="[1]", content_type="application/json")
+    r = tech.post(
+        "/api/v1/acknowledgement/acknowledge", data="[1]", content_type="application/json"
+    )
     assert r.status_code == 400
-    r = tech.post("/api/v1/acknowledgement/", json={"job_description": "abc"})
+    r = tech.post("/api/v1/acknowledgement/acknowledge", json={"job_description": "abc"})
     assert r.status_code == 422
-    assert api("Viewer").post("/api/v1/acknowledgement/", json={}).status_code == 404
+    assert api("Viewer").post("/api/v1/acknowledgement/acknowledge", json={}).status_code == 404
     # a technician cannot read everyone's acknowledgements nor publish
     assert tech.get("/api/v1/acknowledgement/").status_code == 403
     assert tech.post("/api/v1/job_description/1/publish").status_code == 403
