@@ -14,6 +14,7 @@ from flask_appbuilder.api import BaseApi, expose, safe
 from flask_appbuilder.security.decorators import protect
 from flask_babel import lazy_gettext as _l
 from marshmallow import validate
+from sqlalchemy.exc import DataError
 
 from app.api import AppRestApi, DomainErrorsMixin, StateMachineApiMixin
 from app.datamodel import AppInterface
@@ -45,6 +46,34 @@ from modules.staff.web import MyTasksFilter, MyTrainingFilter, current_user_id
 _NAME = validate.Length(min=1, max=200)
 
 
+class StaffInterface(AppInterface):
+    """An id out of the column's range (PostgreSQL integer) is simply not found."""
+
+    def get(self, *args, **kwargs):
+        try:
+            return super().get(*args, **kwargs)
+        except DataError:
+            self.session.rollback()
+            return None
+
+
+class _StaffApi(AppRestApi):
+    """A related id out of range (PostgreSQL DataError) is a 422, not a 500."""
+
+    def _guard(self, fn, *args):
+        try:
+            return fn(*args)
+        except DataError:
+            db.session.rollback()
+            return self.response_422(message=str(_l("A referenced record does not exist.")))
+
+    def post_headless(self):
+        return self._guard(super().post_headless)
+
+    def put_headless(self, pk):
+        return self._guard(super().put_headless, pk)
+
+
 def _date_arg(name: str) -> date | None:
     raw = request.args.get(name)
     if not raw:
@@ -56,19 +85,19 @@ def _date_arg(name: str) -> date | None:
                           status=400) from None  # fmt: skip
 
 
-class PositionApi(AppRestApi):
+class PositionApi(_StaffApi):
     resource_name = "position"
     class_permission_name = "Position"
-    datamodel = AppInterface(Position)
+    datamodel = StaffInterface(Position)
     list_columns = show_columns = ["id", "name", "code", "department", "active"]
     add_columns = edit_columns = ["name", "code", "department", "active"]
     validators_columns = {"name": _NAME}
 
 
-class EmployeeApi(AppRestApi):
+class EmployeeApi(_StaffApi):
     resource_name = "employee"
     class_permission_name = "Employee"
-    datamodel = AppInterface(Employee)
+    datamodel = StaffInterface(Employee)
     _fields = ["name", "personnel_no", "department", "hire_date", "email", "phone", "active"]
     list_columns = ["id", *_fields, "user.id", "user.username", "position.id", "position.name",
                     "manager.id", "manager.name"]  # fmt: skip
@@ -85,12 +114,12 @@ class EmployeeApi(AppRestApi):
         services.check_employee(item)
 
 
-class JobDescriptionApi(AppRestApi):
+class JobDescriptionApi(_StaffApi):
     resource_name = "job_description"
     class_permission_name = "JobDescription"
     method_permission_name = {**API_METHOD_PERMISSIONS, "publish": "write",
                               "new_version": "write", "pdf": "read"}  # fmt: skip
-    datamodel = AppInterface(JobDescription)
+    datamodel = StaffInterface(JobDescription)
     _text = ["title", "reports_to", "appointed_by", "qualification", "experience", "must_know",
              "duties", "rights", "responsibilities", "working_conditions"]  # fmt: skip
     list_columns = ["id", "position.id", "position.name", "version", "state", "title",
@@ -180,14 +209,14 @@ class JobDescriptionApi(AppRestApi):
             return self.domain_error(err)
 
 
-class AcknowledgementApi(AppRestApi):
+class AcknowledgementApi(_StaffApi):
     """HR reads who signed what; `POST /acknowledge` lets the current user sign the
     current version of his own job description (permission can_acknowledge, everyone)."""
 
     resource_name = "acknowledgement"
     class_permission_name = "Acknowledgement"
     method_permission_name = {**API_METHOD_PERMISSIONS, "acknowledge": "acknowledge"}
-    datamodel = AppInterface(Acknowledgement)
+    datamodel = StaffInterface(Acknowledgement)
     list_columns = show_columns = ["id", "job_description.id", "job_description.version",
                                    "job_description.title", "employee.id", "employee.name",
                                    "signed_name", "acknowledged_at"]  # fmt: skip
@@ -239,11 +268,11 @@ class AcknowledgementApi(AppRestApi):
         )
 
 
-class ResponsibilityApi(AppRestApi):
+class ResponsibilityApi(_StaffApi):
     resource_name = "responsibility"
     class_permission_name = "Responsibility"
     method_permission_name = {**API_METHOD_PERMISSIONS, "propose": "read"}
-    datamodel = AppInterface(Responsibility)
+    datamodel = StaffInterface(Responsibility)
     _fields = ["kind", "key", "date_from", "date_to", "note"]
     list_columns = show_columns = ["id", "employee.id", "employee.name", *_fields]
     add_columns = edit_columns = ["employee", *_fields]
@@ -281,10 +310,10 @@ class ResponsibilityApi(AppRestApi):
         return self.response(200, user_id=uid, on=on.isoformat())
 
 
-class AbsenceApi(AppRestApi):
+class AbsenceApi(_StaffApi):
     resource_name = "absence"
     class_permission_name = "Absence"
-    datamodel = AppInterface(Absence)
+    datamodel = StaffInterface(Absence)
     _fields = ["kind", "date_from", "date_to", "note"]
     list_columns = show_columns = ["id", "employee.id", "employee.name", *_fields,
                                    "deputy.id", "deputy.name"]  # fmt: skip
@@ -299,10 +328,10 @@ class AbsenceApi(AppRestApi):
         services.check_absence(item)
 
 
-class IntakeApi(AppRestApi):
+class IntakeApi(_StaffApi):
     resource_name = "intake"
     class_permission_name = "Intake"
-    datamodel = AppInterface(Intake)
+    datamodel = StaffInterface(Intake)
     _fields = ["channel", "from_name", "subject", "description", "area_kind", "area_key"]
     list_columns = show_columns = ["id", "number", "received_at", *_fields, "partner.id",
                                    "partner.name", "assignee.id", "assignee.username",
@@ -332,8 +361,8 @@ _TASK_LIST = ["id", "number", "title", "state", "priority", "due_date", "overdue
               "ref_type", "ref_id", "created_at", "done_at"]  # fmt: skip
 
 
-class _TaskApiBase(StateMachineApiMixin, AppRestApi):
-    datamodel = AppInterface(Task)
+class _TaskApiBase(StateMachineApiMixin, _StaffApi):
+    datamodel = StaffInterface(Task)
     state_machine = services.TASK_MACHINE
     list_columns = _TASK_LIST
     show_columns = [*_TASK_LIST, "description", "created_by.id"]
@@ -429,10 +458,10 @@ class MyTaskApi(_TaskApiBase):
         return self.response(201, id=log.id, hours=str(log.hours), on=log.on.isoformat())
 
 
-class TimeLogApi(AppRestApi):
+class TimeLogApi(_StaffApi):
     resource_name = "time_log"
     class_permission_name = "TimeLog"
-    datamodel = AppInterface(TimeLog)
+    datamodel = StaffInterface(TimeLog)
     list_columns = show_columns = ["id", "task.id", "task.number", "user.id", "user.username",
                                    "on", "hours", "note"]  # fmt: skip
     add_columns = edit_columns = ["task", "user", "on", "hours", "note"]
@@ -445,10 +474,10 @@ class TimeLogApi(AppRestApi):
         services.log_time(db.session, item, current_user_id(), may_act_for_all=True)
 
 
-class TrainingProgramApi(AppRestApi):
+class TrainingProgramApi(_StaffApi):
     resource_name = "training_program"
     class_permission_name = "TrainingProgram"
-    datamodel = AppInterface(TrainingProgram)
+    datamodel = StaffInterface(TrainingProgram)
     _fields = ["topic", "code", "description", "hours", "validity_months", "certificate",
                "active"]  # fmt: skip
     list_columns = ["id", *_fields, "mandatory_for.id", "mandatory_for.name"]
@@ -464,10 +493,10 @@ class TrainingProgramApi(AppRestApi):
         services.check_program(item)
 
 
-class TrainingSessionApi(AppRestApi):
+class TrainingSessionApi(_StaffApi):
     resource_name = "training_session"
     class_permission_name = "TrainingSession"
-    datamodel = AppInterface(TrainingSession)
+    datamodel = StaffInterface(TrainingSession)
     _fields = ["title", "date_from", "date_to", "trainer", "place"]
     list_columns = show_columns = ["id", "program.id", "program.topic", *_fields]
     add_columns = edit_columns = ["program", *_fields]
@@ -485,10 +514,10 @@ _RECORD_LIST = ["id", "session.id", "session.date_from", "session.title", "emplo
                 "employee.name", *_RECORD_FIELDS]  # fmt: skip
 
 
-class TrainingRecordApi(AppRestApi):
+class TrainingRecordApi(_StaffApi):
     resource_name = "training_record"
     class_permission_name = "TrainingRecord"
-    datamodel = AppInterface(TrainingRecord)
+    datamodel = StaffInterface(TrainingRecord)
     list_columns = show_columns = _RECORD_LIST
     add_columns = edit_columns = ["session", "employee", *_RECORD_FIELDS]
     search_columns = ["session", "employee", "result", "expires_on"]
@@ -501,10 +530,10 @@ class TrainingRecordApi(AppRestApi):
         services.check_record(db.session, item)
 
 
-class MyTrainingApi(AppRestApi):
+class MyTrainingApi(_StaffApi):
     resource_name = "my_training"
     class_permission_name = "MyTraining"
-    datamodel = AppInterface(TrainingRecord)
+    datamodel = StaffInterface(TrainingRecord)
     base_filters = [["employee_id", MyTrainingFilter, None]]
     list_columns = show_columns = _RECORD_LIST
     include_route_methods = {"get", "get_list", "info"}
