@@ -301,7 +301,8 @@ def _exports_for_user():
     return exports, imports
 
 
-def _date_arg(name: str) -> date | None:
+def date_arg(name: str) -> date | None:
+    """A YYYY-MM-DD query argument, or None; a 400 DomainError when malformed."""
     raw = request.args.get(name)
     if not raw:
         return None
@@ -322,7 +323,7 @@ def export_response(name: str) -> Response:
     if not current_app.appbuilder.sm.has_access(READ, export.resource):
         raise DomainError(_l("You may not take this export."), status=403)
     options = csvio.CsvOptions.from_args(request.args, current_app.config["CSV_DEFAULT_DELIMITER"])
-    date_from, date_to = _date_arg("date_from"), _date_arg("date_to")
+    date_from, date_to = date_arg("date_from"), date_arg("date_to")
     if date_from and date_to and date_from > date_to:
         raise DomainError(_l("The period ends before it starts."), field="date_to", status=400)
     body = csvio.stream_export(db.session, export, options, date_from, date_to)

@@ -18,7 +18,7 @@ from app import signals
 from app.db import utcnow
 from app.errors import Conflict, DomainError, NotFound
 from app.numbering import next_number
-from modules.staff.machine import StateMachine, Transition
+from app.statemachine import StateMachine, Transition
 from modules.staff.models import (
     ABSENCE_KINDS,
     INTAKE_CHANNELS,

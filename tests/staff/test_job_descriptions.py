@@ -1,6 +1,11 @@
 """Versioned job descriptions: publish, acknowledge, new version, PDF."""
 
+from pathlib import Path
+
+import pytest
+
 from modules.staff.models import Acknowledgement
+from modules.staff.pdf import DEFAULT_FONT
 from tests.staff.helpers import make_staff
 
 try:
@@ -98,6 +103,10 @@ def test_acknowledge_bad_input_and_non_employee(run, api):
     assert tech.post("/api/v1/job_description/1/publish").status_code == 403
 
 
+@pytest.mark.skipif(
+    not Path(DEFAULT_FONT).exists(),
+    reason=f"{DEFAULT_FONT} missing: PDF tests skipped (install Debian's fonts-dejavu-core)",
+)
 def test_pdf_in_two_scripts(run, api, ui):
     _, _, v1 = _publish_v1(run, api)
     r = api("HR").get(f"/api/v1/job_description/{v1}/pdf")
