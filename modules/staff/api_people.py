@@ -45,8 +45,16 @@ class EmployeeApi(AppRestApi):
     class_permission_name = "Employee"
     datamodel = AppInterface(Employee)
     _fields = ["name", "personnel_no", "department", "hire_date", "email", "phone", "active"]
-    list_columns = ["id", *_fields, "user.id", "user.username", "position.id", "position.name",
-                    "manager.id", "manager.name"]  # fmt: skip
+    list_columns = [
+        "id",
+        *_fields,
+        "user.id",
+        "user.username",
+        "position.id",
+        "position.name",
+        "manager.id",
+        "manager.name",
+    ]
     show_columns = [*list_columns, "created_at"]
     add_columns = edit_columns = [*_fields, "user", "position", "manager"]
     search_columns = ["name", "personnel_no", "department", "position", "user", "active"]
@@ -63,13 +71,34 @@ class EmployeeApi(AppRestApi):
 class JobDescriptionApi(AppRestApi):
     resource_name = "job_description"
     class_permission_name = "JobDescription"
-    method_permission_name = {**API_METHOD_PERMISSIONS, "publish": "write",
-                              "new_version": "write", "pdf": "read"}  # fmt: skip
+    method_permission_name = {
+        **API_METHOD_PERMISSIONS,
+        "publish": "write",
+        "new_version": "write",
+        "pdf": "read",
+    }
     datamodel = AppInterface(JobDescription)
-    _text = ["title", "reports_to", "appointed_by", "qualification", "experience", "must_know",
-             "duties", "rights", "responsibilities", "working_conditions"]  # fmt: skip
-    list_columns = ["id", "position.id", "position.name", "version", "state", "title",
-                    "published_at"]  # fmt: skip
+    _text = [
+        "title",
+        "reports_to",
+        "appointed_by",
+        "qualification",
+        "experience",
+        "must_know",
+        "duties",
+        "rights",
+        "responsibilities",
+        "working_conditions",
+    ]
+    list_columns = [
+        "id",
+        "position.id",
+        "position.name",
+        "version",
+        "state",
+        "title",
+        "published_at",
+    ]
     show_columns = [*list_columns, *_text[1:], "published_by"]
     add_columns = ["position", *_text]
     edit_columns = _text
@@ -163,9 +192,16 @@ class AcknowledgementApi(AppRestApi):
     class_permission_name = "Acknowledgement"
     method_permission_name = {**API_METHOD_PERMISSIONS, "acknowledge": "acknowledge"}
     datamodel = AppInterface(Acknowledgement)
-    list_columns = show_columns = ["id", "job_description.id", "job_description.version",
-                                   "job_description.title", "employee.id", "employee.name",
-                                   "signed_name", "acknowledged_at"]  # fmt: skip
+    list_columns = show_columns = [
+        "id",
+        "job_description.id",
+        "job_description.version",
+        "job_description.title",
+        "employee.id",
+        "employee.name",
+        "signed_name",
+        "acknowledged_at",
+    ]
     add_columns = ["job_description"]
     edit_columns = ["signed_name"]
     search_columns = ["job_description", "employee", "acknowledged_at"]
@@ -261,8 +297,14 @@ class AbsenceApi(AppRestApi):
     class_permission_name = "Absence"
     datamodel = AppInterface(Absence)
     _fields = ["kind", "date_from", "date_to", "note"]
-    list_columns = show_columns = ["id", "employee.id", "employee.name", *_fields,
-                                   "deputy.id", "deputy.name"]  # fmt: skip
+    list_columns = show_columns = [
+        "id",
+        "employee.id",
+        "employee.name",
+        *_fields,
+        "deputy.id",
+        "deputy.name",
+    ]
     add_columns = edit_columns = ["employee", "deputy", *_fields]
     search_columns = ["employee", "deputy", "kind", "date_from", "date_to"]
     validators_columns = {"kind": ABSENCE_KINDS.validator()}

@@ -13,8 +13,13 @@ from modules.staff import reports
 class StaffReportApi(DomainErrorsMixin, BaseApi):
     resource_name = "staff_report"
     class_permission_name = "StaffReport"
-    method_permission_name = {"index": "read", "kpi": "read", "unsigned": "read",
-                              "compliance": "read", "plan": "read"}  # fmt: skip
+    method_permission_name = {
+        "index": "read",
+        "kpi": "read",
+        "unsigned": "read",
+        "compliance": "read",
+        "plan": "read",
+    }
     allow_browser_login = True
     openapi_spec_tag = "Staff"
 
@@ -54,8 +59,12 @@ class StaffReportApi(DomainErrorsMixin, BaseApi):
             rows = reports.kpis(db.session, date_arg("date_from"), date_arg("date_to"))
         except DomainError as err:
             return self.domain_error(err)
-        return self.response(200, result=[{k: (float(v) if hasattr(v, "as_tuple") else v)
-                                           for k, v in r.items()} for r in rows])  # fmt: skip
+        return self.response(
+            200,
+            result=[
+                {k: (float(v) if hasattr(v, "as_tuple") else v) for k, v in r.items()} for r in rows
+            ],
+        )
 
     @expose("/unsigned", methods=["GET"])
     @protect()

@@ -21,8 +21,7 @@ class TrainingProgramApi(AppRestApi):
     resource_name = "training_program"
     class_permission_name = "TrainingProgram"
     datamodel = AppInterface(TrainingProgram)
-    _fields = ["topic", "code", "description", "hours", "validity_months", "certificate",
-               "active"]  # fmt: skip
+    _fields = ["topic", "code", "description", "hours", "validity_months", "certificate", "active"]
     list_columns = ["id", *_fields, "mandatory_for.id", "mandatory_for.name"]
     show_columns = list_columns
     add_columns = edit_columns = [*_fields, "mandatory_for"]
@@ -53,8 +52,15 @@ class TrainingSessionApi(AppRestApi):
 
 
 _RECORD_FIELDS = ["result", "score", "completed_on", "certificate_no", "expires_on"]
-_RECORD_LIST = ["id", "session.id", "session.date_from", "session.title", "employee.id",
-                "employee.name", *_RECORD_FIELDS]  # fmt: skip
+_RECORD_LIST = [
+    "id",
+    "session.id",
+    "session.date_from",
+    "session.title",
+    "employee.id",
+    "employee.name",
+    *_RECORD_FIELDS,
+]
 
 
 class TrainingRecordApi(AppRestApi):

@@ -21,7 +21,7 @@ from modules.staff.models import (
     Task,
     TimeLog,
 )
-from modules.staff.web import MyTasksFilter, current_user_id
+from modules.staff.web import MyTasksFilter, TaskRules, current_user_id
 
 _NAME = validate.Length(min=1, max=200)
 
@@ -31,16 +31,36 @@ class IntakeApi(AppRestApi):
     class_permission_name = "Intake"
     datamodel = AppInterface(Intake)
     _fields = ["channel", "from_name", "subject", "description", "area_kind", "area_key"]
-    list_columns = show_columns = ["id", "number", "received_at", *_fields, "partner.id",
-                                   "partner.name", "assignee.id", "assignee.username",
-                                   "responsible.id", "closed"]  # fmt: skip
+    list_columns = show_columns = [
+        "id",
+        "number",
+        "received_at",
+        *_fields,
+        "partner.id",
+        "partner.name",
+        "assignee.id",
+        "assignee.username",
+        "responsible.id",
+        "closed",
+    ]
     add_columns = [*_fields, "partner", "assignee"]
     edit_columns = [*add_columns, "closed"]
-    search_columns = ["channel", "from_name", "subject", "area_kind", "area_key", "assignee",
-                      "closed", "received_at"]  # fmt: skip
+    search_columns = [
+        "channel",
+        "from_name",
+        "subject",
+        "area_kind",
+        "area_key",
+        "assignee",
+        "closed",
+        "received_at",
+    ]
     order_columns = ["id", "received_at", "number"]
-    validators_columns = {"channel": INTAKE_CHANNELS.validator(), "from_name": _NAME,
-                          "subject": _NAME}  # fmt: skip
+    validators_columns = {
+        "channel": INTAKE_CHANNELS.validator(),
+        "from_name": _NAME,
+        "subject": _NAME,
+    }
 
     def pre_add(self, item):
         services.register_intake(db.session, item, date.today())
@@ -54,29 +74,43 @@ class IntakeApi(AppRestApi):
 
 
 _TASK_FIELDS = ["title", "description", "due_date", "priority", "ref_type", "ref_id"]
-_TASK_LIST = ["id", "number", "title", "state", "priority", "due_date", "overdue",
-              "assignee.id", "assignee.username", "responsible.id", "responsible.username",
-              "ref_type", "ref_id", "created_at", "done_at"]  # fmt: skip
+_TASK_LIST = [
+    "id",
+    "number",
+    "title",
+    "state",
+    "priority",
+    "due_date",
+    "overdue",
+    "assignee.id",
+    "assignee.username",
+    "responsible.id",
+    "responsible.username",
+    "ref_type",
+    "ref_id",
+    "created_at",
+    "done_at",
+]
 
 
-class _TaskApiBase(StateMachineApiMixin, AppRestApi):
+class _TaskApiBase(TaskRules, StateMachineApiMixin, AppRestApi):
     datamodel = AppInterface(Task)
     state_machine = services.TASK_MACHINE
     list_columns = _TASK_LIST
     show_columns = [*_TASK_LIST, "description", "created_by.id"]
-    search_columns = ["state", "priority", "due_date", "assignee", "responsible", "ref_type",
-                      "ref_id", "number", "title"]  # fmt: skip
+    search_columns = [
+        "state",
+        "priority",
+        "due_date",
+        "assignee",
+        "responsible",
+        "ref_type",
+        "ref_id",
+        "number",
+        "title",
+    ]
     order_columns = ["id", "number", "due_date", "priority", "state", "created_at"]
     validators_columns = {"title": _NAME, "priority": PRIORITIES.validator()}
-
-    def apply_transition(self, session, item, action, comment):
-        services.transition_task(session, item, action, comment)
-
-    def pre_update(self, item):
-        services.check_task(item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Tasks are not deleted: cancel them."), status=409)
 
 
 class TaskApi(_TaskApiBase):
@@ -160,8 +194,16 @@ class TimeLogApi(AppRestApi):
     resource_name = "time_log"
     class_permission_name = "TimeLog"
     datamodel = AppInterface(TimeLog)
-    list_columns = show_columns = ["id", "task.id", "task.number", "user.id", "user.username",
-                                   "on", "hours", "note"]  # fmt: skip
+    list_columns = show_columns = [
+        "id",
+        "task.id",
+        "task.number",
+        "user.id",
+        "user.username",
+        "on",
+        "hours",
+        "note",
+    ]
     add_columns = edit_columns = ["task", "user", "on", "hours", "note"]
     search_columns = ["task", "user", "on"]
 

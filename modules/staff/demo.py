@@ -67,9 +67,16 @@ def load(session: Session, size: str) -> None:
             emp = session.scalar(select(Employee).where(Employee.user_id == user.id))
         if emp is None:
             pos = _position(session, username)
-            emp = Employee(personnel_no=f"DEMO-{username}", name=NAMES[username], user=user,
-                           position=pos, department=pos.department, active=True,
-                           hire_date=date(2022, 1, 10), email=user.email)  # fmt: skip
+            emp = Employee(
+                personnel_no=f"DEMO-{username}",
+                name=NAMES[username],
+                user=user,
+                position=pos,
+                department=pos.department,
+                active=True,
+                hire_date=date(2022, 1, 10),
+                email=user.email,
+            )
             session.add(emp)
             session.flush()
         employees[username] = emp
@@ -107,13 +114,25 @@ def load(session: Session, size: str) -> None:
         ("manager", "intake", "*"),
     ):
         if username in employees:
-            session.add(Responsibility(employee=employees[username], kind=kind, key=key,
-                                       date_from=date(today.year, 1, 1)))  # fmt: skip
+            session.add(
+                Responsibility(
+                    employee=employees[username],
+                    kind=kind,
+                    key=key,
+                    date_from=date(today.year, 1, 1),
+                )
+            )
     if "technician" in employees and "manager" in employees:
-        session.add(Absence(employee=employees["technician"], kind="vacation",
-                            date_from=today + timedelta(days=14),
-                            date_to=today + timedelta(days=27),
-                            deputy=employees["manager"], note="Summer vacation"))  # fmt: skip
+        session.add(
+            Absence(
+                employee=employees["technician"],
+                kind="vacation",
+                date_from=today + timedelta(days=14),
+                date_to=today + timedelta(days=27),
+                deputy=employees["manager"],
+                note="Summer vacation",
+            )
+        )
     for n, (username, title, due, prio) in enumerate(
         (
             ("technician", "Check the returned pump", -2, "high"),
@@ -123,31 +142,58 @@ def load(session: Session, size: str) -> None:
         )
     ):
         user_id = employees[username].user_id if username in employees else None
-        task = Task(title=title, assignee_id=user_id, priority=prio,
-                    responsible_id=manager.user_id if manager else None,
-                    due_date=today + timedelta(days=due),
-                    ref_type="demo" if n == 0 else None,
-                    ref_id="1" if n == 0 else None)  # fmt: skip
+        task = Task(
+            title=title,
+            assignee_id=user_id,
+            priority=prio,
+            responsible_id=manager.user_id if manager else None,
+            due_date=today + timedelta(days=due),
+            ref_type="demo" if n == 0 else None,
+            ref_id="1" if n == 0 else None,
+        )
         services.create_task(session, task)
-    session.add(Intake(channel="call", from_name="Maria Souza", subject="Washing machine leaks",
-                       area_kind="warranty"))  # fmt: skip
-    session.add(Intake(channel="email", from_name="Tekhno Servis LLC",
-                       subject="Price list for spare parts"))  # fmt: skip
+    session.add(
+        Intake(
+            channel="call",
+            from_name="Maria Souza",
+            subject="Washing machine leaks",
+            area_kind="warranty",
+        )
+    )
+    session.add(
+        Intake(channel="email", from_name="Tekhno Servis LLC", subject="Price list for spare parts")
+    )
     session.flush()
     for intake in session.scalars(select(Intake).where(Intake.number.is_(None))):
         services.register_intake(session, intake, today)
-    program = TrainingProgram(code="DEMO-SAFE", topic="Electrical safety", hours=Decimal("8"),
-                              validity_months=12, certificate=True, active=True,
-                              mandatory_for=[tech_pos])  # fmt: skip
+    program = TrainingProgram(
+        code="DEMO-SAFE",
+        topic="Electrical safety",
+        hours=Decimal("8"),
+        validity_months=12,
+        certificate=True,
+        active=True,
+        mandatory_for=[tech_pos],
+    )
     session.add(program)
-    ts = TrainingSession(program=program, title="Electrical safety, spring",
-                         date_from=today - timedelta(days=60), trainer="Safety Ltd.")  # fmt: skip
+    ts = TrainingSession(
+        program=program,
+        title="Electrical safety, spring",
+        date_from=today - timedelta(days=60),
+        trainer="Safety Ltd.",
+    )
     session.add(ts)
-    session.add(TrainingSession(program=program, title="Electrical safety, next quarter",
-                                date_from=today + timedelta(days=100)))  # fmt: skip
+    session.add(
+        TrainingSession(
+            program=program,
+            title="Electrical safety, next quarter",
+            date_from=today + timedelta(days=100),
+        )
+    )
     if "technician" in employees:
-        rec = TrainingRecord(session=ts, employee=employees["technician"], result="passed",
-                             certificate_no="ES-0001")  # fmt: skip
+        rec = TrainingRecord(
+            session=ts, employee=employees["technician"], result="passed", certificate_no="ES-0001"
+        )
         services.check_record(session, rec)
         session.add(rec)
     session.flush()

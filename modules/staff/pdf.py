@@ -52,8 +52,13 @@ def job_description_pdf(
     pdf.multi_cell(width, 8, str(_l("Job description")), align="C")
     pdf.set_font("DejaVu", "", 12)
     pdf.multi_cell(width, 7, jd.title, align="C")
-    meta = str(_l("Position: %(position)s. Version %(version)s", position=jd.position.name,
-                  version=jd.version))  # fmt: skip
+    meta = str(
+        _l(
+            "Position: %(position)s. Version %(version)s",
+            position=jd.position.name,
+            version=jd.version,
+        )
+    )
     if jd.published_at:
         meta += " — " + str(_l("published %(date)s", date=format_date(jd.published_at.date())))
     pdf.set_font("DejaVu", "", 9)

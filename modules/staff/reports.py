@@ -38,7 +38,7 @@ def unsigned(session: Session) -> list[dict]:
             JobDescription.id,
             JobDescription.version,
             JobDescription.title,
-        )  # fmt: skip
+        )
         .where(JobDescription.state == "published")
         .subquery()
     )
@@ -50,7 +50,7 @@ def unsigned(session: Session) -> list[dict]:
             current.c.id,
             current.c.version,
             current.c.title,
-        )  # fmt: skip
+        )
         .join(Position, Position.id == Employee.position_id)
         .join(current, current.c.position_id == Employee.position_id)
         .outerjoin(
@@ -71,7 +71,7 @@ def unsigned(session: Session) -> list[dict]:
             "job_description_id": j,
             "version": v,
             "title": t,
-        }  # fmt: skip
+        }
         for e, n, p, j, v, t in rows
     ]
 
@@ -167,7 +167,7 @@ def plan(session: Session, today: date | None = None) -> dict:
     sessions = session.execute(
         select(
             TrainingSession.id, TrainingSession.date_from, TrainingProgram.id, TrainingProgram.topic
-        )  # fmt: skip
+        )
         .join(TrainingProgram, TrainingProgram.id == TrainingSession.program_id)
         .where(TrainingSession.date_from >= start, TrainingSession.date_from <= end)
         .order_by(TrainingSession.date_from)
@@ -191,13 +191,13 @@ def plan(session: Session, today: date | None = None) -> dict:
 def kpis(session: Session, date_from: date | None = None, date_to: date | None = None):
     """Per user: tasks done (on time), repairs and claims closed with their average
     time in hours, and the average customer satisfaction."""
-    stmt = select(KpiEvent.user_id, KpiEvent.kind, KpiEvent.on_time, KpiEvent.hours,
-                  KpiEvent.score)  # fmt: skip
+    stmt = select(KpiEvent.user_id, KpiEvent.kind, KpiEvent.on_time, KpiEvent.hours, KpiEvent.score)
     if date_from:
         stmt = stmt.where(KpiEvent.at >= datetime.combine(date_from, time.min, UTC))
     if date_to:
-        stmt = stmt.where(KpiEvent.at < datetime.combine(date_to + timedelta(days=1), time.min,
-                                                          UTC))  # fmt: skip
+        stmt = stmt.where(
+            KpiEvent.at < datetime.combine(date_to + timedelta(days=1), time.min, UTC)
+        )
     acc: dict[int | None, dict] = {}
     for uid, kind, on_time, hours, score in session.execute(stmt):
         a = acc.setdefault(uid, defaultdict(lambda: Decimal("0")))
@@ -209,9 +209,12 @@ def kpis(session: Session, date_from: date | None = None, date_to: date | None =
         if score is not None:
             a["score_sum"] += score
     names = dict(
-        session.execute(select(Employee.user_id, Employee.name).where(
-            Employee.user_id.in_([u for u in acc if u is not None]))).all()
-    )  # fmt: skip
+        session.execute(
+            select(Employee.user_id, Employee.name).where(
+                Employee.user_id.in_([u for u in acc if u is not None])
+            )
+        ).all()
+    )
     out = []
     for uid, a in acc.items():
 

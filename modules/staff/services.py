@@ -256,9 +256,12 @@ def create_task(session: Session, task: Task, creator_id: int | None = None) -> 
     TASK_MACHINE.start(session, task)
     if task.assignee_id:
         signals.document_assigned.send(
-            "staff", session=session, doc_type="stf_task", doc_id=task.id,
+            "staff",
+            session=session,
+            doc_type="stf_task",
+            doc_id=task.id,
             user_id=task.assignee_id,
-        )  # fmt: skip
+        )
     return task
 
 
@@ -269,11 +272,16 @@ def transition_task(session: Session, task: Task, action: str, comment: str | No
         on_time = task.due_date is None or task.done_at.date() <= task.due_date
         session.add(
             KpiEvent(
-                kind="task_done", user_id=task.assignee_id, ref_type="stf_task",
-                ref_id=str(task.id), opened_at=task.created_at, closed_at=task.done_at,
-                on_time=on_time, hours=_hours_between(task.created_at, task.done_at),
+                kind="task_done",
+                user_id=task.assignee_id,
+                ref_type="stf_task",
+                ref_id=str(task.id),
+                opened_at=task.created_at,
+                closed_at=task.done_at,
+                on_time=on_time,
+                hours=_hours_between(task.created_at, task.done_at),
             )
-        )  # fmt: skip
+        )
     elif task.state == "open":
         task.done_at = None
     return t
@@ -311,8 +319,18 @@ def _hours_between(start: datetime | None, end: datetime | None) -> Decimal | No
 # ------------------------------------------------------------------ job descriptions
 
 
-JD_TEXT = ("title", "reports_to", "appointed_by", "qualification", "experience", "must_know",
-           "duties", "rights", "responsibilities", "working_conditions")  # fmt: skip
+JD_TEXT = (
+    "title",
+    "reports_to",
+    "appointed_by",
+    "qualification",
+    "experience",
+    "must_know",
+    "duties",
+    "rights",
+    "responsibilities",
+    "working_conditions",
+)
 
 
 def current_job_description(session: Session, position_id: int | None) -> JobDescription | None:
@@ -407,8 +425,9 @@ def acknowledge(session: Session, user_id: int | None, jd_id: int | None = None)
     )
     if exists is not None:
         raise Conflict(_l("You have already acknowledged this version."))
-    ack = Acknowledgement(job_description=current, employee=emp, signed_name=emp.name,
-                          acknowledged_at=utcnow())  # fmt: skip
+    ack = Acknowledgement(
+        job_description=current, employee=emp, signed_name=emp.name, acknowledged_at=utcnow()
+    )
     session.add(ack)
     session.flush()
     return ack

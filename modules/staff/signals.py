@@ -20,12 +20,16 @@ def on_repair_completed(sender, session=None, **kw):
         return
     session.add(
         KpiEvent(
-            kind="repair_completed", user_id=kw.get("technician_user_id"), ref_type="repair",
-            ref_id=str(kw.get("repair_id")), opened_at=kw.get("opened_at"),
-            closed_at=kw.get("closed_at"), on_time=kw.get("on_time"),
+            kind="repair_completed",
+            user_id=kw.get("technician_user_id"),
+            ref_type="repair",
+            ref_id=str(kw.get("repair_id")),
+            opened_at=kw.get("opened_at"),
+            closed_at=kw.get("closed_at"),
+            on_time=kw.get("on_time"),
             hours=_hours(kw.get("opened_at"), kw.get("closed_at")),
         )
-    )  # fmt: skip
+    )
 
 
 def on_claim_closed(sender, session=None, **kw):
@@ -33,12 +37,16 @@ def on_claim_closed(sender, session=None, **kw):
         return
     session.add(
         KpiEvent(
-            kind="claim_closed", user_id=kw.get("officer_user_id"), ref_type="claim",
-            ref_id=str(kw.get("claim_id")), opened_at=kw.get("opened_at"),
-            closed_at=kw.get("closed_at"), on_time=kw.get("on_time"),
+            kind="claim_closed",
+            user_id=kw.get("officer_user_id"),
+            ref_type="claim",
+            ref_id=str(kw.get("claim_id")),
+            opened_at=kw.get("opened_at"),
+            closed_at=kw.get("closed_at"),
+            on_time=kw.get("on_time"),
             hours=_hours(kw.get("opened_at"), kw.get("closed_at")),
         )
-    )  # fmt: skip
+    )
 
 
 def on_satisfaction(sender, session=None, **kw):
@@ -47,10 +55,13 @@ def on_satisfaction(sender, session=None, **kw):
         return
     session.add(
         KpiEvent(
-            kind="satisfaction", user_id=kw.get("employee_user_id"),
-            ref_type=kw.get("subject_type"), ref_id=str(kw.get("subject_id")), score=score,
+            kind="satisfaction",
+            user_id=kw.get("employee_user_id"),
+            ref_type=kw.get("subject_type"),
+            ref_id=str(kw.get("subject_id")),
+            score=score,
         )
-    )  # fmt: skip
+    )
 
 
 def connect() -> None:

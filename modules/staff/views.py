@@ -37,37 +37,27 @@ MENU = [
         "My job description",
         _l("My job description"),
         icon="fa-file-signature",
-    ),  # fmt: skip
+    ),
     MenuEntry(MyTrainingView, "My training", _l("My training"), icon="fa-graduation-cap"),
     MenuEntry(TaskView, "Tasks", _l("Tasks"), icon="fa-tasks"),
     MenuEntry(IntakeView, "Incoming requests", _l("Incoming requests"), icon="fa-inbox"),
-    MenuEntry(
-        IntakeQueueView, "Unrouted requests", _l("Unrouted requests"), icon="fa-inbox"
-    ),  # fmt: skip
+    MenuEntry(IntakeQueueView, "Unrouted requests", _l("Unrouted requests"), icon="fa-inbox"),
     MenuEntry(EmployeeView, "Employees", _l("Employees"), icon="fa-user-tie"),
     MenuEntry(PositionView, "Positions", _l("Positions"), icon="fa-sitemap"),
-    MenuEntry(
-        JobDescriptionView, "Job descriptions", _l("Job descriptions"), icon="fa-file-lines"
-    ),  # fmt: skip
-    MenuEntry(
-        AcknowledgementView, "Acknowledgements", _l("Acknowledgements"), icon="fa-signature"
-    ),  # fmt: skip
-    MenuEntry(
-        ResponsibilityView, "Responsibilities", _l("Responsibilities"), icon="fa-map-signs"
-    ),  # fmt: skip
+    MenuEntry(JobDescriptionView, "Job descriptions", _l("Job descriptions"), icon="fa-file-lines"),
+    MenuEntry(AcknowledgementView, "Acknowledgements", _l("Acknowledgements"), icon="fa-signature"),
+    MenuEntry(ResponsibilityView, "Responsibilities", _l("Responsibilities"), icon="fa-map-signs"),
     MenuEntry(AbsenceView, "Absences", _l("Absences and deputies"), icon="fa-plane"),
-    MenuEntry(
-        TrainingProgramView, "Training programs", _l("Training programs"), icon="fa-book"
-    ),  # fmt: skip
+    MenuEntry(TrainingProgramView, "Training programs", _l("Training programs"), icon="fa-book"),
     MenuEntry(
         TrainingSessionView,
         "Training sessions",
         _l("Training sessions"),
         icon="fa-chalkboard-teacher",
-    ),  # fmt: skip
+    ),
     MenuEntry(
         TrainingRecordView, "Training records", _l("Training records"), icon="fa-certificate"
-    ),  # fmt: skip
+    ),
     MenuEntry(TimeLogView, "Time spent", _l("Time spent"), icon="fa-clock"),
     MenuEntry(
         StaffReportsView,
@@ -75,28 +65,28 @@ MENU = [
         _l("Staff KPIs"),
         icon="fa-chart-line",
         href="/staffreports/kpi",
-    ),  # fmt: skip
+    ),
     MenuEntry(
         StaffReportsView,
         "Unsigned job descriptions",
         _l("Unsigned job descriptions"),
         icon="fa-file-circle-exclamation",
         href="/staffreports/unsigned",
-    ),  # fmt: skip
+    ),
     MenuEntry(
         StaffReportsView,
         "Training compliance",
         _l("Training compliance"),
         icon="fa-clipboard-check",
         href="/staffreports/compliance",
-    ),  # fmt: skip
+    ),
     MenuEntry(
         StaffReportsView,
         "Training plan",
         _l("Training plan (next quarter)"),
         icon="fa-calendar-alt",
         href="/staffreports/plan",
-    ),  # fmt: skip
+    ),
 ]
 
 VIEWS = [MyTimeLogView]

@@ -93,8 +93,18 @@ class EmployeeView(AppModelView):
     edit_title = _l("Edit employee")
     label_columns = LABELS
     list_columns = ["name", "personnel_no", "position", "department", "manager", "user", "active"]
-    _fields = ["name", "personnel_no", "user", "position", "department", "manager",
-               "hire_date", "email", "phone", "active"]  # fmt: skip
+    _fields = [
+        "name",
+        "personnel_no",
+        "user",
+        "position",
+        "department",
+        "manager",
+        "hire_date",
+        "email",
+        "phone",
+        "active",
+    ]
     add_columns = edit_columns = _fields
     show_columns = [*_fields, "created_at"]
     search_columns = ["name", "personnel_no", "department", "hire_date", "active"]
@@ -117,8 +127,14 @@ class ResponsibilityView(AppModelView):
     edit_title = _l("Edit responsibility")
     label_columns = LABELS
     list_columns = ["employee", "kind", "key", "date_from", "date_to", "note"]
-    add_columns = edit_columns = show_columns = ["employee", "kind", "key", "date_from",
-                                                 "date_to", "note"]  # fmt: skip
+    add_columns = edit_columns = show_columns = [
+        "employee",
+        "kind",
+        "key",
+        "date_from",
+        "date_to",
+        "note",
+    ]
     search_columns = ["kind", "key", "date_from", "date_to"]
     base_order = ("kind", "asc")
     formatters_columns = {"kind": AREA_KINDS.label}
@@ -126,7 +142,7 @@ class ResponsibilityView(AppModelView):
         "kind": _l(
             "warranty, repair, claims, contracts, warehouse, intake or another word "
             "other modules use"
-        ),  # fmt: skip
+        ),
         "key": _l("Which one: a product line, a region, a warehouse code; * for all."),
         "date_to": _l("Empty: until further notice."),
     }
@@ -147,8 +163,14 @@ class AbsenceView(AppModelView):
     edit_title = _l("Edit absence")
     label_columns = LABELS
     list_columns = ["employee", "kind", "date_from", "date_to", "deputy"]
-    add_columns = edit_columns = show_columns = ["employee", "kind", "date_from", "date_to",
-                                                 "deputy", "note"]  # fmt: skip
+    add_columns = edit_columns = show_columns = [
+        "employee",
+        "kind",
+        "date_from",
+        "date_to",
+        "deputy",
+        "note",
+    ]
     search_columns = ["kind", "date_from", "date_to"]
     base_order = ("date_from", "desc")
     formatters_columns = {"kind": ABSENCE_KINDS.label}
@@ -168,8 +190,11 @@ class AbsenceView(AppModelView):
 def pdf_response(jd: JobDescription, employee_id: int | None = None) -> Response:
     body = pdf.job_description_pdf(jd, services.holders(db.session, jd, employee_id))
     name = f"job-description-{jd.position_id}-v{jd.version}.pdf"
-    return Response(body, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})  # fmt: skip
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )
 
 
 class AcknowledgementView(AppModelView):
@@ -193,16 +218,30 @@ class AcknowledgementView(AppModelView):
 class JobDescriptionView(AppModelView):
     datamodel = AppInterface(JobDescription)
     class_permission_name = "JobDescription"
-    method_permission_name = {**VIEW_METHOD_PERMISSIONS, "publish": "write",
-                              "new_version": "write", "pdf": "read"}  # fmt: skip
+    method_permission_name = {
+        **VIEW_METHOD_PERMISSIONS,
+        "publish": "write",
+        "new_version": "write",
+        "pdf": "read",
+    }
     list_title = _l("Job descriptions")
     show_title = _l("Job description")
     add_title = _l("Add job description")
     edit_title = _l("Edit job description (draft)")
     label_columns = LABELS
     list_columns = ["position", "version", "title", "state", "published_at"]
-    _text = ["title", "reports_to", "appointed_by", "qualification", "experience", "must_know",
-             "duties", "rights", "responsibilities", "working_conditions"]  # fmt: skip
+    _text = [
+        "title",
+        "reports_to",
+        "appointed_by",
+        "qualification",
+        "experience",
+        "must_know",
+        "duties",
+        "rights",
+        "responsibilities",
+        "working_conditions",
+    ]
     add_columns = ["position", *_text]
     edit_columns = _text
     show_columns = ["position", "version", "state", *_text, "published_at", "published_by"]
@@ -221,14 +260,20 @@ class JobDescriptionView(AppModelView):
         if item.state != "draft":
             raise DomainError(_l("A published version cannot be deleted."), status=409)
 
-    @action("publish", _l("Publish"), _l("Publish this version? Every holder must sign it."),
-            "fa-check", multiple=False)  # fmt: skip
+    @action(
+        "publish",
+        _l("Publish"),
+        _l("Publish this version? Every holder must sign it."),
+        "fa-check",
+        multiple=False,
+    )
     def publish(self, item):
         try:
             services.publish_job_description(db.session, item, g.user.username)
             db.session.commit()
-            flash(str(_l("Published: every holder of the position must acknowledge it.")),
-                  "success")  # fmt: skip
+            flash(
+                str(_l("Published: every holder of the position must acknowledge it.")), "success"
+            )
         except DomainError as err:
             db.session.rollback()
             flash(str(err.message), "danger")
@@ -269,8 +314,9 @@ class MyJobDescriptionView(BaseView):
         emp = services.employee_of_user(db.session, current_user_id())
         jd = services.current_job_description(db.session, emp.position_id) if emp else None
         ack = services.holders(db.session, jd, emp.id)[0][1] if jd else None
-        return self.render_template("staff/my_job_description.html", employee=emp, jd=jd,
-                                    ack=ack, labels=LABELS)  # fmt: skip
+        return self.render_template(
+            "staff/my_job_description.html", employee=emp, jd=jd, ack=ack, labels=LABELS
+        )
 
     @expose("/acknowledge", methods=["POST"])
     @has_access

@@ -53,11 +53,24 @@ class TrainingRecordView(AppModelView):
     add_title = _l("Add participant")
     edit_title = _l("Edit training record")
     label_columns = LABELS
-    list_columns = ["employee", "session", "result", "score", "completed_on", "certificate_no",
-                    "expires_on"]  # fmt: skip
-    add_columns = edit_columns = show_columns = ["session", "employee", "result", "score",
-                                                 "completed_on", "certificate_no",
-                                                 "expires_on"]  # fmt: skip
+    list_columns = [
+        "employee",
+        "session",
+        "result",
+        "score",
+        "completed_on",
+        "certificate_no",
+        "expires_on",
+    ]
+    add_columns = edit_columns = show_columns = [
+        "session",
+        "employee",
+        "result",
+        "score",
+        "completed_on",
+        "certificate_no",
+        "expires_on",
+    ]
     search_columns = ["result", "completed_on", "certificate_no", "expires_on"]
     base_order = ("id", "desc")
     formatters_columns = {"result": RESULTS.label}
@@ -111,9 +124,16 @@ class TrainingProgramView(AppModelView):
     edit_title = _l("Edit training program")
     label_columns = LABELS
     list_columns = ["topic", "code", "hours", "validity_months", "certificate", "active"]
-    add_columns = edit_columns = show_columns = ["topic", "code", "description", "hours",
-                                                 "validity_months", "certificate",
-                                                 "mandatory_for", "active"]  # fmt: skip
+    add_columns = edit_columns = show_columns = [
+        "topic",
+        "code",
+        "description",
+        "hours",
+        "validity_months",
+        "certificate",
+        "mandatory_for",
+        "active",
+    ]
     search_columns = ["topic", "code", "certificate", "active"]
     base_order = ("topic", "asc")
     related_views = [TrainingSessionView]
@@ -133,8 +153,9 @@ def _date_param(name: str) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise DomainError(_l("%(name)s must be a date as YYYY-MM-DD.", name=name), field=name,
-                          status=400) from None  # fmt: skip
+        raise DomainError(
+            _l("%(name)s must be a date as YYYY-MM-DD.", name=name), field=name, status=400
+        ) from None
 
 
 class StaffReportsView(BaseView):
@@ -143,8 +164,12 @@ class StaffReportsView(BaseView):
     route_base = "/staffreports"
     template_folder = TEMPLATES
     class_permission_name = "StaffReport"
-    method_permission_name = {"kpi": "read", "unsigned": "read", "compliance": "read",
-                              "plan": "read"}  # fmt: skip
+    method_permission_name = {
+        "kpi": "read",
+        "unsigned": "read",
+        "compliance": "read",
+        "plan": "read",
+    }
     base_permissions = ["can_read"]
     default_view = "kpi"
 
@@ -153,8 +178,7 @@ class StaffReportsView(BaseView):
     def kpi(self):
         d_from, d_to = _date_param("date_from"), _date_param("date_to")
         rows = reports.kpis(db.session, d_from, d_to)
-        return self.render_template("staff/kpi.html", rows=rows, date_from=d_from,
-                                    date_to=d_to)  # fmt: skip
+        return self.render_template("staff/kpi.html", rows=rows, date_from=d_from, date_to=d_to)
 
     @expose("/unsigned")
     @has_access
@@ -165,8 +189,9 @@ class StaffReportsView(BaseView):
     @has_access
     def compliance(self):
         gaps = [g.as_dict() for g in reports.compliance(db.session)]
-        return self.render_template("staff/compliance.html", rows=gaps,
-                                    title=_l("Training compliance"))  # fmt: skip
+        return self.render_template(
+            "staff/compliance.html", rows=gaps, title=_l("Training compliance")
+        )
 
     @expose("/plan")
     @has_access

@@ -17,6 +17,7 @@ from modules.staff.web import (
     IntakeQueueFilter,
     MyTasksFilter,
     MyTimeLogsFilter,
+    TaskRules,
     current_user_id,
 )
 
@@ -99,30 +100,32 @@ class MyTimeLogView(TimeLogView):
         services.log_time(db.session, item, current_user_id())
 
 
-class _TaskViewBase(StateMachineViewMixin, AppModelView):
+class _TaskViewBase(TaskRules, StateMachineViewMixin, AppModelView):
     datamodel = AppInterface(Task)
     state_machine = services.TASK_MACHINE
     label_columns = LABELS
     list_columns = ["number", "title", "assignee", "responsible", "due", "priority", "state"]
-    show_columns = ["number", "title", "description", "assignee", "responsible", "created_by",
-                    "due_date", "priority", "state", "ref_type", "ref_id", "created_at",
-                    "done_at"]  # fmt: skip
+    show_columns = [
+        "number",
+        "title",
+        "description",
+        "assignee",
+        "responsible",
+        "created_by",
+        "due_date",
+        "priority",
+        "state",
+        "ref_type",
+        "ref_id",
+        "created_at",
+        "done_at",
+    ]
     search_columns = ["number", "title", "due_date", "priority", "state", "ref_type", "ref_id"]
     order_columns = ["number", "title", "due_date", "priority", "state", "created_at"]
     base_order = ("due_date", "asc")
-    formatters_columns = {"due": due_cell, "priority": PRIORITIES.label,
-                          "state": TASK_STATES.label}  # fmt: skip
+    formatters_columns = {"due": due_cell, "priority": PRIORITIES.label, "state": TASK_STATES.label}
     add_form_extra_fields = {"priority": PRIORITIES.select_field(_l("Priority"))}
     edit_form_extra_fields = add_form_extra_fields
-
-    def apply_transition(self, session, item, action, comment):
-        services.transition_task(session, item, action, comment)
-
-    def pre_update(self, item):
-        services.check_task(item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Tasks are not deleted: cancel them."), status=409)
 
 
 class TaskView(_TaskViewBase):
@@ -131,8 +134,16 @@ class TaskView(_TaskViewBase):
     show_title = _l("Task")
     add_title = _l("New task")
     edit_title = _l("Edit task")
-    add_columns = edit_columns = ["title", "description", "assignee", "responsible", "due_date",
-                                  "priority", "ref_type", "ref_id"]  # fmt: skip
+    add_columns = edit_columns = [
+        "title",
+        "description",
+        "assignee",
+        "responsible",
+        "due_date",
+        "priority",
+        "ref_type",
+        "ref_id",
+    ]
     related_views = [TimeLogView]
     description_columns = {
         "ref_type": _l("What the task is about, e.g. repair, claim, contract."),
@@ -169,14 +180,38 @@ class IntakeView(AppModelView):
     add_title = _l("Register an incoming request")
     edit_title = _l("Edit incoming request")
     label_columns = LABELS
-    list_columns = ["number", "received_at", "channel", "from_name", "partner", "subject",
-                    "assignee", "closed"]  # fmt: skip
-    add_columns = ["channel", "from_name", "partner", "subject", "description", "area_kind",
-                   "area_key", "assignee"]  # fmt: skip
+    list_columns = [
+        "number",
+        "received_at",
+        "channel",
+        "from_name",
+        "partner",
+        "subject",
+        "assignee",
+        "closed",
+    ]
+    add_columns = [
+        "channel",
+        "from_name",
+        "partner",
+        "subject",
+        "description",
+        "area_kind",
+        "area_key",
+        "assignee",
+    ]
     edit_columns = [*add_columns, "closed"]
     show_columns = ["number", "received_at", *add_columns, "responsible", "task", "closed"]
-    search_columns = ["number", "channel", "from_name", "subject", "area_kind", "area_key",
-                      "received_at", "closed"]  # fmt: skip
+    search_columns = [
+        "number",
+        "channel",
+        "from_name",
+        "subject",
+        "area_kind",
+        "area_key",
+        "received_at",
+        "closed",
+    ]
     base_order = ("received_at", "desc")
     formatters_columns = {"channel": INTAKE_CHANNELS.label}
     add_form_extra_fields = {"channel": INTAKE_CHANNELS.select_field(_l("Channel"))}

@@ -6,9 +6,11 @@ from datetime import date
 
 from flask import g
 from flask_appbuilder.models.filters import BaseFilter
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 
 from app.db import db
+from app.errors import DomainError
 from modules.staff import services
 from modules.staff.models import Employee, Task, TimeLog, TrainingRecord
 
@@ -69,3 +71,16 @@ class IntakeQueueFilter(BaseFilter):
         from modules.staff.models import Intake
 
         return query.filter(Intake.assignee_id.is_(None), Intake.closed.is_(False))
+
+
+class TaskRules:
+    """The task hooks shared by the task screens and the task API."""
+
+    def apply_transition(self, session, item, action, comment):
+        services.transition_task(session, item, action, comment)
+
+    def pre_update(self, item):
+        services.check_task(item)
+
+    def pre_delete(self, item):
+        raise DomainError(_l("Tasks are not deleted: cancel them."), status=409)

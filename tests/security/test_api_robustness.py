@@ -203,8 +203,10 @@ def test_openapi_document_is_served(app, admin):
                 if isinstance(base_api, BaseApi) and base_api.version == "v1":
                     base_api.add_api_spec(api_spec)
             bad = _non_string_keys(api_spec.to_dict())
-        pytest.fail(f"/api/v1/_openapi: {describe(r)}; non-string keys (quote YAML "
-                    f"keys like `on:` in the API docstrings): {bad}")  # fmt: skip
+        pytest.fail(
+            f"/api/v1/_openapi: {describe(r)}; non-string keys (quote YAML "
+            f"keys like `on:` in the API docstrings): {bad}"
+        )
     assert is_json(r)
 
 
@@ -289,8 +291,9 @@ def seed_body(app, res: Resource, schema: dict | None, n: int = 0, fresh: bool =
         return None
     props = schema.get("properties", {})
     with app.app_context():
-        item = db.session.scalars(select(res.model).order_by(*res.model.__table__.primary_key)
-                                  .limit(1)).first()  # fmt: skip
+        item = db.session.scalars(
+            select(res.model).order_by(*res.model.__table__.primary_key).limit(1)
+        ).first()
         if item is None:
             db.session.remove()
             return None
@@ -433,8 +436,10 @@ def _rejected_writes(app, admin, res: Resource, method: str, failures: Failures)
         if r.status_code >= 400:
             after = snapshot()
             if after != before:
-                failures.add(f"{what}: rejected with {r.status_code} but data changed "
-                             f"{str(before)[:200]} -> {str(after)[:200]}")  # fmt: skip
+                failures.add(
+                    f"{what}: rejected with {r.status_code} but data changed "
+                    f"{str(before)[:200]} -> {str(after)[:200]}"
+                )
                 before = after
         elif r.status_code < 300:
             if method == "post" and "id" in (r.json or {}):
@@ -545,17 +550,26 @@ def test_csv_endpoints_answer_json_errors(app, admin):
     )
     for name in loaded.exports:
         url = f"{API}/csv/export/{name}"
-        for params in ({"date_from": "2024-13-45"}, {"date_from": "abc", "date_to": "0000-00-00"},
-                       {"delimiter": "zzz"}, {"decimal": "zzz"}, {"bom": "maybe"}):  # fmt: skip
+        for params in (
+            {"date_from": "2024-13-45"},
+            {"date_from": "abc", "date_to": "0000-00-00"},
+            {"delimiter": "zzz"},
+            {"decimal": "zzz"},
+            {"bom": "maybe"},
+        ):
             r = admin.get(url, query_string=params)
             failures.check_no_500(f"GET {url} {params}", r, json_on_success=False)
     for name in loaded.imports:
         url = f"{API}/csv/import/{name}"
         failures.check_4xx(f"POST {url} [no file]", admin.post(url))
         failures.check_4xx(f"POST {url} [JSON]", admin.post(url, json={"file": "a"}))
-        for label, payload in (("binary", b"\x00\xff\xfe" * 100), ("empty", b""),
-                               ("header only", b"zz,yy\n"), ("bad utf-8", b"name\n\xff\xfe\n"),
-                               ("huge field", b"name\n" + b"x" * 200_000 + b"\n")):  # fmt: skip
+        for label, payload in (
+            ("binary", b"\x00\xff\xfe" * 100),
+            ("empty", b""),
+            ("header only", b"zz,yy\n"),
+            ("bad utf-8", b"name\n\xff\xfe\n"),
+            ("huge field", b"name\n" + b"x" * 200_000 + b"\n"),
+        ):
             for extra in ({}, {"delimiter": "zzz"}, {"dry_run": "maybe"}):
                 r = admin.post(url, data={"file": (_bytes(payload), "x.csv"), **extra})
                 failures.check_no_500(f"POST {url} [{label} {extra}]", r)

@@ -13,8 +13,9 @@ from app.choices import Choices
 from app.db import UTCDateTime, utcnow
 from modules.staff.models.people import Employee, Position
 
-JD_STATES = Choices(("draft", _l("Draft")), ("published", _l("Published")),
-                    ("superseded", _l("Superseded")))  # fmt: skip
+JD_STATES = Choices(
+    ("draft", _l("Draft")), ("published", _l("Published")), ("superseded", _l("Superseded"))
+)
 
 
 class JobDescription(Model):
