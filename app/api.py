@@ -7,6 +7,7 @@ from flask_appbuilder.api import BaseApi, ModelRestApi, expose, safe
 from flask_appbuilder.security.decorators import protect
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
+from sqlalchemy import BigInteger
 from sqlalchemy.exc import DataError
 
 from app.datamodel import data_error
@@ -63,13 +64,17 @@ class AppRestApi(DomainErrorsMixin, ModelRestApi):
             if related.is_pk_composite():
                 continue
             pk_name = related.get_pk_name()
+            # An id the key column cannot hold does not exist (PostgreSQL would
+            # raise on an int4 out of range rather than find nothing).
+            pk_type = related.obj.__table__.c[pk_name].type
+            limit = 2**63 if isinstance(pk_type, BigInteger) else 2**31
             for v in values:
                 if isinstance(v, dict) and set(v) == {pk_name}:
                     v = v[pk_name]
                 if not isinstance(v, int) or isinstance(v, bool) or abs(v) >= 2**63:
                     errors[col] = [str(_l("Not a valid id."))]
                     break
-                if db.session.get(related.obj, v) is None:
+                if not -limit <= v < limit or db.session.get(related.obj, v) is None:
                     errors[col] = [str(_l("The referenced record does not exist."))]
                     break
         return errors

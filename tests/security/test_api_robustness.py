@@ -722,6 +722,25 @@ def test_regression_missing_foreign_key_is_4xx(app, admin):
     assert admin.get(f"{API}/contact/").json["count"] == before
 
 
+@pytest.mark.parametrize("bad_id", [2**31, -13448056851349, True, "1", 1.5])
+def test_regression_out_of_range_foreign_key_is_422(app, admin, bad_id):
+    """Found by the walk on PostgreSQL: an id beyond int4 raised instead of missing."""
+    load_demo(app)
+    partner = admin.get(f"{API}/partner/", query_string={"q": "(page_size:1)"}).json["ids"][0]
+    before = admin.get(f"{API}/interaction/").json["count"]
+    body = {
+        "partner": partner,
+        "contact": bad_id,
+        "kind": "call",
+        "on": "2026-11-20",
+        "subject": "x",
+    }
+    r = admin.post(f"{API}/interaction/", json=body)
+    assert r.status_code == 422 and is_json(r), describe(r)
+    assert "contact" in r.json["message"]
+    assert admin.get(f"{API}/interaction/").json["count"] == before
+
+
 @pytest.mark.parametrize("path", ["partner/", "partner/_info", "partner/1"])
 def test_regression_unbalanced_rison_is_400(admin, path):
     r = admin.get(f"{API}/{path}", query_string={"q": "((("})
