@@ -16,7 +16,7 @@ from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from app import audit, config, registry
+from app import audit, config, logs, registry
 from app.db import db
 from app.errors import DomainError
 from app.security import CORE_PERMISSIONS
@@ -62,6 +62,8 @@ def create_app(
         app.extensions["aftersales"] = loaded
         _register_core_menu(appbuilder)
     _install_request_hooks(app)
+    _install_health(app)
+    logs.configure(app)
     from app.cli import aftersales_cli
 
     app.cli.add_command(aftersales_cli)
@@ -112,6 +114,19 @@ def _register_core_menu(appbuilder: AppBuilder) -> None:
             category_label=_l("Settings"),
             category_icon="fa-cogs",
         )
+
+
+def _install_health(app: Flask) -> None:
+    """`GET /health`: 200 when the database answers and is at the newest migration,
+    503 otherwise; open to anyone (a load balancer has no login)."""
+    from app import ops
+
+    head = ops.migration_head()
+
+    @app.get("/health")
+    def health():
+        ok, body = ops.health(db.engine, head)
+        return jsonify(body), 200 if ok else 503
 
 
 def _wants_json() -> bool:

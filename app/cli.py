@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -114,6 +116,67 @@ def modules_command():
     for m in _loaded().manifests:
         deps = ", ".join(m.depends) or "-"
         click.echo(f"{m.name:<12} {m.version:<8} depends: {deps:<30} {m.summary}")
+
+
+@aftersales_cli.command("serve")
+@click.option("--bind", default="127.0.0.1:8000", show_default=True)
+@click.option("--workers", default=4, show_default=True, help="Worker processes.")
+@click.option("--threads", default=2, show_default=True, help="Threads per worker.")
+def serve_command(bind, workers, threads):
+    """Run the app under gunicorn with several worker processes (no state is kept in a
+    process, so more workers or machines behind a load balancer just work)."""
+    import os
+    import shutil
+
+    beside = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    gunicorn = beside if os.path.exists(beside) else shutil.which("gunicorn")
+    if not gunicorn:
+        raise click.ClickException("gunicorn is not installed in this environment")
+    args = [
+        gunicorn,
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--access-logfile",
+        "-",
+        "--forwarded-allow-ips",
+        "127.0.0.1",
+        "app.wsgi:application",
+    ]
+    os.execv(gunicorn, args)  # noqa: S606 - replaces this process with gunicorn
+
+
+@aftersales_cli.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+def backup_command(target):
+    """Back up the database to TARGET (SQLite online backup, or pg_dump)."""
+    from app.ops import OpsError, backup
+
+    db.session.remove()
+    try:
+        path = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], target)
+    except OpsError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backup written to {path}")
+
+
+@aftersales_cli.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.confirmation_option(prompt="This replaces every record of the database. Continue?")
+def restore_command(source):
+    """Replace the database's contents with the backup SOURCE."""
+    from app.ops import OpsError, restore
+
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+    except OpsError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"restored from {source}")
 
 
 @aftersales_cli.command("babel-extract")

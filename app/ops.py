@@ -1,0 +1,140 @@
+"""Operations: health check, backup and restore.
+
+- `health()` answers a load balancer: the database is reachable and its schema
+  is at the newest migration.
+- SQLite is backed up online with SQLite's backup API (consistent while the
+  app keeps writing) and restored the same way into the live file.
+- PostgreSQL uses `pg_dump --format=custom` and `pg_restore --clean`, which must
+  be on the PATH (Debian: postgresql-client).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess  # noqa: S404 - pg_dump/pg_restore with fixed arguments
+from pathlib import Path
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlalchemy.engine import Engine, make_url
+
+from app.config import PROJECT_ROOT
+
+MIGRATIONS = PROJECT_ROOT / "migrations"
+
+
+class OpsError(RuntimeError):
+    """An operation cannot be done; the message says why and what to do."""
+
+
+def migration_head() -> str | None:
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+def health(engine: Engine, head: str | None) -> tuple[bool, dict]:
+    out: dict = {"database": "unreachable", "migration": None, "head": head}
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+            out["database"] = "ok"
+            out["migration"] = MigrationContext.configure(conn).get_current_revision()
+    except Exception as exc:  # any driver error means "not healthy"
+        out["error"] = type(exc).__name__
+        return False, {"status": "fail", **out}
+    ok = out["migration"] == head
+    return ok, {"status": "ok" if ok else "fail", **out}
+
+
+def _sqlite_path(url) -> Path:
+    if not url.database or url.database == ":memory:":
+        raise OpsError("an in-memory SQLite database cannot be backed up")
+    return Path(url.database)
+
+
+def _pg_args(url) -> list[str]:
+    args = ["--host", url.host or "127.0.0.1", "--port", str(url.port or 5432)]
+    if url.username:
+        args += ["--username", url.username]
+    return args
+
+
+def _pg_env(url) -> dict:
+    import os
+
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = url.password
+    return env
+
+
+def _need(tool: str) -> str:
+    path = shutil.which(tool)
+    if not path:
+        raise OpsError(f"{tool} is not installed (Debian: apt-get install postgresql-client)")
+    return path
+
+
+def backup(database_url: str, target: Path) -> Path:
+    url = make_url(database_url)
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if url.get_backend_name() == "sqlite":
+        src = sqlite3.connect(_sqlite_path(url))
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+    elif url.get_backend_name() == "postgresql":
+        cmd = [
+            _need("pg_dump"),
+            "--format=custom",
+            "--no-owner",
+            "--file",
+            str(target),
+            *_pg_args(url),
+            url.database,
+        ]
+        _run(cmd, url)
+    else:
+        raise OpsError(f"no backup for {url.get_backend_name()}")
+    return target
+
+
+def restore(database_url: str, source: Path) -> None:
+    url = make_url(database_url)
+    source = Path(source)
+    if not source.is_file():
+        raise OpsError(f"{source} does not exist")
+    if url.get_backend_name() == "sqlite":
+        src = sqlite3.connect(source)
+        dst = sqlite3.connect(_sqlite_path(url))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+    elif url.get_backend_name() == "postgresql":
+        cmd = [
+            _need("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            *_pg_args(url),
+            "--dbname",
+            url.database,
+            str(source),
+        ]
+        _run(cmd, url)
+    else:
+        raise OpsError(f"no restore for {url.get_backend_name()}")
+
+
+def _run(cmd: list[str], url) -> None:
+    done = subprocess.run(cmd, capture_output=True, text=True, env=_pg_env(url))  # noqa: S603
+    if done.returncode != 0:
+        raise OpsError(f"{Path(cmd[0]).name} failed: {done.stderr.strip()[-500:]}")
