@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from wtforms import Field
 from wtforms.validators import StopValidation
 
@@ -18,20 +18,15 @@ from wtforms.validators import StopValidation
 class LookupWidget:
     def __call__(self, field, **kwargs):
         url = url_for("LookupView.search", table=field.model.__tablename__)
-        options = ['<option value=""></option>']
+        selected = Markup("")
         if field.data is not None:
-            options.append(
-                f'<option value="{escape(field._pk(field.data))}" selected>'
-                f"{escape(str(field.data))}</option>"
+            selected = Markup('<option value="{}" selected>{}</option>').format(
+                field._pk(field.data), str(field.data)
             )
-        html = (
-            f'<select id="{escape(field.id)}" name="{escape(field.name)}" '
-            f'class="form-control as-lookup" data-lookup-url="{escape(url)}" '
-            f'data-placeholder="{escape(str(_l("Type to search")))}">'
-            + "".join(options)
-            + "</select>"
-        )
-        return Markup(html)  # noqa: S704 - every interpolated value is escaped above
+        return Markup(
+            '<select id="{}" name="{}" class="form-control as-lookup" data-lookup-url="{}" '
+            'data-placeholder="{}"><option value=""></option>{}</select>'
+        ).format(field.id, field.name, url, str(_l("Type to search")), selected)
 
 
 class LookupField(Field):

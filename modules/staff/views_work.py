@@ -57,11 +57,11 @@ def due_cell(value) -> Markup:
     day, overdue = value
     if day is None:
         return Markup("")
-    text = escape(day.isoformat())
     if overdue:
-        title = escape(str(_l("Overdue")))
-        return Markup(f'<span class="as-overdue label label-danger" title="{title}">{text}</span>')  # noqa: S704
-    return Markup(text)  # noqa: S704
+        return Markup('<span class="as-overdue label label-danger" title="{}">{}</span>').format(
+            str(_l("Overdue")), day.isoformat()
+        )
+    return escape(day.isoformat())
 
 
 class TimeLogView(AppModelView):
