@@ -75,3 +75,19 @@ def test_passwords_are_hashed(app):
         assert user.password != password_of(ROLE_USERS["HR"])
         assert user.password.startswith(("scrypt:", "pbkdf2:"))
         db.session.remove()
+
+
+def test_sessions_expire(database_url, app):
+    import time
+    from datetime import timedelta
+
+    cfg = base_config(database_url)
+    cfg["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=1)
+    short = create_app(cfg)
+    client = short.test_client()
+    user = ROLE_USERS["Viewer"]
+    client.post("/login/", data={"username": user, "password": password_of(user)})
+    assert client.get("/partnerview/list/").status_code == 200
+    time.sleep(2.1)
+    r = client.get("/partnerview/list/")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
