@@ -19,7 +19,7 @@ from flask import (
 from flask_appbuilder import BaseView, IndexView, ModelView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import String, cast, or_
 from wtforms import BooleanField
 from wtforms.validators import DataRequired, Optional
 
@@ -407,12 +407,16 @@ class ExportsView(BaseView):
 class LookupView(BaseView):
     """`/lookup/<table>/?q=&page=`: select2 search for LookupField.
 
-    Open to a logged-in user who may read a view that shows that table.
+    Open to a logged-in user who may read a view that shows that table, and
+    limited by that view's base filters (a "my tasks" view only offers my
+    tasks). Login users (`ab_user`) are a directory every logged-in user may
+    search, active users only: assignees, deputies and the like pick from it.
     """
 
     route_base = "/lookup"
     base_permissions: list[str] = []
     page_size = 20
+    USER_FIELDS = ("username", "first_name", "last_name")
 
     @expose("/<table>/")
     def search(self, table):
@@ -421,26 +425,39 @@ class LookupView(BaseView):
         model = _model_by_table().get(table)
         if model is None:
             return jsonify(message=str(_l("No such table."))), 404
-        sm = self.appbuilder.sm
-        resources = _resources_by_model().get(model, set())
-        if not any(sm.has_access(READ, r) for r in resources):
-            return jsonify(message=str(_l("Access is denied."))), 403
         try:
             page = max(1, int(request.args.get("page", 1)))
         except ValueError:
             return jsonify(message=str(_l("page must be a whole number."))), 400
+        query = db.session.query(model)
+        if model is self.appbuilder.sm.user_model:
+            fields = self.USER_FIELDS
+        else:
+            sm = self.appbuilder.sm
+            readable = [
+                v
+                for v in _views_by_model().get(model, ())
+                if sm.has_access(READ, v.class_permission_name)
+            ]
+            if not readable:
+                return jsonify(message=str(_l("Access is denied."))), 403
+            if all(v.base_filters for v in readable):
+                query = readable[0]._base_filters.apply_all(query)
+            fields = getattr(model, "__lookup_fields__", None) or ("name",)
         term = (request.args.get("q") or "").strip()[:100]
-        fields = getattr(model, "__lookup_fields__", None) or ("name",)
-        stmt = select(model)
         if term:
             like = f"%{term}%"
-            stmt = stmt.where(or_(*(cast(getattr(model, f), String).ilike(like) for f in fields)))
+            query = query.filter(
+                or_(*(cast(getattr(model, f), String).ilike(like) for f in fields))
+            )
         if hasattr(model, "active"):
-            stmt = stmt.where(model.active.is_(True))
-        stmt = stmt.order_by(getattr(model, fields[0]), model.id)
-        rows = db.session.scalars(
-            stmt.offset((page - 1) * self.page_size).limit(self.page_size + 1)
-        ).all()
+            query = query.filter(model.active.is_(True))
+        rows = (
+            query.order_by(getattr(model, fields[0]), model.id)
+            .offset((page - 1) * self.page_size)
+            .limit(self.page_size + 1)
+            .all()
+        )
         return jsonify(
             results=[{"id": r.id, "text": str(r)} for r in rows[: self.page_size]],
             more=len(rows) > self.page_size,
@@ -453,14 +470,11 @@ def _model_by_table():
     return {m.class_.__tablename__: m.class_ for m in Model.registry.mappers}
 
 
-def _resources_by_model():
-    cache = current_app.extensions.setdefault("aftersales_lookup_resources", {})
+def _views_by_model():
+    cache = current_app.extensions.setdefault("aftersales_lookup_views", {})
     if not cache:
         for view in current_app.appbuilder.baseviews:
             dm = getattr(view, "datamodel", None)
             if dm is not None and getattr(view, "class_permission_name", None):
-                cache.setdefault(dm.obj, set()).add(view.class_permission_name)
+                cache.setdefault(dm.obj, []).append(view)
     return cache
-
-
-CORE_MENU_CATEGORY = "Administration"

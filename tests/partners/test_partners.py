@@ -133,3 +133,8 @@ def test_partner_list_runs_a_fixed_number_of_statements(ui, run):
             event.remove(engine, "before_cursor_execute", count)
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def test_any_logged_in_user_can_pick_a_colleague(ui):
+    found = ui("Technician").get("/lookup/ab_user/?q=service").json
+    assert [r["text"] for r in found["results"]] == ["service_manager Test"]

@@ -184,3 +184,12 @@ def test_kpis_from_other_modules_signals(run, api, ui):
     assert api("Service Manager").get("/api/v1/staff_report/kpi?date_from=xx").status_code == 400
     page = ui("Service Manager").get("/staffreports/kpi")
     assert page.status_code == 200 and b"Technician Person" in page.data
+
+
+def test_task_lookup_offers_only_the_tasks_a_user_may_see(api, run, ui):
+    run(lambda s: make_staff(s))
+    _new_task(api, run)  # assigned to the technician
+    _new_task(api, run, assignee=run(lambda s: user_id(s, "Claims Officer")), title="Other")
+    seen = ui("Technician").get("/lookup/stf_task/").json["results"]
+    assert len(seen) == 1 and "Call the customer back" in seen[0]["text"]
+    assert len(ui("Service Manager").get("/lookup/stf_task/").json["results"]) == 2
