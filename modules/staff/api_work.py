@@ -126,6 +126,7 @@ class MyTaskApi(_TaskApiBase):
     """My tasks and those of colleagues I stand in for; I log my hours on them."""
 
     resource_name = "my_task"
+    own_tasks = True
     class_permission_name = "MyTask"
     method_permission_name = {**API_METHOD_PERMISSIONS, "log_time": "write"}
     base_filters = [["assignee_id", MyTasksFilter, None]]

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from app import signals
@@ -157,7 +157,16 @@ def check_absence(absence: Absence) -> None:
 def propose_assignee(
     session: Session, kind: str, key: str | None = None, on: date | None = None
 ) -> int | None:
-    """The user who should get new work of area (kind, key) on `on`, deputy included.
+    """The user who should get new work of area (kind, key) on `on`: the responsible
+    employee, or his deputy while he is absent."""
+    owner = responsible_for(session, kind, key, on)
+    return None if owner is None else effective_assignee(session, owner, on or date.today())
+
+
+def responsible_for(
+    session: Session, kind: str, key: str | None = None, on: date | None = None
+) -> int | None:
+    """The user responsible for area (kind, key) on `on`, absent or not.
 
     An exact key wins over the catch-all `*`; among equals the longest-standing one."""
     on = on or date.today()
@@ -178,8 +187,7 @@ def propose_assignee(
     if not rows:
         return None
     exact = [uid for k, uid in rows if k == key]
-    user_id = exact[0] if exact else rows[0][1]
-    return effective_assignee(session, user_id, on)
+    return exact[0] if exact else rows[0][1]
 
 
 # ------------------------------------------------------------------ intake
@@ -207,16 +215,18 @@ def register_intake(session: Session, intake: Intake, on: date | None = None) ->
 def route_intake(session: Session, intake: Intake, on: date | None = None) -> int | None:
     if not intake.area_kind:
         return None
-    responsible = propose_assignee(session, intake.area_kind, intake.area_key, on)
-    if responsible is None:
+    owner = responsible_for(session, intake.area_kind, intake.area_key, on)
+    if owner is None:
         return None
-    intake.responsible_id = responsible
-    intake.assignee_id = responsible
+    # The responsible employee keeps it; his deputy receives it while he is away.
+    assignee = effective_assignee(session, owner, on or date.today())
+    intake.responsible_id = owner
+    intake.assignee_id = assignee
     session.flush()
     signals.document_assigned.send(
-        "staff", session=session, doc_type="stf_intake", doc_id=intake.id, user_id=responsible
+        "staff", session=session, doc_type="stf_intake", doc_id=intake.id, user_id=assignee
     )
-    return responsible
+    return assignee
 
 
 # ------------------------------------------------------------------ tasks
@@ -265,8 +275,29 @@ def create_task(session: Session, task: Task, creator_id: int | None = None) -> 
     return task
 
 
-def transition_task(session: Session, task: Task, action: str, comment: str | None = None):
+def transition_task(
+    session: Session,
+    task: Task,
+    action: str,
+    comment: str | None = None,
+    own_user_id: int | None = None,
+):
+    """Move a task along its life. `own_user_id`: the assignee acting from "my tasks",
+    who may start and complete it; cancelling and reopening stay with whoever created it."""
+    if (
+        own_user_id is not None
+        and action not in ("start", "complete")
+        and task.created_by_id != own_user_id
+    ):
+        raise DomainError(_l("Only the manager can cancel or reopen a task."), status=403)
     t = TASK_MACHINE.apply(session, task, action, comment)
+    session.execute(
+        delete(KpiEvent).where(
+            KpiEvent.kind == "task_done",
+            KpiEvent.ref_type == "stf_task",
+            KpiEvent.ref_id == str(task.id),
+        )
+    )
     if task.state == "done":
         task.done_at = utcnow()
         on_time = task.due_date is None or task.done_at.date() <= task.due_date
@@ -297,12 +328,18 @@ def log_time(session: Session, log: TimeLog, user_id: int | None, may_act_for_al
         log.user_id = user_id
     if log.on is None:
         log.on = date.today()
-    if log.hours is None or not (Decimal("0") < Decimal(log.hours) <= Decimal("24")):
+    try:
+        hours = Decimal(str(log.hours)) if log.hours is not None else None
+    except ArithmeticError:
+        hours = None
+    if hours is None or not hours.is_finite() or not (Decimal("0") < hours <= Decimal("24")):
         raise DomainError(_l("Hours must be more than 0 and at most 24."), field="hours")
+    if log.on > date.today():
+        raise DomainError(_l("Time cannot be recorded for a future day."), field="on")
     if log.task.state == "cancelled":
         raise DomainError(_l("The task is cancelled."), field="task")
     if not may_act_for_all:
-        allowed = acting_for(session, user_id, log.on) | acting_for(session, user_id)
+        allowed = acting_for(session, user_id)  # rights as of today, not of the logged day
         if log.task.assignee_id not in allowed and log.task.responsible_id not in allowed:
             raise DomainError(_l("This is not your task."), field="task", status=403)
         if log.user_id != user_id:
@@ -379,6 +416,15 @@ def publish_job_description(session: Session, jd: JobDescription, who: str | Non
     Every holder of the position then has to acknowledge it."""
     if jd.state != "draft":
         raise DomainError(_l("Only a draft can be published."), status=409)
+    newest = session.scalar(
+        select(func.max(JobDescription.version)).where(
+            JobDescription.position_id == jd.position_id, JobDescription.state == "published"
+        )
+    )
+    if newest is not None and newest > jd.version:
+        raise DomainError(
+            _l("A newer version is already published; make a new version from it."), status=409
+        )
     for old in session.scalars(
         select(JobDescription).where(
             JobDescription.position_id == jd.position_id,

@@ -88,6 +88,7 @@ class MyTimeLogView(TimeLogView):
     """My own hours; recorded on tasks I may act on (mine or a colleague's I stand in for)."""
 
     class_permission_name = "MyTask"
+    own_tasks = True
     list_title = _l("My time")
     base_filters = [["user_id", MyTimeLogsFilter, None]]
     add_columns = edit_columns = ["task", "on", "hours", "note"]

@@ -76,8 +76,11 @@ class IntakeQueueFilter(BaseFilter):
 class TaskRules:
     """The task hooks shared by the task screens and the task API."""
 
+    own_tasks = False  # "my tasks": the assignee starts and completes, no more
+
     def apply_transition(self, session, item, action, comment):
-        services.transition_task(session, item, action, comment)
+        own = current_user_id() if self.own_tasks else None
+        services.transition_task(session, item, action, comment, own_user_id=own)
 
     def pre_update(self, item):
         services.check_task(item)

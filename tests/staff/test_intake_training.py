@@ -73,7 +73,9 @@ def test_intake_routed_by_responsibility_and_deputy(run, api, ui):
 
     run(lambda s: absent(s, staff["Technician"], staff["Claims Officer"], TODAY, TODAY))
     r = sm.post("/api/v1/intake/", json=body)
-    assert sm.get(f"/api/v1/intake/{r.json['id']}").json["result"]["assignee"]["id"] == dep
+    routed = sm.get(f"/api/v1/intake/{r.json['id']}").json["result"]
+    assert routed["assignee"]["id"] == dep  # the deputy receives it during the absence
+    assert routed["responsible"]["id"] == tech  # and it stays the technician's work
     r = api("HR").get("/api/v1/responsibility/propose?kind=warranty&key=WASHERS")
     assert r.status_code == 200 and r.json["user_id"] == dep
     tomorrow = (TODAY + timedelta(days=1)).isoformat()

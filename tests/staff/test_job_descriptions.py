@@ -147,3 +147,15 @@ def test_ui_acknowledge(run, api, ui):
     assert b"as-acknowledged" in page.data
     hr_page = ui("HR").get("/staffreports/unsigned")
     assert hr_page.status_code == 200 and b"Technician Person" not in hr_page.data
+
+
+def test_an_older_draft_cannot_replace_a_newer_published_version(run, api):
+    _, _, v1 = _publish_v1(run, api)
+    hr = api("HR")
+    older = hr.post(f"/api/v1/job_description/{v1}/new_version").json["id"]
+    newer = hr.post(f"/api/v1/job_description/{v1}/new_version").json["id"]
+    assert hr.post(f"/api/v1/job_description/{newer}/publish").status_code == 200
+    r = hr.post(f"/api/v1/job_description/{older}/publish")
+    assert r.status_code == 409 and "newer version" in r.json["message"]
+    current = hr.get(f"/api/v1/job_description/{newer}").json["result"]
+    assert current["state"] == "published"

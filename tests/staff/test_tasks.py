@@ -193,3 +193,38 @@ def test_task_lookup_offers_only_the_tasks_a_user_may_see(api, run, ui):
     seen = ui("Technician").get("/lookup/stf_task/").json["results"]
     assert len(seen) == 1 and "Call the customer back" in seen[0]["text"]
     assert len(ui("Service Manager").get("/lookup/stf_task/").json["results"]) == 2
+
+
+def test_reopened_and_completed_again_counts_once(api, run):
+    run(lambda s: make_staff(s))
+    task = _new_task(api, run)
+    manager = api("Service Manager")
+    for action in ("complete", "reopen", "complete"):
+        assert manager.post(f"/api/v1/task/{task}/{action}").status_code == 200
+    events = run(lambda s: s.scalar(select(func.count()).select_from(KpiEvent)))
+    assert events == 1
+
+
+def test_the_assignee_cannot_cancel_the_managers_task(api, run):
+    run(lambda s: make_staff(s))
+    task = _new_task(api, run)
+    tech = api("Technician")
+    r = tech.post(f"/api/v1/my_task/{task}/cancel", json={"comment": "not mine"})
+    assert r.status_code == 403
+    assert tech.post(f"/api/v1/my_task/{task}/start").status_code == 200
+    state = run(lambda s: s.get(Task, task).state)
+    assert state == "in_progress"
+
+
+def test_time_log_refuses_nan_and_future_days(api, run):
+    run(lambda s: make_staff(s))
+    task = _new_task(api, run)
+    tech = api("Technician")
+    for body in (
+        {"hours": "NaN"},
+        {"hours": "Infinity"},
+        {"hours": 2, "on": (TODAY + timedelta(days=3)).isoformat()},
+    ):
+        r = tech.post(f"/api/v1/my_task/{task}/time_log", json=body)
+        assert r.status_code in (400, 422), (body, r.status_code, r.data[:200])
+    assert tech.post(f"/api/v1/my_task/{task}/time_log", json={"hours": 1.5}).status_code == 201
