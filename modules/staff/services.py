@@ -12,10 +12,10 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from app import signals
-from app.db import utcnow
+from app.db import db, utcnow
 from app.errors import Conflict, DomainError, NotFound
 from app.numbering import next_number
 from app.statemachine import StateMachine, Transition
@@ -119,6 +119,13 @@ def check_employee(employee: Employee) -> None:
         raise DomainError(_l("An employee cannot be his own manager."), field="manager")
     if employee.id is not None and employee.manager_id == employee.id:
         raise DomainError(_l("An employee cannot be his own manager."), field="manager")
+    boss, steps = employee.manager, 0
+    while boss is not None and steps < 100:
+        if boss is employee or (employee.id is not None and boss.id == employee.id):
+            raise DomainError(
+                _l("This manager reports, directly or not, to the employee."), field="manager"
+            )
+        boss, steps = boss.manager, steps + 1
 
 
 def _check_period(date_from: date | None, date_to: date | None, required_to: bool) -> None:
@@ -152,6 +159,20 @@ def check_absence(absence: Absence) -> None:
         raise DomainError(_l("An employee cannot be his own deputy."), field="deputy")
     if absence.deputy is not None and not absence.deputy.active:
         raise DomainError(_l("The deputy is no longer employed."), field="deputy")
+    session = object_session(absence) or db.session
+    with session.no_autoflush:
+        overlap = session.scalar(
+            select(Absence.id).where(
+                Absence.employee_id == emp_id,
+                Absence.date_from <= absence.date_to,
+                Absence.date_to >= absence.date_from,
+                Absence.id != (absence.id or 0),
+            )
+        )
+    if overlap is not None:
+        raise DomainError(
+            _l("This employee is already absent during part of this period."), field="date_from"
+        )
 
 
 def propose_assignee(

@@ -141,3 +141,27 @@ def test_transitions_history_recorded_for_deputy(run, api):
         ).all()
     )
     assert steps[-1] == "claims_officer"
+
+
+def test_overlapping_absences_and_manager_cycles_are_refused(run, api):
+    staff = run(lambda s: make_staff(s))
+    hr = api("HR")
+    body = {
+        "employee": staff["Technician"],
+        "kind": "vacation",
+        "date_from": "2026-12-01",
+        "date_to": "2026-12-10",
+    }
+    assert hr.post("/api/v1/absence/", json=body).status_code == 201
+    r = hr.post(
+        "/api/v1/absence/",
+        json={**body, "kind": "sickness", "date_from": "2026-12-10", "date_to": "2026-12-12"},
+    )
+    assert r.status_code == 422 and "date_from" in r.json["message"]
+    ok = {**body, "date_from": "2026-12-11", "date_to": "2026-12-12"}
+    assert hr.post("/api/v1/absence/", json=ok).status_code == 201
+
+    tech, claims = staff["Technician"], staff["Claims Officer"]
+    assert hr.put(f"/api/v1/employee/{claims}", json={"manager": tech}).status_code == 200
+    r = hr.put(f"/api/v1/employee/{tech}", json={"manager": claims})
+    assert r.status_code == 422 and "manager" in r.json["message"]
