@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flask import g, has_request_context
 from flask_appbuilder.security.sqla.manager import SecurityManager
 
 ADMIN = "Admin"
@@ -115,8 +116,8 @@ class ModulePermissions:
 
     def pairs_for(self, role: str) -> set[tuple[str, str]]:
         out: set[tuple[str, str]] = set()
-        for g in self.grants:
-            out |= g.pairs_for(role)
+        for grant in self.grants:
+            out |= grant.pairs_for(role)
         return out
 
     def resources(self) -> set[str]:
@@ -204,11 +205,46 @@ def missing_declarations(appbuilder, permissions: Iterable[ModulePermissions]) -
     return sorted(set(out))
 
 
+# Providers of delegated rights: f(session, user_id, on) -> ids of the users whose
+# roles `user_id` also holds on that day (e.g. staff: the colleagues he deputises
+# for during their absence). Modules register one with `register_delegation`.
+DELEGATIONS: list = []
+
+
+def register_delegation(provider) -> None:
+    if provider not in DELEGATIONS:
+        DELEGATIONS.append(provider)
+
+
 class AppSecurityManager(SecurityManager):
     """FAB's security manager, less the user statistics chart (it loads Google's
-    chart library from the internet, and the app must work offline)."""
+    chart library from the internet, and the app must work offline), and with
+    delegated roles: a deputy holds the roles of the colleague he stands in for,
+    during the absence only."""
 
     userstatschartview = None
+
+    def get_user_roles(self, user) -> list:
+        roles = super().get_user_roles(user)
+        if not DELEGATIONS or not getattr(user, "is_authenticated", False):
+            return roles
+        if not has_request_context():
+            return roles
+        cache = g.setdefault("_as_delegated_roles", {})
+        if user.id not in cache:
+            from datetime import date
+
+            others: set[int] = set()
+            for provider in DELEGATIONS:
+                others |= set(provider(self.session, user.id, date.today()))
+            others.discard(user.id)
+            extra = []
+            for other_id in sorted(others):
+                other = self.get_user_by_id(other_id)
+                if other is not None and other.is_active:
+                    extra.extend(r for r in other.roles if r not in roles and r not in extra)
+            cache[user.id] = extra
+        return roles + cache[user.id]
 
 
 def role_matrix(appbuilder, permissions) -> dict[str, set[tuple[str, str]]]:

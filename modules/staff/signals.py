@@ -6,7 +6,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from app import signals
+from app.security import register_delegation
 from modules.staff.models import KpiEvent
+from modules.staff.services import acting_for
 
 
 def _hours(opened: datetime | None, closed: datetime | None) -> Decimal | None:
@@ -66,6 +68,7 @@ def on_satisfaction(sender, session=None, **kw):
 
 def connect() -> None:
     """Connect the handlers (blinker keeps one connection per receiver: idempotent)."""
+    register_delegation(acting_for)  # a deputy holds the absent colleague's roles
     signals.repair_completed.connect(on_repair_completed)
     signals.claim_closed.connect(on_claim_closed)
     signals.satisfaction_recorded.connect(on_satisfaction)

@@ -165,3 +165,25 @@ def test_overlapping_absences_and_manager_cycles_are_refused(run, api):
     assert hr.put(f"/api/v1/employee/{claims}", json={"manager": tech}).status_code == 200
     r = hr.put(f"/api/v1/employee/{tech}", json={"manager": claims})
     assert r.status_code == 422 and "manager" in r.json["message"]
+
+
+def test_the_deputy_holds_the_absent_colleagues_rights_only_during_the_absence(run, api):
+    """HR may not write partners; standing in for an absent claims officer, who may,
+    the HR user may -- during the absence and not after."""
+    from tests.staff.helpers import make_staff as _make
+
+    staff = run(lambda s: _make(s, roles=("Claims Officer", "HR")))
+    hr = api("HR")
+    body = {"name": "Via deputy", "is_customer": True}
+    assert hr.post("/api/v1/partner/", json=body).status_code == 403
+    run(lambda s: absent(s, staff["Claims Officer"], staff["HR"], TODAY, TODAY))
+    assert api("HR").post("/api/v1/partner/", json=body).status_code == 201
+    run(lambda s: _end_absences(s))
+    assert api("HR").post("/api/v1/partner/", json={**body, "name": "After"}).status_code == 403
+
+
+def _end_absences(session):
+    from modules.staff.models import Absence
+
+    for a in session.query(Absence):
+        a.date_from = a.date_to = TODAY - timedelta(days=10)
