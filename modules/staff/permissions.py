@@ -29,6 +29,7 @@ PERMISSIONS = ModulePermissions(
         Grant("Absence", read=_READ_ALL, write=(HR,)),
         Grant("Intake", read=(ACCOUNTANT, HR), write=(SERVICE_MANAGER, CLAIMS_OFFICER)),
         Grant("IntakeQueue", write=(SERVICE_MANAGER,)),
+        Grant("MyIntake", write=EVERYONE),
         Grant("Task", read=(ACCOUNTANT, HR), write=(SERVICE_MANAGER,)),
         Grant("TimeLog", read=(ACCOUNTANT, HR), write=(SERVICE_MANAGER,)),
         Grant("MyTask", write=EVERYONE),

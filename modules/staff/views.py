@@ -24,6 +24,7 @@ from modules.staff.views_training import (
 from modules.staff.views_work import (
     IntakeQueueView,
     IntakeView,
+    MyIntakeView,
     MyTaskView,
     MyTimeLogView,
     TaskView,
@@ -40,6 +41,7 @@ MENU = [
     ),
     MenuEntry(MyTrainingView, "My training", _l("My training"), icon="fa-graduation-cap"),
     MenuEntry(TaskView, "Tasks", _l("Tasks"), icon="fa-tasks"),
+    MenuEntry(MyIntakeView, "My requests", _l("My requests"), icon="fa-envelope-open"),
     MenuEntry(IntakeView, "Incoming requests", _l("Incoming requests"), icon="fa-inbox"),
     MenuEntry(IntakeQueueView, "Unrouted requests", _l("Unrouted requests"), icon="fa-inbox"),
     MenuEntry(EmployeeView, "Employees", _l("Employees"), icon="fa-user-tie"),

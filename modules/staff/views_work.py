@@ -15,6 +15,7 @@ from modules.staff import services
 from modules.staff.models import INTAKE_CHANNELS, PRIORITIES, TASK_STATES, Intake, Task, TimeLog
 from modules.staff.web import (
     IntakeQueueFilter,
+    MyIntakeFilter,
     MyTasksFilter,
     MyTimeLogsFilter,
     TaskRules,
@@ -231,6 +232,19 @@ class IntakeView(AppModelView):
 
     def pre_delete(self, item):
         raise DomainError(_l("Incoming requests are closed, not deleted."), status=409)
+
+
+class MyIntakeView(IntakeView):
+    """Everyone: the requests routed to me (or to whom I stand in for); I close them."""
+
+    class_permission_name = "MyIntake"
+    list_title = _l("My requests")
+    base_filters = [["assignee_id", MyIntakeFilter, None]]
+    edit_columns = ["description", "closed"]
+    include_route_methods = {"list", "show", "edit", "transition"}
+
+    def pre_update(self, item):
+        pass  # the routing stays as the manager set it
 
 
 class IntakeQueueView(IntakeView):

@@ -42,6 +42,19 @@ class MyTasksFilter(BaseFilter):
         return query.filter(or_(Task.assignee_id.in_(ids), Task.responsible_id.in_(ids)))
 
 
+class MyIntakeFilter(BaseFilter):
+    """Requests routed to me, or whose responsible is me or someone I deputise for."""
+
+    name = "mine"
+    arg_name = "mine"
+
+    def apply(self, query, value):
+        from modules.staff.models import Intake
+
+        ids = my_ids()
+        return query.filter(or_(Intake.assignee_id.in_(ids), Intake.responsible_id.in_(ids)))
+
+
 class MyTimeLogsFilter(BaseFilter):
     name = "mine"
     arg_name = "mine"

@@ -269,3 +269,24 @@ def test_demo_is_idempotent(run):
     )
     assert counts == again
     assert counts[0] >= 3  # admin, hr, accountant, viewer exist among the test users
+
+
+def test_my_requests_shows_what_was_routed_to_me_and_lets_me_close_it(run, api, ui):
+    staff, partner_id = _responsible(run)
+    body = {
+        "channel": "visit",
+        "from_name": "Ana",
+        "partner": partner_id,
+        "subject": "Noisy pump",
+        "area_kind": "warranty",
+    }
+    intake = api("Service Manager").post("/api/v1/intake/", json=body).json["id"]
+    tech = ui("Technician")
+    page = tech.get("/myintakeview/list/")
+    assert page.status_code == 200 and b"Noisy pump" in page.data
+    assert b"Noisy pump" not in ui("HR").get("/myintakeview/list/").data
+    r = tech.post(f"/myintakeview/edit/{intake}", data={"description": "Visited", "closed": "y"})
+    assert r.status_code == 302
+    closed = run(lambda s: s.get(Intake, intake).closed)
+    assert closed is True
+    assert tech.get("/myintakeview/add").status_code == 404
