@@ -38,6 +38,7 @@ from modules.staff.models import (
     TrainingRecord,
     TrainingSession,
 )
+from modules.staff.models.jobs import JD_STATES
 
 MAX_DEPUTY_CHAIN = 5
 
@@ -432,6 +433,17 @@ def check_job_description_edit(jd: JobDescription) -> None:
         raise DomainError(_l("A job description needs a title."), field="title")
 
 
+JD_MACHINE = StateMachine(
+    doc_type="stf_job_description",
+    states=JD_STATES.labels,
+    transitions=[
+        Transition("publish", ("draft",), "published", _l("Publish")),
+        Transition("supersede", ("published",), "superseded", _l("Supersede")),
+    ],
+    initial="draft",
+)
+
+
 def publish_job_description(session: Session, jd: JobDescription, who: str | None = None):
     """Publish a draft: it becomes the current version; the previous one is superseded.
     Every holder of the position then has to acknowledge it."""
@@ -453,8 +465,8 @@ def publish_job_description(session: Session, jd: JobDescription, who: str | Non
             JobDescription.id != jd.id,
         )
     ):
-        old.state = "superseded"
-    jd.state = "published"
+        JD_MACHINE.apply(session, old, "supersede", comment=f"v{jd.version}")
+    JD_MACHINE.apply(session, jd, "publish")
     jd.published_at = utcnow()
     jd.published_by = who
     return jd

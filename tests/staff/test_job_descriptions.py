@@ -159,3 +159,24 @@ def test_an_older_draft_cannot_replace_a_newer_published_version(run, api):
     assert r.status_code == 409 and "newer version" in r.json["message"]
     current = hr.get(f"/api/v1/job_description/{newer}").json["result"]
     assert current["state"] == "published"
+
+
+def test_publishing_is_recorded_as_stages(run, api):
+    from app.models import StateTransition
+    from modules.staff.services import JD_MACHINE
+
+    _, _, v1 = _publish_v1(run, api)
+    hr = api("HR")
+    v2 = hr.post(f"/api/v1/job_description/{v1}/new_version").json["id"]
+    assert hr.post(f"/api/v1/job_description/{v2}/publish").status_code == 200
+    steps = run(
+        lambda s: [
+            (t.doc_id, t.from_state, t.to_state)
+            for t in s.query(StateTransition).filter_by(doc_type=JD_MACHINE.doc_type)
+        ]
+    )
+    assert steps == [
+        (v1, "draft", "published"),
+        (v1, "published", "superseded"),
+        (v2, "draft", "published"),
+    ]
