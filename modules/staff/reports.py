@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from modules.staff.models import (
@@ -189,9 +189,17 @@ def plan(session: Session, today: date | None = None) -> dict:
 
 
 def kpis(session: Session, date_from: date | None = None, date_to: date | None = None):
-    """Per user: tasks done (on time), repairs and claims closed with their average
-    time in hours, and the average customer satisfaction."""
-    stmt = select(KpiEvent.user_id, KpiEvent.kind, KpiEvent.on_time, KpiEvent.hours, KpiEvent.score)
+    """Per user: tasks done (on time), repairs and claims closed (on time) with their
+    average time in hours, and the average customer satisfaction -- summed in SQL."""
+    on_time = func.sum(case((KpiEvent.on_time.is_(True), 1), else_=0))
+    stmt = select(
+        KpiEvent.user_id,
+        KpiEvent.kind,
+        func.count(),
+        on_time,
+        func.avg(KpiEvent.hours),
+        func.avg(KpiEvent.score),
+    ).group_by(KpiEvent.user_id, KpiEvent.kind)
     if date_from:
         stmt = stmt.where(KpiEvent.at >= datetime.combine(date_from, time.min, UTC))
     if date_to:
@@ -199,15 +207,8 @@ def kpis(session: Session, date_from: date | None = None, date_to: date | None =
             KpiEvent.at < datetime.combine(date_to + timedelta(days=1), time.min, UTC)
         )
     acc: dict[int | None, dict] = {}
-    for uid, kind, on_time, hours, score in session.execute(stmt):
-        a = acc.setdefault(uid, defaultdict(lambda: Decimal("0")))
-        a[f"{kind}_count"] += 1
-        if on_time:
-            a[f"{kind}_on_time"] += 1
-        if hours is not None:
-            a[f"{kind}_hours"] += Decimal(hours)
-        if score is not None:
-            a["score_sum"] += score
+    for uid, kind, count, n_on_time, avg_hours, avg_score in session.execute(stmt):
+        acc.setdefault(uid, {})[kind] = (int(count), int(n_on_time or 0), avg_hours, avg_score)
     names = dict(
         session.execute(
             select(Employee.user_id, Employee.name).where(
@@ -215,29 +216,29 @@ def kpis(session: Session, date_from: date | None = None, date_to: date | None =
             )
         ).all()
     )
+
+    def hours(value):
+        return None if value is None else round(Decimal(str(value)), 1)
+
     out = []
-    for uid, a in acc.items():
-
-        def avg(kind, a=a):
-            n = a[f"{kind}_count"]
-            return round(a[f"{kind}_hours"] / n, 1) if n else None
-
-        n_sat = int(a["satisfaction_count"])
+    for uid, kinds in acc.items():
+        empty = (0, 0, None, None)
+        tasks, repairs = kinds.get("task_done", empty), kinds.get("repair_completed", empty)
+        claims, sat = kinds.get("claim_closed", empty), kinds.get("satisfaction", empty)
         out.append(
             {
                 "user_id": uid,
                 "employee": names.get(uid) or (f"#{uid}" if uid else "-"),
-                "tasks_done": int(a["task_done_count"]),
-                "tasks_on_time": int(a["task_done_on_time"]),
-                "repairs_closed": int(a["repair_completed_count"]),
-                "repairs_avg_hours": avg("repair_completed"),
-                "repairs_on_time": int(a["repair_completed_on_time"]),
-                "claims_closed": int(a["claim_closed_count"]),
-                "claims_avg_hours": avg("claim_closed"),
-                "claims_on_time": int(a["claim_closed_on_time"]),
-                "satisfaction": round(a["score_sum"] / n_sat, 2) if n_sat else None,
-                "satisfaction_count": n_sat,
+                "tasks_done": tasks[0],
+                "tasks_on_time": tasks[1],
+                "repairs_closed": repairs[0],
+                "repairs_avg_hours": hours(repairs[2]),
+                "repairs_on_time": repairs[1],
+                "claims_closed": claims[0],
+                "claims_avg_hours": hours(claims[2]),
+                "claims_on_time": claims[1],
+                "satisfaction": None if sat[3] is None else round(Decimal(str(sat[3])), 2),
+                "satisfaction_count": sat[0],
             }
         )
-    out.sort(key=lambda r: r["employee"])
     return out
