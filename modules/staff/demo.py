@@ -139,6 +139,8 @@ def load(session: Session, size: str) -> None:
             ("technician", "Update repair manual notes", 5, "normal"),
             ("claims", "Answer the claim of Mr Silva", 1, "urgent"),
             ("clerk", "Count the spare parts shelf B", 7, "low"),
+            ("technician", "Replace the demo unit's filter", -5, "normal"),
+            ("claims", "Call the dealer about the late parts", -3, "high"),
         )
     ):
         user_id = employees[username].user_id if username in employees else None
@@ -152,6 +154,8 @@ def load(session: Session, size: str) -> None:
             ref_id="1" if n == 0 else None,
         )
         services.create_task(session, task)
+        if due < -2:  # done already: the KPI page has something to show
+            services.transition_task(session, task, "complete")
     session.add(
         Intake(
             channel="call",
