@@ -88,6 +88,7 @@ _ENV_STRINGS = (
     "RATELIMIT_STORAGE_URI",
     "LOG_FORMAT",
     "LOG_LEVEL",
+    "AUTH_RATE_LIMIT",
 )
 
 
