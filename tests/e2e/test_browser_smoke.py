@@ -165,3 +165,30 @@ def test_admin_adds_a_partner_and_sees_its_history(new_page, watch, artifacts):
     assert ADMIN in history.inner_text(), history.inner_text()
     page.screenshot(path=artifacts / "partner-show-en.png", full_page=True)
     watch.check()
+
+
+def test_manager_assigns_a_task_through_the_lookup_and_it_moves_along(new_page, watch, artifacts):
+    """The AJAX lookup finds a colleague; the task is saved, started from its page."""
+    page = new_page()
+    login(page, ADMIN)
+    title = f"E2E task {uuid.uuid4().hex[:6]}"
+    open_ok(page, "/taskview/add")
+    page.fill("input[name=title]", title)
+    page.locator("#select2-assignee-container").click()
+    page.locator(".select2-search__field").fill("technician")
+    option = page.locator(".select2-results__option", has_text="technician")
+    option.first.wait_for(timeout=5000)
+    option.first.click()
+    with page.expect_navigation():
+        page.locator("form button[type=submit], form input[type=submit]").first.click()
+    open_ok(page, "/taskview/list/?_flt_0_title=" + title.replace(" ", "+"))
+    row = page.locator("table.table-bordered tbody tr", has_text=title)
+    assert row.count() == 1 and "technician" in row.inner_text()
+    row.first.locator("a[href*='/taskview/show/']").first.click()
+    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("button.as-transition[data-action=start]").click()
+    assert page.locator(".alert-success").count() == 1, page.locator(".alert").all_inner_texts()
+    assert "In progress" in page.content()
+    page.screenshot(path=artifacts / "task-started-en.png", full_page=True)
+    watch.check()
