@@ -23,7 +23,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields
-from sqlalchemy import Select, select
+from sqlalchemy import Boolean, Integer, Select, cast, select
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError
@@ -82,7 +82,7 @@ class CsvExport:
         return [c.header for c in self.columns]
 
     def statement(self, date_from: date | None = None, date_to: date | None = None) -> Select:
-        stmt = select(*(c.expr for c in self.columns))
+        stmt = select(*(_selectable(c.expr) for c in self.columns))
         if self.select_from is not None:
             stmt = stmt.select_from(self.select_from)
         for target, onclause in self.joins:
@@ -93,6 +93,13 @@ class CsvExport:
             if date_to:
                 stmt = stmt.where(self.date_column <= date_to)
         return stmt.order_by(*self.order_by)
+
+
+def _selectable(expr):
+    """Booleans leave the database as 1/0: no per-row conversion in Python."""
+    if isinstance(getattr(expr, "type", None), Boolean):
+        return cast(expr, Integer)
+    return expr
 
 
 def format_value(value: Any, decimal_sep: str = ".") -> str:
@@ -114,24 +121,80 @@ def format_value(value: Any, decimal_sep: str = ".") -> str:
 
 
 def write_csv(
-    headers: list[str], rows: Iterable[Iterable[Any]], options: CsvOptions, chunk_rows: int = 1000
+    headers: list[str],
+    rows: Iterable[Iterable[Any]],
+    options: CsvOptions,
+    chunk_rows: int = 1000,
+    converters: list | None = None,
 ) -> Iterator[str]:
-    """Yield the CSV text in chunks of `chunk_rows` rows."""
+    """Yield the CSV text in chunks of `chunk_rows` rows.
+
+    `converters` (one per column, None where the value is written as it is) come
+    from `column_converters`; without them every value goes through format_value."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=options.delimiter, lineterminator="\r\n")
     if options.bom:
         buf.write("\ufeff")
     writer.writerow(headers)
-    n = 0
     dec = options.decimal
-    for row in rows:
-        writer.writerow([format_value(v, dec) for v in row])
-        n += 1
-        if n % chunk_rows == 0:
-            yield buf.getvalue()
-            buf.seek(0)
-            buf.truncate()
+    if converters is None:
+        convert = lambda row: [format_value(v, dec) for v in row]  # noqa: E731
+    elif any(converters):
+        pairs = [(i, f) for i, f in enumerate(converters) if f is not None]
+
+        def convert(row):
+            row = list(row)
+            for i, f in pairs:
+                if row[i] is not None:
+                    row[i] = f(row[i])
+            return row
+    else:
+        convert = None  # csv writes str, int and None (as "") correctly by itself
+    for batch in _batches(rows, chunk_rows):
+        writer.writerows(map(convert, batch) if convert else batch)
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
     yield buf.getvalue()
+
+
+def _batches(rows, size: int):
+    """A SQLAlchemy Result's own partitions (no per-row fetch), or chunks of a list."""
+    if hasattr(rows, "partitions"):
+        yield from rows.partitions(size)
+        return
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def column_converters(columns, decimal_sep: str = ".") -> list:
+    """Per column, how a value becomes text when csv's own str() would be wrong."""
+    out = []
+    for col in columns:
+        try:
+            py = col.expr.type.python_type
+        except (NotImplementedError, AttributeError):
+            out.append(lambda v, d=decimal_sep: format_value(v, d))
+            continue
+        if py is bool:
+            out.append(None)  # selected as 1/0, see _selectable
+        elif py is datetime:
+            out.append(datetime.isoformat)
+        elif py in (Decimal, float):
+            out.append(
+                None if decimal_sep == "." else (lambda v, d=decimal_sep: format_value(v, d))
+            )
+        elif py in (str, int, date):
+            out.append(None)  # str(date) is ISO already
+        else:
+            out.append(lambda v, d=decimal_sep: format_value(v, d))
+    return out
 
 
 def stream_export(
@@ -144,7 +207,8 @@ def stream_export(
     stmt = export.statement(date_from, date_to).execution_options(yield_per=1000)
     result = session.execute(stmt)
     try:
-        yield from write_csv(export.headers, result, options)
+        converters = column_converters(export.columns, options.decimal)
+        yield from write_csv(export.headers, result, options, converters=converters)
     finally:
         result.close()
 
