@@ -1,0 +1,201 @@
+"""Demand forecast from monthly consumption: Croston / SBA for intermittent demand,
+simple exponential smoothing when demand is regular; safety stock and reorder point."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from statistics import NormalDist
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db import ZERO
+from app.errors import DomainError
+from modules.inventory.models import Part, StockMove
+
+DEMAND_REASONS = ("issue", "consumption", "sale")
+Q = Decimal("0.001")
+# Syntetos-Boylan: average inter-demand interval above 1.32 months is intermittent.
+ADI_CUTOFF = Decimal("1.32")
+
+
+def croston(series: list[Decimal], alpha: Decimal) -> tuple[Decimal, Decimal] | None:
+    """(size z, interval p) after the series, or None when it has no demand.
+
+    Initialised with the first demand and the periods up to it (counting it)."""
+    z = p = None
+    q = 0
+    for d in series:
+        q += 1
+        if d > 0:
+            if z is None:
+                z, p = Decimal(d), Decimal(q)
+            else:
+                z = z + alpha * (d - z)
+                p = p + alpha * (q - p)
+            q = 0
+    if z is None:
+        return None
+    return z, p
+
+
+def ses(series: list[Decimal], alpha: Decimal) -> Decimal:
+    if not series:
+        return ZERO
+    f = Decimal(series[0])
+    for d in series[1:]:
+        f = f + alpha * (Decimal(d) - f)
+    return f
+
+
+def forecast(
+    series: list[Decimal], alpha: Decimal = Decimal("0.1"), method: str | None = None
+) -> dict:
+    """Monthly demand rate and the method used ("croston", "sba" or "ses")."""
+    series = [Decimal(x) for x in series]
+    nonzero = [d for d in series if d > 0]
+    if not nonzero:
+        return {"method": "none", "rate": ZERO, "adi": None}
+    adi = Decimal(len(series)) / len(nonzero)
+    if method is None:
+        method = "sba" if adi > ADI_CUTOFF else "ses"
+    if method == "ses":
+        rate = ses(series, alpha)
+    else:
+        z, p = croston(series, alpha)
+        rate = z / p
+        if method == "sba":
+            rate = rate * (1 - alpha / 2)
+    return {"method": method, "rate": rate.quantize(Q), "adi": adi.quantize(Q)}
+
+
+def safety_stock(
+    series: list[Decimal], service_level: Decimal, lead_time_days: int
+) -> tuple[Decimal, Decimal]:
+    """(safety stock, reorder point) for a service level and the lead time."""
+    if not (Decimal("0.5") <= service_level < 1):
+        raise DomainError(_l("The service level is between 0.5 and 0.999."), field="service_level")
+    series = [Decimal(x) for x in series]
+    n = len(series)
+    if n == 0:
+        return ZERO, ZERO
+    mean = sum(series, ZERO) / n
+    var = sum(((d - mean) ** 2 for d in series), ZERO) / (n - 1 if n > 1 else 1)
+    lead_months = Decimal(lead_time_days) / Decimal(30)
+    z = Decimal(str(round(NormalDist().inv_cdf(float(service_level)), 4)))
+    ss = z * var.sqrt() * lead_months.sqrt()
+    rate = forecast(series)["rate"]
+    rop = rate * lead_months + ss
+    return ss.quantize(Q), rop.quantize(Q)
+
+
+def _month_key(d: date) -> tuple[int, int]:
+    return d.year, d.month
+
+
+def months_back(today: date, n: int) -> list[tuple[int, int]]:
+    y, m = today.year, today.month
+    out = []
+    for _ in range(n):
+        m -= 1
+        if m == 0:
+            y, m = y - 1, 12
+        out.append((y, m))
+    return list(reversed(out))
+
+
+def monthly_consumption(
+    session: Session, part_id: int, months: int = 24, today: date | None = None
+) -> list[tuple[str, Decimal]]:
+    """[("2026-01", qty), ...] for the `months` full months before today."""
+    today = today or date.today()
+    keys = months_back(today, months)
+    start = datetime(keys[0][0], keys[0][1], 1, tzinfo=UTC)
+    end = datetime(today.year, today.month, 1, tzinfo=UTC)
+    rows = session.execute(
+        select(StockMove.at, StockMove.quantity).where(
+            StockMove.part_id == part_id,
+            StockMove.reason.in_(DEMAND_REASONS),
+            StockMove.at >= start,
+            StockMove.at < end,
+        )
+    ).all()
+    totals = dict.fromkeys(keys, ZERO)
+    for at, qty in rows:
+        k = _month_key(at)
+        if k in totals:
+            totals[k] += qty
+    return [(f"{y:04d}-{m:02d}", totals[(y, m)]) for y, m in keys]
+
+
+def part_forecast(
+    session: Session,
+    part: Part,
+    service_level: Decimal = Decimal("0.95"),
+    months: int = 24,
+    horizon: int = 6,
+    today: date | None = None,
+) -> dict:
+    history = monthly_consumption(session, part.id, months, today)
+    series = [q for _, q in history]
+    fc = forecast(series)
+    ss, rop = safety_stock(series, service_level, part.lead_time_days or 0)
+    return {
+        "part_id": part.id,
+        "history": [{"month": k, "quantity": q} for k, q in history],
+        "method": fc["method"],
+        "rate": fc["rate"],
+        "adi": fc["adi"],
+        "horizon": horizon,
+        "safety_stock": ss,
+        "reorder_point": rop,
+        "service_level": service_level,
+        "lead_time_days": part.lead_time_days or 0,
+    }
+
+
+def total_demand(session: Session, part_id: int) -> Decimal:
+    return session.scalar(
+        select(func.coalesce(func.sum(StockMove.quantity), 0)).where(
+            StockMove.part_id == part_id, StockMove.reason.in_(DEMAND_REASONS)
+        )
+    )
+
+
+def chart_svg(data: dict, width: int = 640, height: int = 220) -> str:
+    """History bars and the forecast as a dashed line, as inline SVG (no JS, no CDN)."""
+    from markupsafe import escape
+
+    hist = [float(h["quantity"]) for h in data["history"]]
+    rate = float(data["rate"])
+    fut = [rate] * data["horizon"]
+    values = hist + fut
+    top = max([*values, 1.0])
+    n = len(values)
+    pad = 30
+    bw = (width - 2 * pad) / max(n, 1)
+    parts = [
+        f'<svg class="as-forecast" xmlns="http://www.w3.org/2000/svg" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="img">'
+    ]
+    base = height - pad
+    for i, v in enumerate(hist):
+        h = (height - 2 * pad) * v / top
+        label = escape(f"{data['history'][i]['month']}: {v:g}")
+        parts.append(
+            f'<rect x="{pad + i * bw + 1:.1f}" y="{base - h:.1f}" width="{bw - 2:.1f}" '
+            f'height="{h:.1f}" fill="#5b8fc9"><title>{label}</title></rect>'
+        )
+    y = base - (height - 2 * pad) * rate / top
+    x0 = pad + len(hist) * bw
+    parts.append(
+        f'<line x1="{x0:.1f}" y1="{y:.1f}" x2="{width - pad}" y2="{y:.1f}" '
+        'stroke="#d9534f" stroke-width="3" stroke-dasharray="6,4"/>'
+    )
+    parts.append(
+        f'<line x1="{pad}" y1="{base}" x2="{width - pad}" y2="{base}" stroke="#888"/>'
+        f'<text x="{pad}" y="{pad - 10}" font-size="11">{top:g}</text></svg>'
+    )
+    return "".join(parts)

@@ -1,0 +1,61 @@
+"""Helpers shared by inventory views and APIs: the current user, body parsing."""
+
+from __future__ import annotations
+
+from flask import g
+from flask_babel import lazy_gettext as _l
+
+from app.errors import DomainError
+
+
+def current_user_id() -> int | None:
+    user = getattr(g, "user", None)
+    if user is None or not getattr(user, "is_authenticated", False):
+        from flask_login import current_user
+
+        user = current_user
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user.id
+
+
+def int_id(value, field: str, required: bool = True) -> int | None:
+    """A JSON id: an int in range, or None when absent and optional."""
+    if value is None:
+        if required:
+            raise DomainError(_l("This field is required."), field=field)
+        return None
+    if isinstance(value, dict) and set(value) == {"id"}:
+        value = value["id"]
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**31:
+        raise DomainError(_l("Not a valid id."), field=field)
+    return value
+
+
+def text(value, field: str, max_len: int) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise DomainError(_l("Not a valid string."), field=field)
+    value = str(value).strip()
+    if len(value) > max_len or "\x00" in value:
+        raise DomainError(_l("Too long or not valid text."), field=field)
+    return value or None
+
+
+def number(value, field: str):
+    """A JSON number or numeric string, unparsed further (services check ranges)."""
+    if value is None:
+        raise DomainError(_l("This field is required."), field=field)
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise DomainError(_l("Must be a number."), field=field)
+    return str(value)
+
+
+def check_keys(body: dict, allowed, not_null=()) -> dict[str, list[str]]:
+    """Unknown fields and nulls where a value is required, as a 422 message."""
+    errors = {k: [str(_l("Unknown field."))] for k in body if k not in allowed}
+    for k in not_null:
+        if k in body and body[k] is None:
+            errors[k] = [str(_l("Field may not be null."))]
+    return errors
