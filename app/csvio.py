@@ -17,7 +17,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -88,11 +88,29 @@ class CsvExport:
         for target, onclause in self.joins:
             stmt = stmt.outerjoin(target, onclause)
         if self.date_column is not None:
-            if date_from:
-                stmt = stmt.where(self.date_column >= date_from)
-            if date_to:
-                stmt = stmt.where(self.date_column <= date_to)
+            lower, upper = _period_bounds(self.date_column, date_from, date_to)
+            if lower is not None:
+                stmt = stmt.where(self.date_column >= lower)
+            if upper is not None:
+                stmt = stmt.where(self.date_column < upper)
         return stmt.order_by(*self.order_by)
+
+
+def _period_bounds(column, date_from: date | None, date_to: date | None):
+    """[lower, upper) for a period of whole days; on a UTC timestamp column the days
+    are UTC days (a date compared with a timestamp would fail on some backends)."""
+    upper_day = date_to + timedelta(days=1) if date_to else None
+    try:
+        timestamp = column.type.python_type is datetime
+    except NotImplementedError:
+        timestamp = False
+    if not timestamp:
+        return date_from, upper_day
+
+    def start(day):
+        return datetime.combine(day, time.min, UTC) if day else None
+
+    return start(date_from), start(upper_day)
 
 
 def _selectable(expr):

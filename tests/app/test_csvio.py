@@ -172,3 +172,28 @@ def test_export_memory_stays_flat(app, run):
         tracemalloc.stop()
     assert n == 60_001
     assert peak < 10 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
+
+
+def test_a_period_on_a_timestamp_column_takes_whole_utc_days(app, run):
+    from datetime import UTC, date, datetime
+
+    from app.csvio import Column, CsvExport
+    from app.models import AuditLog
+
+    def seed(s):
+        for stamp in ("2026-03-01T00:00:00", "2026-03-31T23:59:59", "2026-04-01T00:00:00"):
+            at = datetime.fromisoformat(stamp).replace(tzinfo=UTC)
+            s.add(AuditLog(at=at, table_name="x", row_id="1", action="insert", changes={}))
+
+    run(seed)
+    export = CsvExport(
+        "audit",
+        "Audit",
+        "AuditLog",
+        (Column("at", AuditLog.at),),
+        date_column=AuditLog.at,
+        order_by=(AuditLog.id,),
+    )
+    stmt = export.statement(date(2026, 3, 1), date(2026, 3, 31))
+    rows = run(lambda s: [r[0].day for r in s.execute(stmt)])
+    assert rows == [1, 31]
