@@ -26,7 +26,7 @@ LABELS = {
     "number": _l("Number"),
     "channel": _l("Channel"),
     "received_at": _l("Received (UTC)"),
-    "from_name": _l("From"),
+    "from_name": _l("Sender"),
     "partner": _l("Partner"),
     "subject": _l("Subject"),
     "description": _l("Description"),
