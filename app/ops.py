@@ -53,6 +53,16 @@ def _sqlite_path(url) -> Path:
     return Path(url.database)
 
 
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """SQLite's online backup API: consistent while the source is being written."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+
+
 def _pg_args(url) -> list[str]:
     args = ["--host", url.host or "127.0.0.1", "--port", str(url.port or 5432)]
     if url.username:
@@ -81,13 +91,7 @@ def backup(database_url: str, target: Path) -> Path:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     if url.get_backend_name() == "sqlite":
-        src = sqlite3.connect(_sqlite_path(url))
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
+        _sqlite_copy(_sqlite_path(url), target)
     elif url.get_backend_name() == "postgresql":
         cmd = [
             _need("pg_dump"),
@@ -110,13 +114,7 @@ def restore(database_url: str, source: Path) -> None:
     if not source.is_file():
         raise OpsError(f"{source} does not exist")
     if url.get_backend_name() == "sqlite":
-        src = sqlite3.connect(source)
-        dst = sqlite3.connect(_sqlite_path(url))
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
+        _sqlite_copy(source, _sqlite_path(url))
     elif url.get_backend_name() == "postgresql":
         cmd = [
             _need("pg_restore"),

@@ -9,7 +9,6 @@ when, from, to, comment) in `core_state_transition`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from blinker import Namespace
@@ -115,9 +114,3 @@ class StateMachine:
             .order_by(StateTransition.id)
             .all()
         )
-
-
-def transitions_table(machine: StateMachine) -> Iterable[tuple[str, str, str]]:
-    for t in machine.transitions:
-        for s in t.sources:
-            yield s, t.name, t.target

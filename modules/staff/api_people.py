@@ -78,18 +78,7 @@ class JobDescriptionApi(AppRestApi):
         "pdf": "read",
     }
     datamodel = AppInterface(JobDescription)
-    _text = [
-        "title",
-        "reports_to",
-        "appointed_by",
-        "qualification",
-        "experience",
-        "must_know",
-        "duties",
-        "rights",
-        "responsibilities",
-        "working_conditions",
-    ]
+    _text = list(services.JD_TEXT)
     list_columns = [
         "id",
         "position.id",

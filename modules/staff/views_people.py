@@ -230,18 +230,7 @@ class JobDescriptionView(AppModelView):
     edit_title = _l("Edit job description (draft)")
     label_columns = LABELS
     list_columns = ["position", "version", "title", "state", "published_at"]
-    _text = [
-        "title",
-        "reports_to",
-        "appointed_by",
-        "qualification",
-        "experience",
-        "must_know",
-        "duties",
-        "rights",
-        "responsibilities",
-        "working_conditions",
-    ]
+    _text = list(services.JD_TEXT)
     add_columns = ["position", *_text]
     edit_columns = _text
     show_columns = ["position", "version", "state", *_text, "published_at", "published_by"]

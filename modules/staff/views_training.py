@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
-from flask import request
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 
 from app.datamodel import AppInterface
 from app.db import db
-from app.errors import DomainError
-from app.views import AppModelView
+from app.views import AppModelView, date_arg
 from modules.staff import reports, services
 from modules.staff.models import RESULTS, TrainingProgram, TrainingRecord, TrainingSession
 from modules.staff.web import MyTrainingFilter
@@ -146,18 +143,6 @@ class TrainingProgramView(AppModelView):
         services.check_program(item)
 
 
-def _date_param(name: str) -> date | None:
-    raw = request.args.get(name)
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise DomainError(
-            _l("%(name)s must be a date as YYYY-MM-DD.", name=name), field=name, status=400
-        ) from None
-
-
 class StaffReportsView(BaseView):
     """KPIs, unsigned job descriptions, training compliance and next quarter's plan."""
 
@@ -176,7 +161,7 @@ class StaffReportsView(BaseView):
     @expose("/kpi")
     @has_access
     def kpi(self):
-        d_from, d_to = _date_param("date_from"), _date_param("date_to")
+        d_from, d_to = date_arg("date_from"), date_arg("date_to")
         rows = reports.kpis(db.session, d_from, d_to)
         return self.render_template("staff/kpi.html", rows=rows, date_from=d_from, date_to=d_to)
 
