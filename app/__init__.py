@@ -99,10 +99,11 @@ def _register_core(appbuilder: AppBuilder) -> None:
 
 def _register_core_menu(appbuilder: AppBuilder) -> None:
     """Administration pages go last in the menu, after the modules'."""
-    from app.views import AuditLogView, CalendarDayView
+    from app.views import AuditLogView, CalendarDayView, LegalPeriodView
 
     for view, name, label, icon in (
         (CalendarDayView, "Working calendar", _l("Working calendar"), "fa-calendar"),
+        (LegalPeriodView, "Legal periods", _l("Legal periods"), "fa-scale-balanced"),
         (AuditLogView, "Audit log", _l("Audit log"), "fa-history"),
     ):
         appbuilder.add_view(

@@ -1,12 +1,23 @@
-"""Core tables: audit log, document sequences, state history, calendar days."""
+"""Core tables: audit log, document sequences, state history, calendar days, legal periods."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import UTCDateTime, utcnow
@@ -73,3 +84,25 @@ class CalendarDay(Model):
 
     def __repr__(self) -> str:
         return f"{self.day.isoformat()} ({_l('working') if self.working else _l('non-working')})"
+
+
+class LegalPeriod(Model):
+    """A statutory period of a jurisdiction, editable per installation.
+
+    Rows here override the built-in presets of `app.deadlines.PRESETS` for the
+    same (jurisdiction, code); a code without a row uses the preset.
+    """
+
+    __tablename__ = "core_legal_period"
+    __table_args__ = (UniqueConstraint("jurisdiction", "code", name="uq_core_legal_period_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jurisdiction: Mapped[str] = mapped_column(String(8))
+    code: Mapped[str] = mapped_column(String(40))
+    length: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(8), default="days")  # days / months / years
+    basis: Mapped[str | None] = mapped_column(String(200))
+    penalty_pct_per_day: Mapped[Decimal | None] = mapped_column(Numeric(6, 3))
+
+    def __repr__(self) -> str:
+        return f"{self.jurisdiction} {self.code}: {self.length} {self.unit}"

@@ -129,6 +129,7 @@ CORE_PERMISSIONS = ModulePermissions(
     grants=(
         Grant("AuditLog", read=(SERVICE_MANAGER, ACCOUNTANT)),
         Grant("CalendarDay", read=EVERYONE, write=(SERVICE_MANAGER, HR)),
+        Grant("LegalPeriod", read=EVERYONE, write=(SERVICE_MANAGER,)),
         Grant("Exports", read=EVERYONE),
     )
 )

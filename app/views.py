@@ -23,11 +23,11 @@ from sqlalchemy import String, cast, or_
 from wtforms import BooleanField
 from wtforms.validators import DataRequired, Optional
 
-from app import csvio
+from app import csvio, deadlines
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
-from app.models import AuditLog, CalendarDay
+from app.models import AuditLog, CalendarDay, LegalPeriod
 from app.security import READ, VIEW_METHOD_PERMISSIONS, WRITE
 from app.widgets import LookupField
 
@@ -291,6 +291,47 @@ class CalendarDayView(AppModelView):
             "(a transferred Saturday). Unticked: a non-working day (a company holiday)."
         )
     }
+
+
+class LegalPeriodView(AppModelView):
+    datamodel = AppInterface(LegalPeriod)
+    class_permission_name = "LegalPeriod"
+    list_title = _l("Legal periods")
+    add_title = _l("Add a legal period")
+    edit_title = _l("Edit legal period")
+    show_title = _l("Legal period")
+    list_columns = ["jurisdiction", "code", "length", "unit", "basis", "penalty_pct_per_day"]
+    add_columns = edit_columns = show_columns = list_columns
+    base_order = ("code", "asc")
+    label_columns = {
+        "jurisdiction": _l("Jurisdiction"),
+        "code": _l("Period"),
+        "length": _l("Length"),
+        "unit": _l("Unit"),
+        "basis": _l("Legal basis"),
+        "penalty_pct_per_day": _l("Delay penalty, % per day"),
+    }
+    description_columns = {
+        "code": _l(
+            "The period this row overrides; a period without a row uses the "
+            "built-in preset of its jurisdiction."
+        ),
+    }
+    add_form_extra_fields = edit_form_extra_fields = {
+        "jurisdiction": deadlines.JURISDICTIONS.select_field(_l("Jurisdiction")),
+        "unit": deadlines.UNITS.select_field(_l("Unit")),
+    }
+    formatters_columns = {
+        "jurisdiction": deadlines.JURISDICTIONS.label,
+        "unit": deadlines.UNITS.label,
+        "code": lambda c: str(deadlines.CODE_LABELS.get(c, c)),
+    }
+
+    def pre_add(self, item):
+        deadlines.check_legal_period(item)
+
+    def pre_update(self, item):
+        deadlines.check_legal_period(item)
 
 
 def _exports_for_user():
