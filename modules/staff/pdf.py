@@ -2,30 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
-from flask import current_app
 from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
-from app.errors import DomainError
+from app.pdf import Document
 from modules.staff.models import Acknowledgement, Employee, JobDescription
-
-DEFAULT_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-
-
-def font_path() -> str:
-    path = current_app.config.get("STAFF_PDF_FONT", DEFAULT_FONT)
-    if not os.path.isfile(path):
-        raise DomainError(
-            _l(
-                "The PDF font %(path)s is missing: install the package fonts-dejavu-core "
-                "or set STAFF_PDF_FONT.",
-                path=path,
-            ),
-            status=503,
-        )
-    return path
 
 
 def job_description_pdf(
@@ -33,20 +14,8 @@ def job_description_pdf(
     holders: list[tuple[Employee, Acknowledgement | None]] | None = None,
 ) -> bytes:
     """The PDF of `jd`; `holders` fills the acknowledgement block (empty lines otherwise)."""
-    from fpdf import FPDF
-
-    path = font_path()
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.add_font("DejaVu", "", path)
-    bold = path.replace("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
-    has_bold = bold != path and os.path.isfile(bold)
-    if has_bold:
-        pdf.add_font("DejaVu", "B", bold)
-    strong = "B" if has_bold else ""
-    pdf.set_title(str(jd))
-    pdf.add_page()
-    width = pdf.epw
+    doc = Document(str(jd))
+    pdf, strong, width = doc.pdf, doc.strong, doc.width
 
     pdf.set_font("DejaVu", strong, 15)
     pdf.multi_cell(width, 8, str(_l("Job description")), align="C")
@@ -109,4 +78,4 @@ def job_description_pdf(
         for w in cols:
             pdf.cell(w, 7, "", border=1)
         pdf.ln()
-    return bytes(pdf.output())
+    return doc.output()

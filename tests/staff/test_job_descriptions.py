@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from app.pdf import DEFAULT_FONT
 from modules.staff.models import Acknowledgement
-from modules.staff.pdf import DEFAULT_FONT
 from tests.staff.helpers import make_staff
 
 try:
@@ -127,11 +127,11 @@ def test_pdf_in_two_scripts(run, api, ui):
 
 def test_pdf_without_font_is_a_clear_error(run, api, app):
     _, _, v1 = _publish_v1(run, api)
-    app.config["STAFF_PDF_FONT"] = "/nonexistent/DejaVuSans.ttf"
+    app.config["PDF_FONT"] = "/nonexistent/DejaVuSans.ttf"
     try:
         r = api("HR").get(f"/api/v1/job_description/{v1}/pdf")
     finally:
-        app.config.pop("STAFF_PDF_FONT")
+        app.config.pop("PDF_FONT")
     assert r.status_code == 503
     assert "fonts-dejavu-core" in r.json["message"]
 
