@@ -1,0 +1,215 @@
+"""Shipments of defective goods to the workshop and back, and substitute (loaner) units."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.deadlines import deadline
+from app.errors import DomainError, NotFound
+from app.numbering import next_number
+from app.statemachine import StateMachine, Transition
+from modules.warranty.models import (
+    PAYERS,
+    SHIPMENT_DIRECTIONS,
+    SHIPMENT_STATES,
+    Loaner,
+    LoanerLoan,
+    RepairOrder,
+    Shipment,
+)
+
+SHIPMENT_MACHINE = StateMachine(
+    doc_type="wty_shipment",
+    states=SHIPMENT_STATES.labels,
+    transitions=[
+        Transition("ship", ("planned",), "in_transit", _l("Ship")),
+        Transition("deliver", ("in_transit",), "delivered", _l("Delivered")),
+        Transition("cancel", ("planned", "in_transit"), "cancelled", _l("Cancel")),
+    ],
+    initial="planned",
+)
+LOAN_STATES_OPEN = (
+    "received",
+    "diagnosing",
+    "quote_sent",
+    "approved",
+    "waiting_parts",
+    "in_repair",
+    "ready",
+)
+
+
+# -- shipments ----------------------------------------------------------------------------
+
+
+def check_shipment(shipment: Shipment) -> None:
+    if shipment.direction not in SHIPMENT_DIRECTIONS:
+        raise DomainError(_l("Not a valid choice."), field="direction")
+    if (shipment.paid_by or "company") not in PAYERS:
+        raise DomainError(_l("Not a valid choice."), field="paid_by")
+    if shipment.cost is not None and shipment.cost < 0:
+        raise DomainError(_l("Give an amount of zero or more."), field="cost")
+    if (
+        shipment.repair is None
+        and shipment.unit is None
+        and not (shipment.repair_id or shipment.unit_id)
+    ):
+        raise DomainError(_l("Say which repair or unit is shipped."), field="repair")
+    if shipment.repair is not None and shipment.unit is None:
+        shipment.unit = shipment.repair.unit
+    if (
+        shipment.repair is not None
+        and shipment.unit is not None
+        and shipment.repair.unit_id != shipment.unit.id
+    ):
+        raise DomainError(_l("This unit is not the repair's unit."), field="unit")
+    if shipment.direction in ("to_outside", "from_outside") and shipment.workshop is None:
+        raise DomainError(_l("Choose the outside workshop."), field="workshop")
+    if (
+        shipment.shipped_on
+        and shipment.delivered_on
+        and shipment.delivered_on < shipment.shipped_on
+    ):
+        raise DomainError(_l("The delivery cannot be before the shipment."), field="delivered_on")
+    if shipment.shipped_on and shipment.shipped_on > date.today():
+        raise DomainError(_l("The date cannot be in the future."), field="shipped_on")
+
+
+def create_shipment(session: Session, shipment: Shipment) -> Shipment:
+    if shipment.state and shipment.state != SHIPMENT_MACHINE.initial:
+        raise DomainError(_l("A new shipment starts as planned."), field="state")
+    check_shipment(shipment)
+    shipment.number = next_number(session, "SH")
+    session.add(shipment)
+    SHIPMENT_MACHINE.start(session, shipment)
+    session.flush()
+    return shipment
+
+
+def shipment_transition(
+    session: Session, shipment: Shipment, action: str, comment: str | None = None
+) -> Shipment:
+    SHIPMENT_MACHINE.apply(session, shipment, action, comment)
+    if action == "ship" and shipment.shipped_on is None:
+        shipment.shipped_on = date.today()
+    if action == "deliver" and shipment.delivered_on is None:
+        shipment.delivered_on = date.today()
+    session.flush()
+    return shipment
+
+
+# -- loaners ------------------------------------------------------------------------------
+
+
+def check_loaner(loaner: Loaner) -> None:
+    loaner.code = (loaner.code or "").strip()
+    if not loaner.code:
+        raise DomainError(_l("The code is required."), field="code")
+    if not (loaner.name or "").strip():
+        raise DomainError(_l("The name is required."), field="name")
+
+
+def loaner_deadline(session: Session, requested_on: date):
+    """The legal deadline to provide a substitute unit (RU: 3 days; none in BR)."""
+    return deadline(session, "loaner", requested_on)
+
+
+def lend_loaner(
+    session: Session,
+    repair: RepairOrder,
+    loaner_id: int,
+    *,
+    requested_on: date | None = None,
+    lent_on: date | None = None,
+    condition_out: str | None = None,
+    notes: str | None = None,
+) -> LoanerLoan:
+    """Lend a substitute unit to the repair's customer while the repair lasts."""
+    if repair.state not in LOAN_STATES_OPEN:
+        raise DomainError(
+            _l("A substitute unit is lent only while the unit is in the workshop."),
+            status=409,
+        )
+    loaner = session.get(Loaner, loaner_id) if isinstance(loaner_id, int) else None
+    if loaner is None or not loaner.active:
+        raise NotFound(_l("No such substitute unit."), field="loaner")
+    out = session.scalars(
+        select(LoanerLoan).where(
+            LoanerLoan.repair_id == repair.id, LoanerLoan.returned_on.is_(None)
+        )
+    ).first()
+    if out is not None:
+        raise DomainError(_l("This repair's customer already has a substitute unit."), status=409)
+    if loaner.state != "available":
+        raise DomainError(_l("This substitute unit is not available."), field="loaner", status=409)
+    today = date.today()
+    lent_on = lent_on or today
+    requested_on = requested_on or lent_on
+    if lent_on > today or requested_on > today:
+        raise DomainError(_l("The date cannot be in the future."), field="lent_on")
+    if requested_on > lent_on:
+        raise DomainError(_l("A unit cannot be lent before it is requested."), field="lent_on")
+    if requested_on < repair.intake_date:
+        raise DomainError(
+            _l("The request cannot be before the repair's intake."), field="requested_on"
+        )
+    dl = loaner_deadline(session, requested_on)
+    loan = LoanerLoan(
+        loaner=loaner,
+        repair=repair,
+        customer_id=repair.customer_id,
+        requested_on=requested_on,
+        due_date=dl.due if dl else None,
+        lent_on=lent_on,
+        condition_out=(condition_out or loaner.condition or "")[:200] or None,
+        notes=notes,
+    )
+    loaner.state = "lent"
+    session.add(loan)
+    session.flush()
+    return loan
+
+
+def return_loaner(
+    session: Session,
+    loan: LoanerLoan,
+    *,
+    returned_on: date | None = None,
+    condition_back: str | None = None,
+    needs_maintenance: bool = False,
+) -> LoanerLoan:
+    """Record the substitute unit's return and its condition."""
+    if loan.returned_on is not None:
+        raise DomainError(_l("This substitute unit was already returned."), status=409)
+    returned_on = returned_on or date.today()
+    if returned_on < loan.lent_on:
+        raise DomainError(_l("The return cannot be before the loan."), field="returned_on")
+    if returned_on > date.today():
+        raise DomainError(_l("The date cannot be in the future."), field="returned_on")
+    if not (condition_back or "").strip():
+        raise DomainError(
+            _l("Describe the condition the unit came back in."), field="condition_back"
+        )
+    loan.returned_on = returned_on
+    loan.condition_back = condition_back.strip()[:200]
+    loan.loaner.condition = loan.condition_back
+    loan.loaner.state = "maintenance" if needs_maintenance else "available"
+    session.flush()
+    return loan
+
+
+def loans_not_returned(session: Session) -> list[LoanerLoan]:
+    """Substitute units out whose repair is already finished or cancelled."""
+    return session.scalars(
+        select(LoanerLoan)
+        .join(RepairOrder, RepairOrder.id == LoanerLoan.repair_id)
+        .where(
+            LoanerLoan.returned_on.is_(None),
+            RepairOrder.state.in_(("ready", "returned", "cancelled")),
+        )
+        .order_by(LoanerLoan.lent_on)
+    ).all()
