@@ -110,6 +110,32 @@ def demo_command(size, users):
     click.echo("Demo data loaded.")
 
 
+@aftersales_cli.command("notify")
+@click.option("--date", "on", default=None, help="The day to notify for (YYYY-MM-DD); today.")
+@click.option("--no-mail", is_flag=True, help="Only in-app notifications, no e-mail.")
+def notify_command(on, no_mail):
+    """Collect due and overdue items into each responsible user's notifications and
+    e-mail the day's digest (for cron; a second run the same day sends nothing new)."""
+    from datetime import date
+
+    from app.audit import acting_as
+    from app.insights import hook
+
+    deliver = hook("deliver")
+    if deliver is None:
+        raise click.ClickException("no loaded module delivers notifications (load dashboard)")
+    try:
+        day = date.fromisoformat(on) if on else date.today()
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD", param_hint="--date") from None
+    with acting_as(None, "notify"):
+        summary = deliver(db.session, day, not no_mail)
+    for key, value in summary.items():
+        click.echo(f"{key}: {value}")
+    if summary.get("mail_errors"):
+        raise click.ClickException("some e-mails could not be sent; they are retried next run")
+
+
 @aftersales_cli.command("modules")
 def modules_command():
     """List the loaded modules with versions and dependencies."""

@@ -71,6 +71,16 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,
         "JWT_ACCESS_TOKEN_EXPIRES": timedelta(minutes=30),
+        # E-mail (notification digests); no MAIL_SERVER: in-app notifications only
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_DEFAULT_SENDER": None,
+        "MAIL_TIMEOUT": 30,
+        "BASE_URL": None,  # e.g. https://aftersales.example.com, for links in e-mails
         # CSV
         "CSV_DEFAULT_DELIMITER": ",",
         "CSV_MAX_UPLOAD_BYTES": 20 * 1024 * 1024,
@@ -89,6 +99,11 @@ _ENV_STRINGS = (
     "LOG_FORMAT",
     "LOG_LEVEL",
     "AUTH_RATE_LIMIT",
+    "MAIL_SERVER",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER",
+    "BASE_URL",
 )
 
 
@@ -105,6 +120,11 @@ def from_environment(env: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
         ]
     if env.get("FLASK_DEBUG", "").lower() in ("1", "true", "yes"):
         out["DEBUG"] = True
+    if env.get("MAIL_PORT", "").isdigit():
+        out["MAIL_PORT"] = int(env["MAIL_PORT"])
+    for key in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
+        if env.get(key):
+            out[key] = env[key].lower() in ("1", "true", "yes")
     if env.get("SESSION_COOKIE_SECURE"):
         out["SESSION_COOKIE_SECURE"] = env["SESSION_COOKIE_SECURE"].lower() in ("1", "true", "yes")
     return out

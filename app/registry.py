@@ -58,6 +58,7 @@ class ModuleManifest:
     imports: str | None = None  # list[app.csvio.CsvImport]
     demo: str | None = None  # callable(session, size: str) -> None
     signals: str | None = None  # callable() -> None, connects handlers
+    insights: str | None = None  # app.insights.Insights: KPIs, charts, notices, reports
     package: str = ""  # set by discovery
 
     CONVENTIONS = {
@@ -70,6 +71,7 @@ class ModuleManifest:
         "imports": "exports:IMPORTS",
         "demo": "demo:load",
         "signals": "signals:connect",
+        "insights": "insights:INSIGHTS",
     }
 
     def resolve(self, what: str) -> Any:
@@ -162,6 +164,7 @@ class LoadedModules:
     demo: list[tuple[str, Callable]] = field(default_factory=list)
     views: list[Any] = field(default_factory=list)  # registered view instances
     apis: list[Any] = field(default_factory=list)
+    insights: list[tuple[str, Any]] = field(default_factory=list)  # (module, Insights)
 
     @property
     def names(self) -> list[str]:
@@ -206,5 +209,8 @@ def load(appbuilder, manifests: list[ModuleManifest]) -> LoadedModules:
         connect = manifest.resolve("signals")
         if connect is not None:
             connect()
+        insights = manifest.resolve("insights")
+        if insights is not None:
+            loaded.insights.append((manifest.name, insights))
         loaded.manifests.append(manifest)
     return loaded

@@ -245,6 +245,11 @@ class HomeView(IndexView):
 
     @expose("/")
     def index(self):
+        from app.insights import hook
+
+        home = hook("home")  # a module's dashboard replaces the page for logged-in users
+        if home is not None and g.user is not None and g.user.is_authenticated:
+            return home(self)
         modules = current_app.extensions["aftersales"].manifests
         return self.render_template(
             self.index_template, appbuilder=self.appbuilder, modules=modules

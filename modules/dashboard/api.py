@@ -1,0 +1,608 @@
+"""REST resources of the dashboard (thin: computations are in services/).
+
+competitor, market_terms, campaign (+ /<pk>/effect), my_notification (+ /<pk>/read,
+/read_all), my_settings, dashboard (/kpis, /charts), service_report (json, csv, pdf),
+cost_revenue, planning (/cost_per_unit, /warranty_extension)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, request
+from flask_appbuilder.api import BaseApi, expose, safe
+from flask_appbuilder.security.decorators import protect
+from flask_babel import lazy_gettext as _l
+from marshmallow import validate
+from sqlalchemy import select
+
+from app.api import AppRestApi, DomainErrorsMixin
+from app.datamodel import AppInterface
+from app.db import db
+from app.errors import Conflict, DomainError
+from app.security import API_METHOD_PERMISSIONS
+from app.views import date_arg
+from modules.dashboard.models import (
+    CAMPAIGN_KINDS,
+    LOANER_POLICIES,
+    Campaign,
+    Competitor,
+    MarketTerms,
+    Notification,
+    UserSetting,
+)
+from modules.dashboard.services import board, market, money, notify, planning, report
+from modules.dashboard.views_reports import default_period, int_arg, report_response
+from modules.dashboard.web import MyNotificationsFilter, can_read, current_user_id, user_context
+
+
+def _num(value):
+    if value is None or isinstance(value, (int, str, bool)):
+        return value
+    if hasattr(value, "quantize"):
+        return float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+class CompetitorApi(AppRestApi):
+    resource_name = "competitor"
+    class_permission_name = "Competitor"
+    datamodel = AppInterface(Competitor)
+    _fields = ["name", "brands", "website", "notes", "active"]
+    list_columns = show_columns = ["id", *_fields]
+    add_columns = edit_columns = _fields
+    search_columns = ["name", "brands", "active"]
+    order_columns = ["id", "name"]
+    validators_columns = {"name": validate.Length(min=1, max=200)}
+    openapi_spec_tag = "Market"
+
+    def pre_add(self, item):
+        market.check_competitor(item)
+
+    def pre_update(self, item):
+        market.check_competitor(item)
+
+
+class MarketTermsApi(AppRestApi):
+    resource_name = "market_terms"
+    class_permission_name = "MarketTerms"
+    datamodel = AppInterface(MarketTerms)
+    _fields = [
+        "segment",
+        "warranty_months",
+        "repair_days",
+        "loaner",
+        "contract_price",
+        "extended_warranty_price",
+        "valid_from",
+        "source",
+        "notes",
+    ]
+    list_columns = show_columns = ["id", "competitor.id", "competitor.name", *_fields]
+    add_columns = edit_columns = ["competitor", *_fields]
+    search_columns = ["segment", "competitor", "loaner", "valid_from"]
+    order_columns = ["id", "segment", "valid_from"]
+    validators_columns = {
+        "segment": validate.Length(min=1, max=100),
+        "loaner": LOANER_POLICIES.validator(),
+        "warranty_months": validate.Range(min=0, max=240),
+        "repair_days": validate.Range(min=0, max=365),
+    }
+    openapi_spec_tag = "Market"
+
+    def pre_add(self, item):
+        market.check_terms(item)
+
+    def pre_update(self, item):
+        market.check_terms(item)
+
+
+class CampaignApi(AppRestApi):
+    resource_name = "campaign"
+    class_permission_name = "Campaign"
+    datamodel = AppInterface(Campaign)
+    _fields = ["name", "kind", "date_from", "date_to", "cost", "region", "notes", "cancelled"]
+    list_columns = show_columns = ["id", *_fields]
+    add_columns = edit_columns = _fields
+    search_columns = ["name", "kind", "date_from", "date_to", "region", "cancelled"]
+    order_columns = ["id", "name", "date_from", "cost"]
+    validators_columns = {
+        "name": validate.Length(min=1, max=200),
+        "kind": CAMPAIGN_KINDS.validator(),
+        "cost": validate.Range(min=0, max=999999999999),
+    }
+    openapi_spec_tag = "Market"
+    method_permission_name = {**API_METHOD_PERMISSIONS, "effect": "read"}
+
+    def pre_add(self, item):
+        market.check_campaign(item)
+
+    def pre_update(self, item):
+        market.check_campaign(item)
+
+    def pre_delete(self, item):
+        raise Conflict(_l("Promotions and events are not deleted: mark them cancelled."))
+
+    @expose("/<int:pk>/effect", methods=["GET"])
+    @protect()
+    @safe
+    def effect(self, pk):
+        """The campaign's measured effect against the period of the same length before it.
+        ---
+        get:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          responses:
+            200: {description: Each measure in both periods, revenue change and net effect}
+            401: {$ref: '#/components/responses/401'}
+            404: {$ref: '#/components/responses/404'}
+        """
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return self.response_404()
+        eff = market.effect(db.session, item)
+        return self.response(
+            200,
+            id=item.id,
+            period={"from": eff.date_from.isoformat(), "to": eff.date_to.isoformat()},
+            previous={"from": eff.prev_from.isoformat(), "to": eff.prev_to.isoformat()},
+            cost=float(eff.cost),
+            revenue_change=float(eff.revenue_change),
+            net=float(eff.net),
+            measures=[
+                {
+                    "key": r.key,
+                    "label": r.label,
+                    "unit": r.unit,
+                    "revenue": r.revenue,
+                    "current": _num(r.current),
+                    "previous": _num(r.previous),
+                    "change": _num(r.change),
+                    "change_pct": _num(r.change_pct),
+                }
+                for r in eff.rows
+            ],
+        )
+
+
+class MyNotificationApi(AppRestApi):
+    resource_name = "my_notification"
+    class_permission_name = "MyNotification"
+    datamodel = AppInterface(Notification)
+    base_filters = [["user_id", MyNotificationsFilter, None]]
+    include_route_methods = {"get", "get_list", "info", "read", "read_all"}
+    method_permission_name = {
+        **API_METHOD_PERMISSIONS,
+        "read": "write",
+        "read_all": "write",
+    }
+    list_columns = show_columns = [
+        "id",
+        "source",
+        "key",
+        "text",
+        "link",
+        "due_on",
+        "created_at",
+        "read_at",
+        "mail_state",
+    ]
+    search_columns = ["due_on", "created_at", "read_at", "source"]
+    order_columns = ["id", "due_on", "created_at"]
+    base_order = ("id", "desc")
+    openapi_spec_tag = "Notifications"
+
+    @expose("/<int:pk>/read", methods=["POST"])
+    @protect()
+    @safe
+    def read(self, pk):
+        """Mark one of my notifications read.
+        ---
+        post:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          responses:
+            200: {description: Read}
+            401: {$ref: '#/components/responses/401'}
+            404: {$ref: '#/components/responses/404'}
+        """
+        try:
+            n = notify.mark_read(db.session, current_user_id(), pk)
+            db.session.commit()
+        except DomainError as err:
+            return self.domain_error(err)
+        return self.response(200, id=n.id, read_at=n.read_at.isoformat())
+
+    @expose("/read_all", methods=["POST"])
+    @protect()
+    @safe
+    def read_all(self):
+        """Mark all my notifications read.
+        ---
+        post:
+          responses:
+            200: {description: How many were marked}
+            401: {$ref: '#/components/responses/401'}
+        """
+        count = notify.mark_all_read(db.session, current_user_id())
+        db.session.commit()
+        return self.response(200, count=count)
+
+
+class MySettingsApi(DomainErrorsMixin, BaseApi):
+    resource_name = "my_settings"
+    class_permission_name = "MySettings"
+    method_permission_name = {"get": "read", "put": "write"}
+    allow_browser_login = True
+    openapi_spec_tag = "Notifications"
+
+    def _body(self):
+        uid = current_user_id()
+        s = db.session.scalar(select(UserSetting).where(UserSetting.user_id == uid))
+        default = current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+        return {
+            "locale": s.locale if s else None,
+            "effective_locale": notify.user_locale(db.session, uid),
+            "default_locale": default,
+            "email_digest": bool(s.email_digest) if s else True,
+        }
+
+    @expose("/", methods=["GET"])
+    @protect()
+    @safe
+    def get(self):
+        """My language for e-mails and whether I get the daily digest.
+        ---
+        get:
+          responses:
+            200: {description: My settings}
+            401: {$ref: '#/components/responses/401'}
+        """
+        return self.response(200, **self._body())
+
+    @expose("/", methods=["PUT"])
+    @protect()
+    @safe
+    def put(self):
+        """Change my settings.
+        ---
+        put:
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    locale: {type: string, nullable: true, enum: [en, pt_BR, ru, null]}
+                    email_digest: {type: boolean}
+          responses:
+            200: {description: Saved}
+            400: {$ref: '#/components/responses/400'}
+            401: {$ref: '#/components/responses/401'}
+            422: {$ref: '#/components/responses/422'}
+        """
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return self.response_400(message="Request body must be a JSON object")
+        unknown = {k: ["Unknown field."] for k in body if k not in ("locale", "email_digest")}
+        if unknown:
+            return self.response_422(message=unknown)
+        current = self._body()
+        locale = body.get("locale", current["locale"])
+        digest = body.get("email_digest", current["email_digest"])
+        if locale is not None and not isinstance(locale, str):
+            return self.response_422(message={"locale": ["Not a valid string."]})
+        if not isinstance(digest, bool):
+            return self.response_422(message={"email_digest": ["Not a valid boolean."]})
+        try:
+            notify.save_settings(db.session, current_user_id(), locale, digest)
+            db.session.commit()
+        except DomainError as err:
+            return self.domain_error(err)
+        return self.response(200, **self._body())
+
+
+class DashboardApi(DomainErrorsMixin, BaseApi):
+    resource_name = "dashboard"
+    class_permission_name = "Dashboard"
+    method_permission_name = {"kpis": "read", "charts": "read"}
+    allow_browser_login = True
+    openapi_spec_tag = "Dashboard"
+
+    @expose("/kpis", methods=["GET"])
+    @protect()
+    @safe
+    def kpis(self):
+        """The KPIs I may see, computed for me.
+        ---
+        get:
+          responses:
+            200: {description: "key, label, value, unit, link, group"}
+            401: {$ref: '#/components/responses/401'}
+        """
+        ctx = user_context()
+        out = []
+        for group in board.kpi_groups(db.session, ctx, can_read):
+            for k in group.kpis:
+                out.append(
+                    {
+                        "key": k.key,
+                        "label": k.label,
+                        "group": group.label,
+                        "value": _num(k.value),
+                        "display": k.display,
+                        "unit": k.unit,
+                        "link": k.link,
+                        "warn": k.warn,
+                        "error": k.error,
+                    }
+                )
+        return self.response(200, result=out)
+
+    @expose("/charts", methods=["GET"])
+    @protect()
+    @safe
+    def charts(self):
+        """The charts I may see, as labels and series.
+        ---
+        get:
+          responses:
+            200: {description: "key, label, kind, labels, series"}
+            401: {$ref: '#/components/responses/401'}
+        """
+        return self.response(200, result=board.chart_data(db.session, user_context(), can_read))
+
+
+def _period():
+    d_from, d_to = date_arg("date_from"), date_arg("date_to")
+    if d_from is None and d_to is None:
+        return default_period()
+    return money.check_period(d_from, d_to)
+
+
+class ServiceReportApi(DomainErrorsMixin, BaseApi):
+    resource_name = "service_report"
+    class_permission_name = "ServiceReport"
+    method_permission_name = {"get": "read", "pdf": "read", "csv": "read"}
+    allow_browser_login = True
+    openapi_spec_tag = "Dashboard"
+
+    @expose("/", methods=["GET"])
+    @protect()
+    @safe
+    def get(self):
+        """The periodic service report's tables (default: the previous month).
+        ---
+        get:
+          parameters:
+          - {in: query, name: date_from, schema: {type: string, format: date}}
+          - {in: query, name: date_to, schema: {type: string, format: date}}
+          responses:
+            200: {description: "title, columns, rows, totals per table"}
+            400: {$ref: '#/components/responses/400'}
+            401: {$ref: '#/components/responses/401'}
+        """
+        try:
+            d_from, d_to = _period()
+            tables = report.build(db.session, d_from, d_to, can_read)
+        except DomainError as err:
+            return self.domain_error(err)
+        return self.response(
+            200,
+            date_from=d_from.isoformat(),
+            date_to=d_to.isoformat(),
+            tables=[
+                {
+                    "title": str(t.title),
+                    "columns": [str(c) for c in t.columns],
+                    "rows": [[_num(v) for v in r] for r in t.rows],
+                    "totals": [_num(v) for v in t.totals] if t.totals else None,
+                    "note": str(t.note) if t.note else None,
+                }
+                for t in tables
+            ],
+        )
+
+    @expose("/pdf", methods=["GET"])
+    @protect()
+    def pdf(self):
+        """The report as PDF.
+        ---
+        get:
+          parameters:
+          - {in: query, name: date_from, schema: {type: string, format: date}}
+          - {in: query, name: date_to, schema: {type: string, format: date}}
+          responses:
+            200:
+              description: PDF file
+              content:
+                application/pdf: {}
+            400: {$ref: '#/components/responses/400'}
+            401: {$ref: '#/components/responses/401'}
+        """
+        try:
+            d_from, d_to = _period()
+            tables = report.build(db.session, d_from, d_to, can_read)
+            return report_response(tables, d_from, d_to, "pdf")
+        except DomainError as err:
+            return self.domain_error(err)
+
+    @expose("/csv", methods=["GET"])
+    @protect()
+    def csv(self):
+        """The report as CSV (one block per table).
+        ---
+        get:
+          parameters:
+          - {in: query, name: date_from, schema: {type: string, format: date}}
+          - {in: query, name: date_to, schema: {type: string, format: date}}
+          - {in: query, name: delimiter, schema: {type: string, enum: [",", ";", "tab"]}}
+          - {in: query, name: decimal, schema: {type: string, enum: [".", ","]}}
+          - {in: query, name: bom, schema: {type: boolean}}
+          responses:
+            200:
+              description: CSV file
+              content:
+                text/csv: {}
+            400: {$ref: '#/components/responses/400'}
+            401: {$ref: '#/components/responses/401'}
+        """
+        try:
+            d_from, d_to = _period()
+            tables = report.build(db.session, d_from, d_to, can_read)
+            return report_response(tables, d_from, d_to, "csv")
+        except DomainError as err:
+            return self.domain_error(err)
+
+
+class CostRevenueApi(DomainErrorsMixin, BaseApi):
+    resource_name = "cost_revenue"
+    class_permission_name = "CostRevenue"
+    method_permission_name = {"get": "read"}
+    allow_browser_login = True
+    openapi_spec_tag = "Dashboard"
+
+    @expose("/", methods=["GET"])
+    @protect()
+    @safe
+    def get(self):
+        """Warranty cost, revenue, recoveries and margin per month, model, region or contract.
+        ---
+        get:
+          parameters:
+          - {in: query, name: date_from, required: true, schema: {type: string, format: date}}
+          - {in: query, name: date_to, required: true, schema: {type: string, format: date}}
+          - in: query
+            name: group_by
+            schema: {type: string, enum: [month, model, region, contract]}
+          responses:
+            200: {description: Columns (sources) and one row per group with totals}
+            400: {$ref: '#/components/responses/400'}
+            401: {$ref: '#/components/responses/401'}
+        """
+        try:
+            t = money.table(
+                db.session,
+                date_arg("date_from"),
+                date_arg("date_to"),
+                request.args.get("group_by") or "month",
+                can_read,
+            )
+        except DomainError as err:
+            return self.domain_error(err)
+
+        def row(r):
+            return {
+                "group": r.group,
+                "amounts": {k: float(v) for k, v in r.amounts.items()},
+                "cost": float(t.kind_total(r, "cost")),
+                "revenue": float(t.kind_total(r, "revenue")),
+                "recovery": float(t.kind_total(r, "recovery")),
+                "margin": float(t.margin(r)),
+            }
+
+        return self.response(
+            200,
+            group_by=t.group_by,
+            columns=[{"key": c.key, "kind": c.kind, "label": c.label} for c in t.columns],
+            rows=[row(r) for r in t.rows],
+            totals=row(t.totals),
+        )
+
+
+class PlanningApi(DomainErrorsMixin, BaseApi):
+    resource_name = "planning"
+    class_permission_name = "Planning"
+    method_permission_name = {"cost_per_unit": "read", "warranty_extension": "read"}
+    allow_browser_login = True
+    openapi_spec_tag = "Dashboard"
+
+    @expose("/cost_per_unit", methods=["GET"])
+    @protect()
+    @safe
+    def cost_per_unit(self):
+        """After-sales cost per unit sold, per equipment model, in a period.
+        ---
+        get:
+          parameters:
+          - {in: query, name: date_from, required: true, schema: {type: string, format: date}}
+          - {in: query, name: date_to, required: true, schema: {type: string, format: date}}
+          responses:
+            200: {description: One row per model}
+            400: {$ref: '#/components/responses/400'}
+            401: {$ref: '#/components/responses/401'}
+        """
+        try:
+            rows = planning.cost_per_unit(db.session, date_arg("date_from"), date_arg("date_to"))
+        except DomainError as err:
+            return self.domain_error(err)
+        return self.response(
+            200,
+            available=planning.has_inputs(),
+            result=[
+                {
+                    "model": r.model,
+                    "units": r.units,
+                    "cost": float(r.cost),
+                    "recoveries": float(r.recoveries),
+                    "per_unit": _num(r.per_unit),
+                }
+                for r in rows
+            ],
+        )
+
+    @expose("/warranty_extension", methods=["GET"])
+    @protect()
+    @safe
+    def warranty_extension(self):
+        """Expected extra cost of a longer warranty, per model, from the ages of failures.
+        ---
+        get:
+          parameters:
+          - {in: query, name: current, schema: {type: integer, minimum: 0, maximum: 119}}
+          - {in: query, name: proposed, schema: {type: integer, minimum: 1, maximum: 120}}
+          responses:
+            200: {description: One row per model}
+            400: {$ref: '#/components/responses/400'}
+            401: {$ref: '#/components/responses/401'}
+        """
+        try:
+            current, proposed = int_arg("current", 12), int_arg("proposed", 24)
+            rows = planning.extension(db.session, current, proposed)
+        except DomainError as err:
+            return self.domain_error(err)
+        return self.response(
+            200,
+            available=planning.has_inputs(),
+            result=[
+                {
+                    "model": r.model,
+                    "current_months": r.current_months,
+                    "proposed_months": r.proposed_months,
+                    "failures_in_range": r.failures_in_range,
+                    "months_observed": r.months_observed,
+                    "complete": r.complete,
+                    "extra_failures_per_unit": float(r.extra_failures_per_unit),
+                    "avg_repair_cost": float(r.avg_repair_cost),
+                    "extra_cost_per_unit": float(r.extra_cost_per_unit),
+                    "units_last_year": r.units_last_year,
+                    "extra_cost_per_year": float(r.extra_cost_per_year),
+                }
+                for r in rows
+            ],
+        )
+
+
+APIS = [
+    CompetitorApi,
+    MarketTermsApi,
+    CampaignApi,
+    MyNotificationApi,
+    MySettingsApi,
+    DashboardApi,
+    ServiceReportApi,
+    CostRevenueApi,
+    PlanningApi,
+]

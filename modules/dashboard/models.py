@@ -1,0 +1,180 @@
+"""Dashboard tables (dsh_*): delivered notifications, users' settings, market records."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_appbuilder import Model
+from flask_appbuilder.security.sqla.models import User
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.choices import Choices
+from app.db import ZERO, Money, UTCDateTime, utcnow
+
+MAIL_STATES = Choices(
+    ("pending", _l("To be sent")),
+    ("sent", _l("Sent")),
+    ("skipped", _l("Not sent")),
+)
+LOANER_POLICIES = Choices(
+    ("none", _l("No loaner")),
+    ("paid", _l("Loaner for a fee")),
+    ("free", _l("Free loaner")),
+)
+CAMPAIGN_KINDS = Choices(
+    ("promotion", _l("Promotion")),
+    ("event", _l("Event")),
+    ("trade_fair", _l("Trade fair")),
+    ("advertising", _l("Advertising")),
+)
+
+
+class Notification(Model):
+    """One notice delivered to one user; (user, key) is unique, so a notice is never
+    delivered twice. The text is stored untranslated and shown in the reader's language."""
+
+    __tablename__ = "dsh_notification"
+    __audit__ = False
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_dsh_notification_user_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(Integer)  # responsible, when a deputy got it
+    source: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(200))
+    message: Mapped[str] = mapped_column(Text)
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    link: Mapped[str | None] = mapped_column(String(500))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mail_state: Mapped[str] = mapped_column(String(MAIL_STATES.length), default="pending")
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(User)
+
+    @property
+    def text(self) -> str:
+        """The notice in the current language (parameters filled in)."""
+        try:
+            return gettext(self.message, **(self.params or {}))
+        except (KeyError, ValueError, TypeError):
+            return self.message
+
+    @property
+    def notice(self) -> Markup:
+        """The text, linked to where to act (through "open", which marks it read)."""
+        link = self.link or ""
+        if link.startswith("/") and not link.startswith("//"):
+            return Markup('<a href="/mynotifications/open/{}">{}</a>').format(self.id, self.text)
+        return Markup("{}").format(self.text)
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class UserSetting(Model):
+    """A user's language (for e-mails) and whether he wants the daily e-mail digest."""
+
+    __tablename__ = "dsh_user_setting"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), unique=True)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    email_digest: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    user: Mapped[User] = relationship(User)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.locale or '-'}"
+
+
+class Competitor(Model):
+    __tablename__ = "dsh_competitor"
+    __lookup_fields__ = ("name",)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    website: Mapped[str | None] = mapped_column(String(200))
+    brands: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MarketTerms(Model):
+    """After-sales terms of a competitor (or ours, without a competitor) in a segment."""
+
+    __tablename__ = "dsh_market_terms"
+    __table_args__ = (
+        CheckConstraint("warranty_months >= 0", name="ck_dsh_terms_warranty"),
+        CheckConstraint("repair_days >= 0", name="ck_dsh_terms_repair"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    competitor_id: Mapped[int | None] = mapped_column(ForeignKey("dsh_competitor.id"), index=True)
+    segment: Mapped[str] = mapped_column(String(100), index=True)
+    warranty_months: Mapped[int | None] = mapped_column(Integer)
+    repair_days: Mapped[int | None] = mapped_column(Integer)
+    loaner: Mapped[str] = mapped_column(String(LOANER_POLICIES.length), default="none")
+    contract_price: Mapped[Decimal | None] = mapped_column(Money)  # a year of service contract
+    extended_warranty_price: Mapped[Decimal | None] = mapped_column(Money)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    competitor: Mapped[Competitor | None] = relationship()
+
+    @property
+    def company(self) -> str:
+        return self.competitor.name if self.competitor else str(_l("Us"))
+
+    def __str__(self) -> str:
+        return f"{self.company}: {self.segment}"
+
+
+class Campaign(Model):
+    """A promotion, event, trade fair or advertising, with its cost; its effect is
+    measured against the period of the same length before it."""
+
+    __tablename__ = "dsh_campaign"
+    __lookup_fields__ = ("name",)
+    __table_args__ = (
+        CheckConstraint("date_to >= date_from", name="ck_dsh_campaign_dates"),
+        CheckConstraint("cost >= 0", name="ck_dsh_campaign_cost"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(CAMPAIGN_KINDS.length), default="promotion")
+    date_from: Mapped[date] = mapped_column(Date, index=True)
+    date_to: Mapped[date] = mapped_column(Date)
+    cost: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    region: Mapped[str | None] = mapped_column(String(100))
+    notes: Mapped[str | None] = mapped_column(Text)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date_from}–{self.date_to})"

@@ -1,0 +1,1 @@
+"""Dashboard rules and computations over what the loaded modules contribute."""

@@ -1,0 +1,57 @@
+"""Helpers shared by the dashboard's screens and APIs: the current user, his rights."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, g
+from flask_appbuilder.models.filters import BaseFilter
+
+from app.db import db
+from app.insights import Context
+from app.security import READ
+from modules.dashboard.models import Notification
+from modules.dashboard.services import board, fmt
+
+# Formatting functions the dashboard's templates use.
+HELPERS = {
+    "cell": fmt.cell,
+    "num": fmt.number,
+    "money": lambda value: "" if value is None else fmt.number(value, "money"),
+}
+
+
+def current_user():
+    user = getattr(g, "user", None)
+    if user is None or not getattr(user, "is_authenticated", False):
+        from flask_login import current_user as cu
+
+        user = cu
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user
+
+
+def current_user_id() -> int | None:
+    user = current_user()
+    return user.id if user is not None else None
+
+
+def can_read(resource: str) -> bool:
+    return bool(current_app.appbuilder.sm.has_access(READ, resource))
+
+
+def user_context(today: date | None = None) -> Context:
+    user = current_user()
+    if user is None:
+        return Context(today=today or date.today())
+    roles = [r.name for r in current_app.appbuilder.sm.get_user_roles(user)]
+    return board.context(db.session, user.id, roles, today)
+
+
+class MyNotificationsFilter(BaseFilter):
+    name = "mine"
+    arg_name = "mine"
+
+    def apply(self, query, value):
+        return query.filter(Notification.user_id == (current_user_id() or -1))

@@ -1,0 +1,360 @@
+"""What staff contributes: tasks due and overdue (KPIs, notices to the assignee or his
+deputy), training compliance and trainings expiring, customer satisfaction, the hooks
+that say who stands in for whom and who is responsible for an area, and the tasks and
+trainings of the service report."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, or_, select
+
+from app.insights import (
+    LINE,
+    PERCENT,
+    SCORE,
+    Chart,
+    ChartData,
+    Context,
+    Insights,
+    Kpi,
+    Notice,
+    NotificationSource,
+    ReportSection,
+    ReportTable,
+    Series,
+)
+from modules.staff.models import (
+    TASK_STATES,
+    Employee,
+    KpiEvent,
+    Task,
+    TrainingProgram,
+    TrainingRecord,
+    TrainingSession,
+)
+from modules.staff.reports import compliance
+from modules.staff.services import effective_assignee, responsible_for
+
+OPEN = ("open", "in_progress")
+EXPIRY_DAYS = 30
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time.min, UTC)
+
+
+def _open_states() -> str:
+    return "".join(f"&_flt_8_state={s}" for s in OPEN)
+
+
+# ------------------------------------------------------------------ tasks
+
+
+def tasks_overdue(session, ctx: Context) -> int:
+    return session.scalar(
+        select(func.count(Task.id)).where(Task.state.in_(OPEN), Task.due_date < ctx.today)
+    )
+
+
+def my_tasks_due(session, ctx: Context) -> int:
+    """My open tasks (and those of colleagues I stand in for) due today or earlier."""
+    ids = ctx.acting_for or {-1}
+    return session.scalar(
+        select(func.count(Task.id)).where(
+            Task.state.in_(OPEN),
+            Task.due_date <= ctx.today,
+            or_(Task.assignee_id.in_(ids), Task.responsible_id.in_(ids)),
+        )
+    )
+
+
+def _overdue_link(ctx: Context) -> str:
+    return f"/taskview/list/?_flt_2_due_date={ctx.today.isoformat()}{_open_states()}"
+
+
+def _my_due_link(ctx: Context) -> str:
+    after = (ctx.today + timedelta(days=1)).isoformat()
+    return f"/mytaskview/list/?_flt_2_due_date={after}{_open_states()}"
+
+
+def task_notices(session, today: date):
+    """Open tasks due today or tomorrow, and overdue ones, to the assignee (or, without
+    one, the responsible); the delivery hands them to a deputy during an absence."""
+    rows = session.execute(
+        select(
+            Task.id, Task.number, Task.title, Task.due_date, Task.assignee_id, Task.responsible_id
+        )
+        .where(Task.state.in_(OPEN), Task.due_date <= today + timedelta(days=1))
+        .order_by(Task.due_date, Task.id)
+    ).all()
+    for tid, number, title, due, assignee, responsible in rows:
+        user = assignee or responsible
+        if user is None:
+            continue
+        if due < today:
+            key = f"stf.task.overdue:{tid}:{due.isoformat()}"
+            text = _l("Task %(number)s “%(title)s” is overdue", number=number, title=title)
+        else:
+            key = f"stf.task.due:{tid}:{due.isoformat()}"
+            text = _l("Task %(number)s “%(title)s” is due", number=number, title=title)
+        yield Notice(user_id=user, key=key, text=text, link=f"/mytaskview/show/{tid}", due=due)
+
+
+# ------------------------------------------------------------------ training
+
+
+def training_compliance(session, ctx: Context) -> Decimal | None:
+    """Share of employees bound by mandatory trainings who hold all of them, valid today."""
+    from modules.staff.models import program_positions
+
+    bound = session.scalar(
+        select(func.count(func.distinct(Employee.id)))
+        .join(program_positions, program_positions.c.position_id == Employee.position_id)
+        .join(TrainingProgram, TrainingProgram.id == program_positions.c.program_id)
+        .where(Employee.active.is_(True), TrainingProgram.active.is_(True))
+    )
+    if not bound:
+        return None
+    lacking = len({g.employee_id for g in compliance(session, on=ctx.today)})
+    return (Decimal(bound - lacking) * 100 / bound).quantize(Decimal("0.1"))
+
+
+def trainings_expiring(session, ctx: Context) -> int:
+    return session.scalar(
+        select(func.count(TrainingRecord.id)).where(
+            TrainingRecord.result == "passed",
+            TrainingRecord.expires_on >= ctx.today,
+            TrainingRecord.expires_on <= ctx.today + timedelta(days=EXPIRY_DAYS),
+        )
+    )
+
+
+def _expiring_link(ctx: Context) -> str:
+    before = (ctx.today - timedelta(days=1)).isoformat()
+    after = (ctx.today + timedelta(days=EXPIRY_DAYS + 1)).isoformat()
+    return (
+        f"/trainingrecordview/list/?_flt_1_expires_on={before}&_flt_2_expires_on={after}"
+        "&_flt_3_result=passed"
+    )
+
+
+def training_notices(session, today: date):
+    """A mandatory training that expired or expires within 30 days, to the employee."""
+    gaps = [
+        g
+        for g in compliance(session, on=today, horizon=today + timedelta(days=EXPIRY_DAYS))
+        if g.status in ("expired", "expiring")
+    ]
+    users = dict(
+        session.execute(
+            select(Employee.id, Employee.user_id).where(
+                Employee.id.in_({g.employee_id for g in gaps}), Employee.user_id.is_not(None)
+            )
+        ).all()
+    )
+    for g in gaps:
+        uid = users.get(g.employee_id)
+        if uid is None:
+            continue
+        if g.status == "expired":
+            text = _l("Your training “%(program)s” has expired", program=g.program)
+        else:
+            text = _l(
+                "Your training “%(program)s” expires on %(date)s",
+                program=g.program,
+                date=g.expires_on,
+            )
+        yield Notice(
+            user_id=uid,
+            key=f"stf.training.{g.status}:{g.employee_id}:{g.program_id}:{g.expires_on}",
+            text=text,
+            link="/mytrainingview/list/",
+            due=g.expires_on,
+        )
+
+
+# ------------------------------------------------------------------ satisfaction
+
+
+def satisfaction(session, ctx: Context) -> Decimal | None:
+    """Average customer satisfaction (1-5) of the last 90 days."""
+    value = session.scalar(
+        select(func.avg(KpiEvent.score)).where(
+            KpiEvent.kind == "satisfaction",
+            KpiEvent.at >= _start(ctx.today - timedelta(days=89)),
+            KpiEvent.at < _start(ctx.today + timedelta(days=1)),
+        )
+    )
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _satisfaction_link(ctx: Context) -> str:
+    since = (ctx.today - timedelta(days=89)).isoformat()
+    return f"/staffreports/kpi?date_from={since}&date_to={ctx.today.isoformat()}"
+
+
+def satisfaction_trend(session, ctx: Context) -> ChartData:
+    """Average score per month, the last 12 months (this one included)."""
+    if ctx.today.month == 12:
+        first = date(ctx.today.year, 1, 1)
+    else:
+        first = date(ctx.today.year - 1, ctx.today.month + 1, 1)
+    rows = session.execute(
+        select(KpiEvent.at, KpiEvent.score).where(
+            KpiEvent.kind == "satisfaction",
+            KpiEvent.score.is_not(None),
+            KpiEvent.at >= _start(first),
+            KpiEvent.at < _start(ctx.today + timedelta(days=1)),
+        )
+    ).all()
+    sums: dict[str, list[int]] = defaultdict(list)
+    for at, score in rows:
+        sums[at.strftime("%Y-%m")].append(score)
+    labels = []
+    y, m = first.year, first.month
+    for _ in range(12):
+        labels.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    values = [
+        (Decimal(sum(sums[k])) / len(sums[k])).quantize(Decimal("0.01")) if sums[k] else None
+        for k in labels
+    ]
+    return ChartData(labels=labels, series=[Series(_l("Average score (1-5)"), values)])
+
+
+# ------------------------------------------------------------------ report
+
+
+def tasks_section(session, date_from: date, date_to: date) -> ReportTable:
+    """Tasks due in the period: when due, when done, on time or not."""
+    rows = session.execute(
+        select(Task.number, Task.title, Task.due_date, Task.done_at, Task.state)
+        .where(Task.due_date >= date_from, Task.due_date <= date_to, Task.state != "cancelled")
+        .order_by(Task.due_date, Task.id)
+    ).all()
+    body = []
+    met = 0
+    for number, title, due, done_at, state in rows:
+        on_time = state == "done" and done_at is not None and done_at.date() <= due
+        met += on_time
+        body.append(
+            [
+                number,
+                title,
+                due,
+                done_at.date() if done_at else None,
+                TASK_STATES.label(state),
+                on_time,
+            ]
+        )
+    return ReportTable(
+        title=_l("Tasks due in the period"),
+        columns=[_l("Number"), _l("Title"), _l("Due"), _l("Done"), _l("State"), _l("On time")],
+        rows=body,
+        note=_l("%(met)s of %(count)s done on time", met=met, count=len(body)) if body else None,
+    )
+
+
+def training_section(session, date_from: date, date_to: date) -> ReportTable:
+    rows = session.execute(
+        select(
+            TrainingSession.date_from,
+            TrainingProgram.topic,
+            func.count(TrainingRecord.id),
+            func.sum(case((TrainingRecord.result == "passed", 1), else_=0)),
+        )
+        .join(TrainingProgram, TrainingProgram.id == TrainingSession.program_id)
+        .outerjoin(TrainingRecord, TrainingRecord.session_id == TrainingSession.id)
+        .where(TrainingSession.date_from >= date_from, TrainingSession.date_from <= date_to)
+        .group_by(TrainingSession.id, TrainingSession.date_from, TrainingProgram.topic)
+        .order_by(TrainingSession.date_from)
+    ).all()
+    return ReportTable(
+        title=_l("Training sessions"),
+        columns=[_l("Date"), _l("Program"), _l("Participants"), _l("Passed")],
+        rows=[[d, topic, int(n or 0), int(p or 0)] for d, topic, n, p in rows],
+    )
+
+
+INSIGHTS = Insights(
+    kpis=[
+        Kpi(
+            "staff.my_tasks_due",
+            _l("My tasks due or overdue"),
+            my_tasks_due,
+            link=_my_due_link,
+            resource="MyTask",
+            warn_above=0,
+            order=100,
+        ),
+        Kpi(
+            "staff.tasks_overdue",
+            _l("Tasks overdue"),
+            tasks_overdue,
+            link=_overdue_link,
+            resource="Task",
+            warn_above=0,
+            order=110,
+        ),
+        Kpi(
+            "staff.training_compliance",
+            _l("Training compliance"),
+            training_compliance,
+            link="/staffreports/compliance",
+            resource="StaffReport",
+            unit=PERCENT,
+            order=600,
+        ),
+        Kpi(
+            "staff.trainings_expiring",
+            _l("Certificates expiring within 30 days"),
+            trainings_expiring,
+            link=_expiring_link,
+            resource="TrainingRecord",
+            order=610,
+        ),
+        Kpi(
+            "staff.satisfaction",
+            _l("Customer satisfaction, last 90 days (1-5)"),
+            satisfaction,
+            link=_satisfaction_link,
+            resource="StaffReport",
+            unit=SCORE,
+            order=620,
+        ),
+    ],
+    charts=[
+        Chart(
+            "staff.satisfaction_trend",
+            _l("Customer satisfaction trend"),
+            LINE,
+            satisfaction_trend,
+            link="/staffreports/kpi",
+            resource="StaffReport",
+            unit=SCORE,
+            order=600,
+        ),
+    ],
+    notifications=[
+        NotificationSource("staff.tasks", _l("Tasks due and overdue"), task_notices),
+        NotificationSource("staff.training", _l("Trainings expiring"), training_notices),
+    ],
+    report_sections=[
+        ReportSection(
+            "staff.tasks", _l("Tasks due in the period"), tasks_section, resource="Task", order=200
+        ),
+        ReportSection(
+            "staff.training",
+            _l("Training sessions"),
+            training_section,
+            resource="TrainingSession",
+            order=600,
+        ),
+    ],
+    stand_in=effective_assignee,
+    responsible=responsible_for,
+)
