@@ -81,10 +81,12 @@ def _throttle_api_login(appbuilder: AppBuilder) -> None:
 
 
 def _register_core(appbuilder: AppBuilder) -> None:
-    from app.api import CsvApi
-    from app.views import ExportsView, LookupView
+    from app.api import AttachmentApi, CsvApi
+    from app.views import AttachmentView, ExportsView, LookupView
 
     appbuilder.add_view_no_menu(LookupView)
+    appbuilder.add_view_no_menu(AttachmentView)
+    appbuilder.add_api(AttachmentApi)
     appbuilder.add_view(
         ExportsView,
         "Exports",

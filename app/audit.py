@@ -88,6 +88,8 @@ def _column_changes(obj, only_changed: bool) -> dict:
                 continue
             out[attr.key] = [_plain(old), _plain(new)]
         else:
+            if attr.key in state.unloaded:
+                continue  # deferred and never read (a file's bytes): nothing to log
             value = getattr(obj, attr.key)
             if value is not None:
                 out[attr.key] = _plain(value)

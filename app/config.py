@@ -85,6 +85,22 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "CSV_DEFAULT_DELIMITER": ",",
         "CSV_MAX_UPLOAD_BYTES": 20 * 1024 * 1024,
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+        # Attachments: largest file, and the kinds (extensions) accepted
+        "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
+        "ATTACHMENT_TYPES": (
+            "pdf",
+            "png",
+            "jpg",
+            "jpeg",
+            "gif",
+            "webp",
+            "txt",
+            "csv",
+            "docx",
+            "xlsx",
+            "odt",
+            "ods",
+        ),
     }
 
 
@@ -122,6 +138,12 @@ def from_environment(env: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
         out["DEBUG"] = True
     if env.get("MAIL_PORT", "").isdigit():
         out["MAIL_PORT"] = int(env["MAIL_PORT"])
+    if env.get("ATTACHMENT_MAX_BYTES", "").isdigit():
+        out["ATTACHMENT_MAX_BYTES"] = int(env["ATTACHMENT_MAX_BYTES"])
+    if env.get("ATTACHMENT_TYPES"):
+        out["ATTACHMENT_TYPES"] = tuple(
+            t.strip().lower().lstrip(".") for t in env["ATTACHMENT_TYPES"].split(",") if t.strip()
+        )
     for key in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
         if env.get(key):
             out[key] = env[key].lower() in ("1", "true", "yes")

@@ -1,4 +1,5 @@
-"""Core tables: audit log, document sequences, state history, calendar days, legal periods."""
+"""Core tables: audit log, document sequences, state history, calendar days, legal periods,
+attachments."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import (
     Date,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -106,3 +108,27 @@ class LegalPeriod(Model):
 
     def __repr__(self) -> str:
         return f"{self.jurisdiction} {self.code}: {self.length} {self.unit}"
+
+
+class Attachment(Model):
+    """A file attached to a record of any module (photos at intake, a signed
+    contract, an expert's conclusion). The owner is (table, row id); reading and
+    writing follow the rights on the owner's screen."""
+
+    __tablename__ = "core_attachment"
+    __table_args__ = (Index("ix_core_attachment_owner", "owner_table", "owner_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_table: Mapped[str] = mapped_column(String(64))
+    owner_id: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(String(200))
+    uploaded_by: Mapped[str | None] = mapped_column(String(256))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+    def __repr__(self) -> str:
+        return self.filename

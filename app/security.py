@@ -130,6 +130,8 @@ CORE_PERMISSIONS = ModulePermissions(
         Grant("AuditLog", read=(SERVICE_MANAGER, ACCOUNTANT)),
         Grant("CalendarDay", read=EVERYONE, write=(SERVICE_MANAGER, HR)),
         Grant("LegalPeriod", read=EVERYONE, write=(SERVICE_MANAGER,)),
+        # the record's own screen decides who sees or changes its files
+        Grant("Attachment", read=EVERYONE),
         Grant("Exports", read=EVERYONE),
     )
 )

@@ -94,6 +94,7 @@ class InteractionView(AppModelView):
 class PartnerView(AppModelView):
     datamodel = AppInterface(Partner)
     class_permission_name = "Partner"
+    attachments = True  # agreements, registration papers, price lists
     list_title = _l("Partners")
     show_title = _l("Partner")
     add_title = _l("Add partner")
