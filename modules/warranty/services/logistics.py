@@ -213,3 +213,18 @@ def loans_not_returned(session: Session) -> list[LoanerLoan]:
         )
         .order_by(LoanerLoan.lent_on)
     ).all()
+
+
+def check_loaner_state(session: Session, loaner: Loaner) -> None:
+    """ "Lent" is set by lending and cleared by the return, never by hand."""
+    out = session.scalar(
+        select(LoanerLoan.id).where(
+            LoanerLoan.loaner_id == loaner.id, LoanerLoan.returned_on.is_(None)
+        )
+    )
+    if (out is not None) != (loaner.state == "lent"):
+        raise DomainError(
+            _l("A substitute unit is lent and returned through its loans."),
+            field="state",
+            status=409,
+        )

@@ -406,40 +406,51 @@ def add_part_line(
     note: str | None = None,
 ) -> RepairPartLine:
     """Add a part: reserved at once when in stock, else left waiting for stock."""
-    _check_editable(repair)
-    qty = _qty(quantity)
-    part = session.get(Part, part_id) if isinstance(part_id, int) else None
-    if part is None or not part.active:
-        raise DomainError(_l("No such part."), field="part")
-    wh_id = warehouse_id or repair.warehouse_id
-    wh = session.get(Warehouse, wh_id) if isinstance(wh_id, int) else None
-    if wh is None:
-        raise DomainError(_l("Choose the warehouse the parts come from."), field="warehouse")
-    if any(
-        ln.part_id == part.id and ln.state in ("waiting", "reserved") for ln in repair.part_lines
-    ):
-        raise DomainError(
-            _l("This part is already on the repair: remove its line to change the quantity."),
-            field="part",
-            status=409,
-        )
-    price = _money(unit_price, "unit_price", allow_none=True)
-    if price is None:
-        price = part.sale_price or ZERO
     line = RepairPartLine(
         repair=repair,
-        part_id=part.id,
-        warehouse_id=wh.id,
-        quantity=qty,
-        unit_price=price,
-        unit_cost=part.avg_cost or ZERO,
+        part=session.get(Part, part_id) if isinstance(part_id, int) else None,
+        warehouse=session.get(Warehouse, warehouse_id) if isinstance(warehouse_id, int) else None,
+        quantity=quantity,
+        unit_price=unit_price,
         supplier_fault=bool(supplier_fault),
         note=note,
-        state="waiting",
     )
+    return attach_part_line(session, line)
+
+
+def attach_part_line(session: Session, line: RepairPartLine) -> RepairPartLine:
+    """Check a new part line (built by the UI/API or `add_part_line`) and reserve its stock."""
+    with session.no_autoflush:
+        repair = line.repair
+        if repair is None:
+            raise DomainError(_l("Choose the repair order."), field="repair")
+        _check_editable(repair)
+        qty = _qty(line.quantity)
+        part = line.part
+        if part is None or not part.active:
+            raise DomainError(_l("No such part."), field="part")
+        wh = line.warehouse or repair.warehouse
+        if wh is None:
+            raise DomainError(_l("Choose the warehouse the parts come from."), field="warehouse")
+        if any(
+            ln is not line and ln.part_id == part.id and ln.state in ("waiting", "reserved")
+            for ln in repair.part_lines
+        ):
+            raise DomainError(
+                _l("This part is already on the repair: remove its line to change the quantity."),
+                field="part",
+                status=409,
+            )
+        price = _money(line.unit_price, "unit_price", allow_none=True)
+        line.quantity = qty
+        line.unit_price = (part.sale_price or ZERO) if price is None else price
+        line.unit_cost = part.avg_cost or ZERO
+        line.part, line.warehouse, line.state = part, wh, "waiting"
+        line.reservation_id = None
+        line.supplier_fault = bool(line.supplier_fault)
+        if repair.warehouse is None:
+            repair.warehouse = wh
     session.add(line)
-    if repair.warehouse_id is None:
-        repair.warehouse_id = wh.id
     session.flush()
     if stock.available(session, part.id, wh.id) >= qty:
         res = stock.reserve(session, part.id, wh.id, qty, REF_TYPE, repair.id)
@@ -520,28 +531,40 @@ def add_labour_line(
     technician_id: int | None = None,
     performed_on: date | None = None,
 ) -> RepairLabourLine:
-    _check_editable(repair)
-    if not (description or "").strip():
-        raise DomainError(_l("Describe the work."), field="description")
-    h = _qty(hours)
-    if h > 1000:
-        raise DomainError(_l("Too many hours for one line."), field="hours")
-    from flask import current_app
-
-    r = _money(rate, "rate", allow_none=True)
-    if r is None:
-        r = _money(current_app.config.get("LABOUR_RATE", "0"), "rate")
-    performed_on = performed_on or date.today()
-    if performed_on > date.today():
-        raise DomainError(_l("The date cannot be in the future."), field="performed_on")
     line = RepairLabourLine(
         repair=repair,
-        description=description.strip()[:200],
-        hours=h,
-        rate=r,
-        technician_id=technician_id or repair.technician_id,
+        description=description,
+        hours=hours,
+        rate=rate,
+        technician_id=technician_id,
         performed_on=performed_on,
     )
+    return attach_labour_line(session, line)
+
+
+def attach_labour_line(session: Session, line: RepairLabourLine) -> RepairLabourLine:
+    """Check a new labour line (hours x rate) and add it to its repair."""
+    repair = line.repair
+    if repair is None:
+        raise DomainError(_l("Choose the repair order."), field="repair")
+    _check_editable(repair)
+    if not (line.description or "").strip():
+        raise DomainError(_l("Describe the work."), field="description")
+    h = _qty(line.hours)
+    if h > 1000:
+        raise DomainError(_l("Too many hours for one line."), field="hours")
+    r = _money(line.rate, "rate", allow_none=True)
+    if r is None:
+        from flask import current_app
+
+        r = _money(current_app.config.get("LABOUR_RATE", "0"), "rate")
+    performed_on = line.performed_on or date.today()
+    if performed_on > date.today():
+        raise DomainError(_l("The date cannot be in the future."), field="performed_on")
+    line.description = line.description.strip()[:200]
+    line.hours, line.rate, line.performed_on = h, r, performed_on
+    if line.technician_id is None and line.technician is None:
+        line.technician_id = repair.technician_id
     session.add(line)
     session.flush()
     return line

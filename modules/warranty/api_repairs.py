@@ -1,0 +1,693 @@
+"""REST resources: repair_order (with its actions), repair_part_line, repair_labour_line,
+shipment, loaner, loaner_loan."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import request
+from flask_appbuilder.api import expose, safe
+from flask_appbuilder.security.decorators import protect
+from flask_babel import lazy_gettext as _l
+from marshmallow import validate
+
+from app.api import AppRestApi, StateMachineApiMixin
+from app.datamodel import AppInterface
+from app.db import db
+from app.errors import DomainError
+from app.security import API_METHOD_PERMISSIONS
+from modules.inventory.web import int_id, text
+from modules.warranty.models import (
+    LOANER_STATES,
+    OPEN_STATES,
+    PAYERS,
+    REPAIR_TYPES,
+    SHIPMENT_DIRECTIONS,
+    Loaner,
+    LoanerLoan,
+    RepairLabourLine,
+    RepairOrder,
+    RepairPartLine,
+    Shipment,
+)
+from modules.warranty.services import logistics, repairs
+from modules.warranty.web import (
+    RepairLineRecordRule,
+    RepairRecordRule,
+    can_see_repair,
+    current_user_id,
+    date_value,
+    json_body,
+    my_ids,
+    sees_all_repairs,
+)
+
+
+def repair_details(repair: RepairOrder, today: date | None = None) -> dict:
+    """What a repair's page shows beyond its columns: deadline, totals, lines, checks."""
+    today = today or date.today()
+    void = repair.unit.active_void
+    loan = repairs.loaner_out(db.session, repair.id)
+    return {
+        "days_left": repairs.days_left(repair, today),
+        "overdue": repairs.days_left(repair, today) is not None
+        and repairs.days_left(repair, today) < 0,
+        "who_pays": repairs.who_pays(repair),
+        "parts_total": str(repair.parts_total),
+        "parts_cost": str(repair.parts_cost),
+        "labour_total": str(repair.labour_total),
+        "total": str(repair.total),
+        "warranty_voided": None
+        if void is None
+        else {"voided_on": void.voided_on.isoformat(), "reason": void.reason},
+        "final_inspection_passed": repairs.final_inspection_passed(repair),
+        "loaner_out": None if loan is None else {"id": loan.id, "loaner_id": loan.loaner_id},
+        "allowed": [t.name for t in repairs.REPAIR_MACHINE.allowed(repair.state)],
+        "part_lines": [
+            {
+                "id": ln.id,
+                "part_id": ln.part_id,
+                "sku": ln.part.sku,
+                "warehouse_id": ln.warehouse_id,
+                "quantity": str(ln.quantity),
+                "unit_price": str(ln.unit_price),
+                "unit_cost": str(ln.unit_cost),
+                "amount": str(ln.amount),
+                "state": ln.state,
+                "supplier_fault": ln.supplier_fault,
+            }
+            for ln in repair.part_lines
+        ],
+        "labour_lines": [
+            {
+                "id": ln.id,
+                "description": ln.description,
+                "technician_id": ln.technician_id,
+                "performed_on": ln.performed_on.isoformat(),
+                "hours": str(ln.hours),
+                "rate": str(ln.rate),
+                "amount": str(ln.amount),
+            }
+            for ln in repair.labour_lines
+        ],
+        "inspections": [
+            {
+                "id": i.id,
+                "kind": i.kind,
+                "result": i.result,
+                "inspector_id": i.inspector_id,
+                "at": i.at.isoformat(),
+            }
+            for i in repair.inspections
+        ],
+    }
+
+
+_RO_LIST = [
+    "id",
+    "number",
+    "state",
+    "unit.id",
+    "unit.serial_number",
+    "customer.id",
+    "customer.name",
+    "technician.id",
+    "technician.username",
+    "billing_type",
+    "warranty_status",
+    "repair_type",
+    "origin",
+    "intake_date",
+    "due_date",
+    "returned_on",
+]
+_RO_SHOW = [
+    *_RO_LIST,
+    "reported_defect",
+    "condition",
+    "accessories",
+    "diagnosis",
+    "work_done",
+    "warehouse.id",
+    "warranty_end",
+    "billing_overridden",
+    "billing_reason",
+    "coverage_source",
+    "coverage_ref_id",
+    "coverage_label",
+    "covers_parts",
+    "covers_labour",
+    "covers_transport",
+    "quote_amount",
+    "quote_sent_on",
+    "customer_decision_on",
+    "supplier_fault",
+    "recovery_supplier.id",
+    "ready_on",
+    "closed_at",
+    "notes",
+    "created_at",
+]
+
+
+def _check_technician(item) -> None:
+    """A technician opens and keeps repairs for himself or whom he stands in for."""
+    if sees_all_repairs():
+        return
+    if item.technician_id is None and item.technician is None:
+        item.technician_id = current_user_id()
+    tech_id = item.technician_id if item.technician is None else item.technician.id
+    if tech_id not in my_ids():
+        raise DomainError(
+            _l("You may only take repair orders for yourself or whom you stand in for."),
+            field="technician",
+            status=403,
+        )
+
+
+class RepairOrderApi(StateMachineApiMixin, AppRestApi):
+    """Repair orders. Actions: POST /<id>/receive, diagnose, send_quote, approve, refuse,
+    wait_parts, start_repair, mark_ready, return_unit, cancel; POST /<id>/billing,
+    /<id>/inspection; GET /<id>/history, /overdue."""
+
+    resource_name = "repair_order"
+    class_permission_name = "RepairOrder"
+    datamodel = AppInterface(RepairOrder)
+    state_machine = repairs.REPAIR_MACHINE
+    method_permission_name = {
+        **API_METHOD_PERMISSIONS,
+        "billing": "override_billing",
+        "inspection": "write",
+        "overdue": "read",
+    }
+    base_filters = [["technician_id", RepairRecordRule, None]]
+    list_columns = _RO_LIST
+    show_columns = _RO_SHOW
+    add_columns = [
+        "unit",
+        "reported_defect",
+        "intake_date",
+        "condition",
+        "accessories",
+        "technician",
+        "warehouse",
+        "repair_type",
+        "origin",
+        "notes",
+    ]
+    edit_columns = [
+        "reported_defect",
+        "condition",
+        "accessories",
+        "diagnosis",
+        "work_done",
+        "technician",
+        "warehouse",
+        "repair_type",
+        "quote_amount",
+        "supplier_fault",
+        "recovery_supplier",
+        "notes",
+    ]
+    search_columns = [
+        "number",
+        "state",
+        "unit",
+        "customer",
+        "technician",
+        "billing_type",
+        "intake_date",
+        "due_date",
+        "origin",
+    ]
+    order_columns = ["id", "number", "intake_date", "due_date", "state"]
+    base_order = ("id", "desc")
+    validators_columns = {
+        "reported_defect": validate.Length(min=1, max=5000),
+        "repair_type": REPAIR_TYPES.validator(),
+        "origin": validate.Length(max=64),
+    }
+
+    def apply_transition(self, session, item, action, comment):
+        repairs.transition(session, item, action, comment)
+
+    def pre_add(self, item):
+        _check_technician(item)
+        repairs.create_repair(db.session, item)
+
+    def pre_update(self, item):
+        if item.state in ("returned", "cancelled"):
+            raise DomainError(_l("A closed repair order cannot be changed."), status=409)
+        _check_technician(item)
+        repairs.update_intake(db.session, item)
+
+    def pre_delete(self, item):
+        raise DomainError(_l("Repair orders are not deleted: cancel them."), status=409)
+
+    def pre_get(self, data):
+        repair = db.session.get(RepairOrder, int(data["id"]))
+        if repair is not None:
+            data["result"].update(repair_details(repair))
+
+    def pre_get_list(self, data):
+        today = date.today()
+        for row in data.get("result", []):
+            due = row.get("due_date")
+            closed = row.get("state") in ("returned", "cancelled")
+            row["days_left"] = None if not due or closed else (date.fromisoformat(due) - today).days
+
+    @expose("/overdue", methods=["GET"])
+    @protect()
+    @safe
+    def overdue(self):
+        """Open repair orders past their legal deadline, the most overdue first.
+        ---
+        get:
+          responses:
+            200: {description: 'id, number, state, due_date, days_overdue'}
+        """
+        from sqlalchemy import select
+
+        today = date.today()
+        query = db.session.query(RepairOrder).filter(
+            RepairOrder.state.in_(OPEN_STATES), RepairOrder.due_date < today
+        )
+        query = self._base_filters.apply_all(query)
+        rows = db.session.execute(
+            select(RepairOrder.id, RepairOrder.number, RepairOrder.state, RepairOrder.due_date)
+            .where(RepairOrder.id.in_(query.with_entities(RepairOrder.id)))
+            .order_by(RepairOrder.due_date, RepairOrder.id)
+            .limit(500)
+        ).all()
+        return self.response(
+            200,
+            result=[
+                {
+                    "id": r.id,
+                    "number": r.number,
+                    "state": r.state,
+                    "due_date": r.due_date.isoformat(),
+                    "days_overdue": (today - r.due_date).days,
+                }
+                for r in rows
+            ],
+        )
+
+    @expose("/<int:pk>/billing", methods=["POST"])
+    @protect()
+    @safe
+    def billing(self, pk):
+        """Override the billing type (service manager), with a reason.
+        ---
+        post:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  required: [billing_type, reason]
+                  properties:
+                    billing_type: {type: string, enum: [warranty, paid, contract]}
+                    reason: {type: string}
+          responses:
+            200: {description: The billing type now}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: The repair is finished}
+            422: {$ref: '#/components/responses/422'}
+        """
+        repair = self.datamodel.get(pk, self._base_filters)
+        if repair is None:
+            return self.response_404()
+
+        def save(session):
+            body = json_body()
+            return repairs.override_billing(
+                session,
+                repair,
+                text(body.get("billing_type"), "billing_type", 20) or "",
+                text(body.get("reason"), "reason", 2000) or "",
+            )
+
+        r, err = self.run_service(save)
+        return err or self.response(
+            200, id=r.id, billing_type=r.billing_type, billing_reason=r.billing_reason
+        )
+
+    @expose("/<int:pk>/inspection", methods=["POST"])
+    @protect()
+    @safe
+    def inspection(self, pk):
+        """Record an intake check or the final inspection (signed by the caller, who must
+        not be the repair's technician for a final one).
+        ---
+        post:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    kind: {type: string, enum: [intake, final]}
+                    passed: {type: boolean}
+                    results:
+                      type: object
+                      description: checklist item id -> ok
+                      additionalProperties: {type: boolean}
+                    notes: {type: string}
+          responses:
+            201: {description: The inspection and its result}
+            403: {description: The technician cannot inspect his own work}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Not in repair}
+            422: {$ref: '#/components/responses/422'}
+        """
+        repair = self.datamodel.get(pk, self._base_filters)
+        if repair is None:
+            return self.response_404()
+
+        def save(session):
+            body = json_body()
+            passed = body.get("passed")
+            if passed is not None and not isinstance(passed, bool):
+                raise DomainError(_l("Not a valid boolean."), field="passed")
+            raw = body.get("results") or {}
+            if not isinstance(raw, dict) or len(raw) > 500:
+                raise DomainError(_l("Results map checklist items to true/false."), field="results")
+            results = {}
+            for k, v in raw.items():
+                if not str(k).isdigit() or len(str(k)) > 9 or not isinstance(v, bool):
+                    raise DomainError(
+                        _l("Results map checklist items to true/false."), field="results"
+                    )
+                results[int(k)] = v
+            return repairs.record_inspection(
+                session,
+                repair,
+                text(body.get("kind"), "kind", 10) or "final",
+                results=results,
+                passed=passed,
+                notes=text(body.get("notes"), "notes", 2000),
+                inspector_id=current_user_id(),
+            )
+
+        insp, err = self.run_service(save)
+        return err or self.response(201, id=insp.id, result=insp.result, kind=insp.kind)
+
+
+class RepairPartLineApi(AppRestApi):
+    """Parts on a repair: POST reserves stock (or waits for it); DELETE releases it
+    (the line stays, state released)."""
+
+    resource_name = "repair_part_line"
+    class_permission_name = "RepairOrder"
+    datamodel = AppInterface(RepairPartLine)
+    include_route_methods = {"get", "get_list", "info", "post", "delete"}
+    base_filters = [["repair_id", RepairLineRecordRule, None]]
+    list_columns = show_columns = [
+        "id",
+        "repair.id",
+        "repair.number",
+        "part.id",
+        "part.sku",
+        "warehouse.id",
+        "quantity",
+        "unit_price",
+        "unit_cost",
+        "amount",
+        "state",
+        "supplier_fault",
+        "note",
+    ]
+    add_columns = [
+        "repair",
+        "part",
+        "warehouse",
+        "quantity",
+        "unit_price",
+        "supplier_fault",
+        "note",
+    ]
+    search_columns = ["repair", "part", "state"]
+
+    def post_headless(self):
+        body = request.get_json(silent=True)
+        if isinstance(body, dict) and body.get("warehouse") is None:
+            rid = body.get("repair")
+            repair = (
+                db.session.get(RepairOrder, rid) if type(rid) is int and 0 < rid < 2**31 else None
+            )
+            if repair is not None and repair.warehouse_id is not None:
+                body["warehouse"] = repair.warehouse_id  # the repair's warehouse by default
+        return super().post_headless()
+
+    def pre_add(self, item):
+        with db.session.no_autoflush:
+            if not can_see_repair(item.repair):
+                raise DomainError(_l("No such repair order."), field="repair", status=404)
+        repairs.attach_part_line(db.session, item)
+
+    def delete_headless(self, pk):
+        line = self.datamodel.get(pk, self._base_filters)
+        if line is None:
+            return self.response_404()
+        _r, err = self.run_service(repairs.remove_part_line, line)
+        return err or self.response(200, message="OK", state=line.state)
+
+
+class RepairLabourLineApi(AppRestApi):
+    """Work on a repair: hours x rate."""
+
+    resource_name = "repair_labour_line"
+    class_permission_name = "RepairOrder"
+    datamodel = AppInterface(RepairLabourLine)
+    include_route_methods = {"get", "get_list", "info", "post", "delete"}
+    base_filters = [["repair_id", RepairLineRecordRule, None]]
+    list_columns = show_columns = [
+        "id",
+        "repair.id",
+        "repair.number",
+        "description",
+        "technician.id",
+        "performed_on",
+        "hours",
+        "rate",
+        "amount",
+    ]
+    add_columns = ["repair", "description", "technician", "performed_on", "hours", "rate"]
+    search_columns = ["repair", "technician", "performed_on"]
+    validators_columns = {"description": validate.Length(min=1, max=200)}
+
+    def pre_add(self, item):
+        with db.session.no_autoflush:
+            if not can_see_repair(item.repair):
+                raise DomainError(_l("No such repair order."), field="repair", status=404)
+        repairs.attach_labour_line(db.session, item)
+
+    def delete_headless(self, pk):
+        line = self.datamodel.get(pk, self._base_filters)
+        if line is None:
+            return self.response_404()
+        _r, err = self.run_service(repairs.remove_labour_line, line)
+        return err or self.response(200, message="OK")
+
+
+_SHIP_LIST = [
+    "id",
+    "number",
+    "state",
+    "direction",
+    "repair.id",
+    "repair.number",
+    "unit.id",
+    "unit.serial_number",
+    "workshop.id",
+    "carrier",
+    "tracking_number",
+    "shipped_on",
+    "delivered_on",
+    "cost",
+    "paid_by",
+]
+_SHIP_FIELDS = [
+    "direction",
+    "repair",
+    "unit",
+    "workshop",
+    "carrier",
+    "tracking_number",
+    "shipped_on",
+    "delivered_on",
+    "cost",
+    "paid_by",
+    "notes",
+]
+
+
+class ShipmentApi(StateMachineApiMixin, AppRestApi):
+    """Shipments to the workshop (or an outside one) and back; POST /<id>/ship, deliver,
+    cancel."""
+
+    resource_name = "shipment"
+    class_permission_name = "Shipment"
+    datamodel = AppInterface(Shipment)
+    state_machine = logistics.SHIPMENT_MACHINE
+    list_columns = _SHIP_LIST
+    show_columns = [*_SHIP_LIST, "notes"]
+    add_columns = _SHIP_FIELDS
+    edit_columns = [c for c in _SHIP_FIELDS if c not in ("repair", "unit", "direction")]
+    search_columns = ["number", "state", "direction", "repair", "unit", "shipped_on", "paid_by"]
+    order_columns = ["id", "number", "shipped_on", "state"]
+    validators_columns = {
+        "direction": SHIPMENT_DIRECTIONS.validator(),
+        "paid_by": PAYERS.validator(),
+    }
+
+    def apply_transition(self, session, item, action, comment):
+        logistics.shipment_transition(session, item, action, comment)
+
+    def pre_add(self, item):
+        logistics.create_shipment(db.session, item)
+
+    def pre_update(self, item):
+        if item.state == "cancelled":
+            raise DomainError(_l("A cancelled shipment cannot be changed."), status=409)
+        logistics.check_shipment(item)
+
+    def pre_delete(self, item):
+        raise DomainError(_l("Shipments are not deleted: cancel them."), status=409)
+
+
+class LoanerApi(AppRestApi):
+    """The pool of substitute units."""
+
+    resource_name = "loaner"
+    class_permission_name = "Loaner"
+    datamodel = AppInterface(Loaner)
+    list_columns = show_columns = [
+        "id",
+        "code",
+        "name",
+        "equipment_model.id",
+        "serial_number",
+        "state",
+        "condition",
+        "active",
+    ]
+    add_columns = ["code", "name", "equipment_model", "serial_number", "condition", "notes"]
+    edit_columns = [*add_columns, "state", "active"]
+    search_columns = ["code", "name", "state", "active"]
+    validators_columns = {
+        "code": validate.Length(min=1, max=32),
+        "name": validate.Length(min=1, max=200),
+        "state": LOANER_STATES.validator(),
+    }
+
+    def pre_add(self, item):
+        item.state = "available"
+        logistics.check_loaner(item)
+
+    def pre_update(self, item):
+        logistics.check_loaner(item)
+        logistics.check_loaner_state(db.session, item)
+
+    def pre_delete(self, item):
+        raise DomainError(_l("Substitute units are not deleted: untick Active."), status=409)
+
+
+class LoanerLoanApi(AppRestApi):
+    """Substitute units lent for repairs: POST lends one; POST /<id>/return records its
+    return and condition."""
+
+    resource_name = "loaner_loan"
+    class_permission_name = "LoanerLoan"
+    datamodel = AppInterface(LoanerLoan)
+    include_route_methods = {"get", "get_list", "info", "post", "return_"}
+    method_permission_name = {**API_METHOD_PERMISSIONS, "return_": "write"}
+    base_filters = [["repair_id", RepairLineRecordRule, None]]
+    list_columns = show_columns = [
+        "id",
+        "loaner.id",
+        "loaner.code",
+        "repair.id",
+        "repair.number",
+        "customer.id",
+        "requested_on",
+        "due_date",
+        "lent_on",
+        "condition_out",
+        "returned_on",
+        "condition_back",
+    ]
+    add_columns = ["repair", "loaner", "requested_on", "lent_on", "condition_out", "notes"]
+    search_columns = ["loaner", "repair", "lent_on", "returned_on"]
+
+    def post_headless(self):
+        def save(session):
+            body = json_body()
+            repair = session.get(RepairOrder, int_id(body.get("repair"), "repair"))
+            if not can_see_repair(repair):
+                raise DomainError(_l("No such repair order."), field="repair", status=404)
+            return logistics.lend_loaner(
+                session,
+                repair,
+                int_id(body.get("loaner"), "loaner"),
+                requested_on=date_value(body.get("requested_on"), "requested_on"),
+                lent_on=date_value(body.get("lent_on"), "lent_on"),
+                condition_out=text(body.get("condition_out"), "condition_out", 200),
+                notes=text(body.get("notes"), "notes", 2000),
+            )
+
+        loan, err = self.run_service(save)
+        return err or self.response(201, id=loan.id, result=self.show_model_schema.dump(loan))
+
+    @expose("/<int:pk>/return", methods=["POST"])
+    @protect()
+    @safe
+    def return_(self, pk):
+        """Record the substitute unit's return and condition.
+        ---
+        post:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  required: [condition_back]
+                  properties:
+                    returned_on: {type: string, format: date}
+                    condition_back: {type: string}
+                    needs_maintenance: {type: boolean}
+          responses:
+            200: {description: The loan, returned}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Already returned}
+            422: {$ref: '#/components/responses/422'}
+        """
+        loan = self.datamodel.get(pk, self._base_filters)
+        if loan is None:
+            return self.response_404()
+
+        def save(session):
+            body = json_body()
+            maint = body.get("needs_maintenance", False)
+            if not isinstance(maint, bool):
+                raise DomainError(_l("Not a valid boolean."), field="needs_maintenance")
+            return logistics.return_loaner(
+                session,
+                loan,
+                returned_on=date_value(body.get("returned_on"), "returned_on"),
+                condition_back=text(body.get("condition_back"), "condition_back", 200),
+                needs_maintenance=maint,
+            )
+
+        done, err = self.run_service(save)
+        return err or self.response(200, id=done.id, result=self.show_model_schema.dump(done))
