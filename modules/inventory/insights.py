@@ -50,6 +50,11 @@ SOLD = ("delivered", "invoiced")
 CENT = Decimal("0.01")
 
 
+def _qty(value) -> str:
+    """12.000 -> "12", 10 -> "10" (not "1E+1")."""
+    return f"{Decimal(value).normalize():f}"
+
+
 def _amount(qty, price, discount) -> Decimal:
     gross = Decimal(qty or 0) * Decimal(price or 0)
     return (gross * (100 - Decimal(discount or 0)) / 100).quantize(CENT)
@@ -180,8 +185,8 @@ def reorder_notices(session, today: date):
                     sku=r["sku"],
                     name=r["name"],
                     warehouse=code,
-                    available=available.normalize(),
-                    min=Decimal(r["min_qty"]).normalize(),
+                    available=_qty(available),
+                    min=_qty(r["min_qty"]),
                 ),
                 link="/inventoryreports/replenishment",
                 due=today,
@@ -219,7 +224,7 @@ def parts_sold_section(session, date_from: date, date_to: date) -> ReportTable:
         ).all()
     )
     order = sorted(qty, key=lambda p: (-amount[p], names.get(p, ("", ""))[0]))
-    rows = [[*names.get(p, ("?", "?")), qty[p].normalize(), amount[p]] for p in order]
+    rows = [[*names.get(p, ("?", "?")), _qty(qty[p]), amount[p]] for p in order]
     return ReportTable(
         title=_l("Parts sold"),
         columns=[_l("SKU"), _l("Part"), _l("Quantity"), _l("Amount")],

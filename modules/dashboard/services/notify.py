@@ -136,8 +136,8 @@ def digest(user: User, items: list[Notification], today: date, locale: str) -> E
     msg["To"] = user.email
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain=_host(config))
+    msg.set_content("\n".join(lines))  # (clears Content-* headers: set them after)
     msg["Content-Language"] = locale.replace("_", "-")
-    msg.set_content("\n".join(lines))
     return msg
 
 
