@@ -1,0 +1,180 @@
+"""Scheduled visits: generated from the contract's frequency, assigned to technicians,
+done (with the work recorded) or missed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import DomainError, NotFound
+from app.statemachine import StateMachine, Transition
+from app.workcal import WorkCalendar, installation_calendar
+from modules.contracts.models import VISIT_STATES, ScheduledVisit, ServiceContract
+
+VISIT_MACHINE = StateMachine(
+    doc_type="ctr_scheduled_visit",
+    states=VISIT_STATES.labels,
+    transitions=[
+        Transition("complete", ("planned", "missed"), "done", _l("Done")),
+        Transition("miss", ("planned",), "missed", _l("Missed"), needs_comment=True),
+        Transition("cancel", ("planned",), "cancelled", _l("Cancel"), needs_comment=True),
+    ],
+    initial="planned",
+)
+
+
+def get_visit(session: Session, visit_id) -> ScheduledVisit:
+    visit = session.get(ScheduledVisit, visit_id) if isinstance(visit_id, int) else None
+    if visit is None:
+        raise NotFound(_l("No such visit."), field="visit")
+    return visit
+
+
+def visit_dates(contract: ServiceContract, cal: WorkCalendar) -> list[date]:
+    """Planned dates over the term: `visits_per_year` evenly spaced, each in the middle of
+    its interval and moved to a working day (never past the end of the term)."""
+    per_year = contract.visits_per_year or 0
+    if per_year <= 0:
+        return []
+    term_days = (contract.end_date - contract.start_date).days + 1
+    count = max(1, round(per_year * term_days / 365))
+    interval = term_days / count
+    out = []
+    for k in range(count):
+        day = contract.start_date + timedelta(days=int(interval * (k + 0.5)))
+        working = cal.next_working_day(day)
+        if working > contract.end_date:
+            working = day
+        out.append(working)
+    return out
+
+
+def generate_visits(
+    session: Session,
+    contract: ServiceContract,
+    technician_id: int | None = None,
+    *,
+    today: date | None = None,
+    cal: WorkCalendar | None = None,
+) -> list[ScheduledVisit]:
+    """Create the visits of the contract's term that do not exist yet (idempotent: the
+    n-th visit of a term is created once). Returns the visits created."""
+    if contract.state not in ("active", "expiring", "renewed"):
+        raise DomainError(_l("Visits are planned for a signed contract."), status=409)
+    cal = cal or installation_calendar(session)
+    have = set(
+        session.scalars(
+            select(ScheduledVisit.seq).where(
+                ScheduledVisit.contract_id == contract.id, ScheduledVisit.seq.is_not(None)
+            )
+        )
+    )
+    unit_id = None
+    units = [c.unit_id for c in contract.coverages if c.unit_id is not None]
+    if len(units) == 1 and len(contract.coverages) == 1:
+        unit_id = units[0]
+    created = []
+    for seq, day in enumerate(visit_dates(contract, cal), start=1):
+        if seq in have:
+            continue
+        visit = ScheduledVisit(
+            contract_id=contract.id,
+            seq=seq,
+            planned_on=day,
+            unit_id=unit_id,
+            technician_id=technician_id,
+        )
+        session.add(visit)
+        VISIT_MACHINE.start(session, visit)
+        created.append(visit)
+    session.flush()
+    return created
+
+
+def check_visit(session: Session, visit: ScheduledVisit) -> None:
+    contract = visit.contract or (
+        session.get(ServiceContract, visit.contract_id) if visit.contract_id else None
+    )
+    if contract is None:
+        raise DomainError(_l("Choose the contract."), field="contract")
+    if visit.planned_on is None:
+        raise DomainError(_l("The planned date is required."), field="planned_on")
+    if not contract.start_date <= visit.planned_on <= contract.end_date:
+        raise DomainError(_l("The visit must fall within the contract's term."), field="planned_on")
+    if visit.hours is not None and visit.hours < 0:
+        raise DomainError(_l("Give a number of zero or more."), field="hours")
+    if visit.done_on is not None and visit.done_on > date.today():
+        raise DomainError(_l("The date cannot be in the future."), field="done_on")
+
+
+def add_visit(session: Session, visit: ScheduledVisit) -> ScheduledVisit:
+    """A visit planned by hand (no sequence number: generation never touches it)."""
+    visit.seq = None
+    visit.state = VISIT_MACHINE.initial
+    check_visit(session, visit)
+    session.add(visit)
+    VISIT_MACHINE.start(session, visit)
+    return visit
+
+
+def _hours(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        hours = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise DomainError(_l("Give a number of hours."), field="hours") from None
+    if not hours.is_finite() or hours < 0 or hours > 1000:
+        raise DomainError(_l("Give a number of hours between 0 and 1000."), field="hours")
+    return hours
+
+
+def record_work(
+    session: Session,
+    visit: ScheduledVisit,
+    work_done: str,
+    hours=None,
+    done_on: date | None = None,
+) -> ScheduledVisit:
+    """The technician records what he did; the visit is done."""
+    if not (work_done or "").strip():
+        raise DomainError(_l("Describe the work done."), field="work_done")
+    visit.work_done = work_done.strip()
+    parsed = _hours(hours)
+    if parsed is not None:
+        visit.hours = parsed
+    visit.done_on = done_on or date.today()
+    if visit.done_on > date.today():
+        raise DomainError(_l("The date cannot be in the future."), field="done_on")
+    return transition(session, visit, "complete")
+
+
+def transition(
+    session: Session, visit: ScheduledVisit, action: str, comment: str | None = None
+) -> ScheduledVisit:
+    t = VISIT_MACHINE.transition(action)
+    if visit.state in t.sources and action == "complete":
+        if not (visit.work_done or "").strip():
+            raise DomainError(
+                _l("Record the work done before closing the visit."), field="work_done"
+            )
+        visit.done_on = visit.done_on or date.today()
+    VISIT_MACHINE.apply(session, visit, action, comment)
+    session.flush()
+    return visit
+
+
+def overdue_visits(session: Session, today: date | None = None) -> list[ScheduledVisit]:
+    """Planned visits whose day has passed (to be done or marked missed)."""
+    today = today or date.today()
+    return list(
+        session.scalars(
+            select(ScheduledVisit)
+            .where(ScheduledVisit.state == "planned", ScheduledVisit.planned_on < today)
+            .order_by(ScheduledVisit.planned_on, ScheduledVisit.id)
+        )
+    )
