@@ -35,11 +35,10 @@ from modules.warranty.web import (
     RepairLineRecordRule,
     RepairRecordRule,
     can_see_repair,
+    check_technician,
     current_user_id,
     date_value,
     json_body,
-    my_ids,
-    sees_all_repairs,
 )
 
 
@@ -150,21 +149,6 @@ _RO_SHOW = [
 ]
 
 
-def _check_technician(item) -> None:
-    """A technician opens and keeps repairs for himself or whom he stands in for."""
-    if sees_all_repairs():
-        return
-    if item.technician_id is None and item.technician is None:
-        item.technician_id = current_user_id()
-    tech_id = item.technician_id if item.technician is None else item.technician.id
-    if tech_id not in my_ids():
-        raise DomainError(
-            _l("You may only take repair orders for yourself or whom you stand in for."),
-            field="technician",
-            status=403,
-        )
-
-
 class RepairOrderApi(StateMachineApiMixin, AppRestApi):
     """Repair orders. Actions: POST /<id>/receive, diagnose, send_quote, approve, refuse,
     wait_parts, start_repair, mark_ready, return_unit, cancel; POST /<id>/billing,
@@ -232,13 +216,13 @@ class RepairOrderApi(StateMachineApiMixin, AppRestApi):
         repairs.transition(session, item, action, comment)
 
     def pre_add(self, item):
-        _check_technician(item)
+        check_technician(item)
         repairs.create_repair(db.session, item)
 
     def pre_update(self, item):
         if item.state in ("returned", "cancelled"):
             raise DomainError(_l("A closed repair order cannot be changed."), status=409)
-        _check_technician(item)
+        check_technician(item)
         repairs.update_intake(db.session, item)
 
     def pre_delete(self, item):

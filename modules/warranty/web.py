@@ -85,3 +85,18 @@ def date_value(value, field: str, required: bool = False) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise DomainError(_l("Give a date as YYYY-MM-DD."), field=field) from None
+
+
+def check_technician(item) -> None:
+    """A technician opens and keeps repairs for himself or whom he stands in for."""
+    if sees_all_repairs():
+        return
+    if item.technician_id is None and item.technician is None:
+        item.technician_id = current_user_id()
+    tech_id = item.technician_id if item.technician is None else item.technician.id
+    if tech_id not in my_ids():
+        raise DomainError(
+            _l("You may only take repair orders for yourself or whom you stand in for."),
+            field="technician",
+            status=403,
+        )

@@ -135,6 +135,13 @@ class RepairOrder(Model):
         return self.number or f"RO #{self.id}"
 
     @property
+    def days_left(self) -> int | None:
+        """Days to the legal deadline (negative: overdue); None once closed."""
+        if self.due_date is None or self.state in ("returned", "cancelled"):
+            return None
+        return (self.due_date - date.today()).days
+
+    @property
     def parts_total(self) -> Decimal:
         return sum((ln.amount for ln in self.part_lines if ln.state != "released"), ZERO)
 
