@@ -1,0 +1,585 @@
+"""Consumer claims: registration, legal deadlines, the state machine, settlement.
+
+Every due date comes from `app.deadlines` (periods are data per jurisdiction,
+counted per each civil code, moved off non-working days of the installation's
+calendar); nothing here types a deadline by hand.
+
+Which period applies follows what the consumer demands:
+
+- RU (Law 2300-1): repair 45 days (art. 20), replacement 7 days, 20 days when a
+  quality check or an expert examination is needed, one month when out of stock
+  (art. 21), refund / price reduction / reimbursement 10 days (art. 22); a
+  substitute item within 3 days of its request (art. 20 §2); without a warranty
+  period, the claim window of 2 years from handover (art. 19); delay penalty 1%
+  of the price per day (art. 23);
+- BR (CDC): 30 days to fix the defect (art. 18 §1), whatever the demand; the
+  complaint window of 30 (non-durable) / 90 (durable) days from delivery, or
+  from when a hidden defect shows (art. 26), suspended while the claim waits
+  for an unequivocal answer (art. 26 §2).
+
+A period the jurisdiction lacks falls back to its `fix_period`, and is not
+shown when there is none. The written answer's deadline (`claim_answer`) is the
+company's own (10 days by default, editable under Legal periods).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import signals
+from app.db import utcnow
+from app.deadlines import (
+    DAYS,
+    JURISDICTIONS,
+    PRESETS,
+    Deadline,
+    Period,
+    deadline,
+    delay_penalty,
+    installation_jurisdiction,
+    register_code,
+)
+from app.errors import Conflict, DomainError, NotFound
+from app.numbering import next_number
+from app.statemachine import StateMachine, Transition
+from app.workcal import installation_calendar
+from modules.claims.models import (
+    CHANNELS,
+    CLAIM_STATES,
+    DEMANDS,
+    RESOLUTIONS,
+    Claim,
+    ExpertExamination,
+)
+from modules.partners.models import Partner
+from modules.warranty.models import LoanerLoan, RepairOrder, Unit
+from modules.warranty.services import open_repair, warranty_status
+
+ANSWER_CODE = "claim_answer"
+register_code(ANSWER_CODE, _l("Written answer to the claim"))
+for _j in ("RU", "BR"):
+    PRESETS[_j].setdefault(ANSWER_CODE, Period(ANSWER_CODE, 10, DAYS, "Company policy"))
+
+MONEY_DEMANDS = ("refund", "price_reduction", "reimbursement")
+DECIDED = ("accepted", "partly_accepted", "rejected")
+
+CLAIM_MACHINE = StateMachine(
+    doc_type="clm_claim",
+    states=CLAIM_STATES.labels,
+    transitions=[
+        Transition("start_review", ("new",), "under_review", _l("Start review")),
+        Transition(
+            "send_to_expert",
+            ("new", "under_review"),
+            "expert_examination",
+            _l("Send to expert examination"),
+        ),
+        Transition("back_to_review", ("expert_examination",), "under_review", _l("Back to review")),
+        Transition("accept", ("under_review", "expert_examination"), "accepted", _l("Accept")),
+        Transition(
+            "accept_partly",
+            ("under_review", "expert_examination"),
+            "partly_accepted",
+            _l("Accept partly"),
+        ),
+        Transition("reject", ("under_review", "expert_examination"), "rejected", _l("Reject")),
+        Transition("resolve", DECIDED, "resolved", _l("Mark resolved")),
+        Transition("close", ("resolved",), "closed", _l("Close")),
+    ],
+    initial="new",
+)
+
+
+def get_claim(session: Session, claim_id) -> Claim:
+    claim = session.get(Claim, claim_id) if isinstance(claim_id, int) else None
+    if claim is None:
+        raise NotFound(_l("No such claim."), field="claim")
+    return claim
+
+
+def money(value, field: str, *, allow_none: bool = True) -> Decimal | None:
+    if value is None or value == "":
+        if allow_none:
+            return None
+        raise DomainError(_l("This field is required."), field=field)
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise DomainError(_l("Must be an amount."), field=field) from None
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
+        raise DomainError(_l("Must be an amount of zero or more."), field=field)
+    return amount.quantize(Decimal("0.01"))
+
+
+def jurisdiction_of(claim: Claim) -> str:
+    return claim.jurisdiction or installation_jurisdiction()
+
+
+# -- deadlines -----------------------------------------------------------------------------
+
+
+@dataclass
+class ClaimDeadline:
+    kind: str  # answer / fulfilment / loaner / window
+    deadline: Deadline
+    done_on: date | None = None
+    applies: bool = True
+    penalty: Decimal | None = None
+    suspended_days: int = 0
+    claim_in_time: bool | None = None  # windows: the claim came in before the window closed
+
+    def overdue(self, today: date) -> bool:
+        if not self.applies or self.kind == "window":
+            return False
+        if self.done_on is not None:
+            return self.done_on > self.deadline.due
+        return self.deadline.overdue(today)
+
+    def as_dict(self, today: date) -> dict:
+        out = self.deadline.as_dict(today)
+        out.update(
+            kind=self.kind,
+            applies=self.applies,
+            done_on=self.done_on.isoformat() if self.done_on else None,
+            overdue=self.overdue(today),
+            suspended_days=self.suspended_days,
+        )
+        if self.done_on is not None or not self.applies:
+            out["days_left"] = None
+        if self.penalty is not None:
+            out["penalty"] = str(self.penalty)
+        if self.claim_in_time is not None:
+            out["claim_in_time"] = self.claim_in_time
+        return out
+
+
+def fulfilment_code(session: Session, claim: Claim) -> str | None:
+    """The period of what the consumer demands (RU art. 20-22 codes)."""
+    demand = claim.demand
+    if demand == "repair":
+        return "repair"
+    if demand == "replacement":
+        if claim.out_of_stock:
+            return "replacement_no_stock"
+        if claim.quality_check or _has_examination(session, claim):
+            return "replacement_check"
+        return "replacement"
+    if demand in MONEY_DEMANDS:
+        return demand
+    return None
+
+
+def _has_examination(session: Session, claim: Claim) -> bool:
+    if claim.id is None:
+        return False
+    return (
+        session.execute(
+            select(ExpertExamination.id).where(
+                ExpertExamination.claim_id == claim.id, ExpertExamination.state != "cancelled"
+            )
+        ).first()
+        is not None
+    )
+
+
+def _delivery_date(claim: Claim) -> date | None:
+    unit = claim.unit
+    if unit is None:
+        return None
+    return unit.handover_date or unit.sale_date
+
+
+def claim_deadlines(
+    session: Session, claim: Claim, today: date | None = None, calendar=None
+) -> list[ClaimDeadline]:
+    """Every legal deadline of a claim with its basis; see the module docstring."""
+    today = today or date.today()
+    j = jurisdiction_of(claim)
+    calendar = calendar or installation_calendar(session)
+    start = claim.received_on or today
+    out: list[ClaimDeadline] = []
+
+    dl = deadline(session, ANSWER_CODE, start, jurisdiction=j, calendar=calendar)
+    if dl is not None:
+        out.append(ClaimDeadline("answer", dl, done_on=claim.answered_on))
+
+    code = fulfilment_code(session, claim)
+    dl = None
+    if code is not None:
+        dl = deadline(session, code, start, jurisdiction=j, calendar=calendar)
+        if dl is None:
+            dl = deadline(session, "fix_period", start, jurisdiction=j, calendar=calendar)
+    if dl is not None:
+        applies = claim.state != "rejected" and claim.resolution != "none"
+        done = claim.fulfilled_on
+        penalty = None
+        if applies and dl.period.penalty_pct_per_day is not None:
+            penalty = delay_penalty(claim_price(claim), dl, done or today)
+        out.append(ClaimDeadline("fulfilment", dl, done_on=done, applies=applies, penalty=penalty))
+
+    if claim.loaner_requested_on is not None and claim.durable:
+        dl = deadline(
+            session, "loaner", claim.loaner_requested_on, jurisdiction=j, calendar=calendar
+        )
+        if dl is not None:
+            out.append(ClaimDeadline("loaner", dl, done_on=_loaner_lent_on(session, claim)))
+
+    window = _complaint_window(session, claim, j, today, calendar)
+    if window is not None:
+        out.append(window)
+    return out
+
+
+def _loaner_lent_on(session: Session, claim: Claim) -> date | None:
+    if claim.repair_order_id is None:
+        return None
+    return session.execute(
+        select(LoanerLoan.lent_on)
+        .where(LoanerLoan.repair_id == claim.repair_order_id)
+        .order_by(LoanerLoan.lent_on)
+        .limit(1)
+    ).scalar()
+
+
+def _complaint_window(session, claim, j, today, calendar) -> ClaimDeadline | None:
+    """BR: the 30/90-day complaint window, suspended while this claim awaits its answer.
+    RU: the 2-year claim window from handover when the unit has no warranty running."""
+    received = claim.received_on or today
+    if claim.hidden_defect and claim.defect_noticed_on:
+        start = claim.defect_noticed_on
+    else:
+        start = _delivery_date(claim)
+    if start is None:
+        return None
+    code = "complaint_durable" if claim.durable else "complaint_nondurable"
+    if j == "RU":
+        if claim.unit_id is None or start > received:
+            return None
+        if warranty_status(session, claim.unit, received, jurisdiction=j).under_warranty:
+            return None
+        code = "claim_window"
+    plain = deadline(session, code, start, jurisdiction=j, calendar=calendar)
+    if plain is None:
+        return None
+    in_time = received <= plain.due
+    suspended = 0
+    if j == "BR" and in_time and start <= received:
+        # art. 26 §2: the window stops from the documented complaint to the answer
+        suspended = max(0, ((claim.answered_on or today) - received).days)
+    dl = deadline(session, code, start, jurisdiction=j, suspended_days=suspended, calendar=calendar)
+    return ClaimDeadline("window", dl, suspended_days=suspended, claim_in_time=in_time)
+
+
+def claim_price(claim: Claim) -> Decimal | None:
+    if claim.price is not None:
+        return claim.price
+    return claim.unit.price if claim.unit is not None else None
+
+
+def fulfilment_deadline(session: Session, claim: Claim) -> ClaimDeadline | None:
+    return next((d for d in claim_deadlines(session, claim) if d.kind == "fulfilment"), None)
+
+
+def accrued_penalty(session: Session, claim: Claim, today: date | None = None) -> Decimal:
+    found = next(
+        (d for d in claim_deadlines(session, claim, today) if d.kind == "fulfilment"), None
+    )
+    return found.penalty if found is not None and found.penalty is not None else Decimal("0.00")
+
+
+def refresh_due_date(session: Session, claim: Claim) -> None:
+    found = fulfilment_deadline(session, claim)
+    claim.due_date = found.deadline.due if found is not None and found.applies else None
+
+
+def days_left(claim: Claim, today: date | None = None) -> int | None:
+    if claim.due_date is None or claim.fulfilled_on is not None or claim.state == "closed":
+        return None
+    return (claim.due_date - (today or date.today())).days
+
+
+# -- registration --------------------------------------------------------------------------
+
+
+def check_claim(session: Session, claim: Claim, *, today: date | None = None) -> None:
+    """Rules on a claim's fields (UI/API create and edit)."""
+    today = today or date.today()
+    claim.description = (claim.description or "").strip()
+    if not claim.description:
+        raise DomainError(_l("Describe what is wrong."), field="description")
+    unit = claim.unit
+    if unit is None and claim.unit_id is not None:
+        unit = session.get(Unit, claim.unit_id)
+        if unit is None:
+            raise DomainError(_l("No such unit."), field="unit")
+        claim.unit = unit
+    if claim.customer_id is None and claim.customer is None:
+        if unit is None:
+            raise DomainError(_l("Name the customer."), field="customer")
+        claim.customer_id = unit.customer_id
+    if unit is not None:
+        claim.equipment_model_id = unit.equipment_model_id
+    if claim.received_on is None:
+        claim.received_on = today
+    if claim.received_on > today:
+        raise DomainError(_l("A claim cannot be received in the future."), field="received_on")
+    if claim.channel not in CHANNELS:
+        raise DomainError(_l("Choose a channel."), field="channel")
+    if claim.demand not in DEMANDS:
+        raise DomainError(_l("Choose what the consumer demands."), field="demand")
+    if claim.jurisdiction is not None and claim.jurisdiction not in JURISDICTIONS:
+        raise DomainError(_l("Choose a jurisdiction."), field="jurisdiction")
+    if claim.resolution is not None and claim.resolution not in RESOLUTIONS:
+        raise DomainError(_l("Choose a resolution."), field="resolution")
+    for f in ("price", "compensation_amount", "penalty_paid"):
+        value = getattr(claim, f)
+        if value is not None:
+            setattr(claim, f, money(value, f))
+    if claim.defect_noticed_on is not None and claim.defect_noticed_on > claim.received_on:
+        raise DomainError(
+            _l("The defect cannot show after the claim was received."), field="defect_noticed_on"
+        )
+    if claim.loaner_requested_on is not None and claim.loaner_requested_on < claim.received_on:
+        raise DomainError(
+            _l("A substitute item is requested on or after the claim."),
+            field="loaner_requested_on",
+        )
+    if claim.answered_on is not None and claim.answered_on < claim.received_on:
+        raise DomainError(_l("The answer cannot precede the claim."), field="answered_on")
+    for f in ("paid_on", "fulfilled_on"):
+        value = getattr(claim, f)
+        if value is not None and value < claim.received_on:
+            raise DomainError(_l("This date cannot precede the claim."), field=f)
+
+
+def create_claim(session: Session, claim: Claim, *, today: date | None = None) -> Claim:
+    """Check, number (CL-YYYY-NNNNN), take the durability of the model, compute the
+    deadlines and record the initial state."""
+    check_claim(session, claim, today=today)
+    if claim.unit is not None and claim.unit.equipment_model is not None:
+        claim.durable = bool(claim.unit.equipment_model.durable)
+    if claim.price is None and claim.unit is not None:
+        claim.price = claim.unit.price
+    claim.number = next_number(session, "CL", claim.received_on)
+    session.add(claim)
+    CLAIM_MACHINE.start(session, claim)
+    refresh_due_date(session, claim)
+    session.flush()
+    return claim
+
+
+def register_claim(
+    session: Session,
+    description: str,
+    *,
+    customer_id: int | None = None,
+    unit_id: int | None = None,
+    demand: str = "repair",
+    channel: str = "in_person",
+    received_on: date | None = None,
+    today: date | None = None,
+    **fields,
+) -> Claim:
+    claim = Claim(
+        description=description,
+        customer_id=customer_id,
+        unit_id=unit_id,
+        demand=demand,
+        channel=channel,
+        received_on=received_on,
+        **fields,
+    )
+    if customer_id is not None and session.get(Partner, customer_id) is None:
+        raise DomainError(_l("No such customer."), field="customer")
+    return create_claim(session, claim, today=today)
+
+
+def update_claim(session: Session, claim: Claim) -> None:
+    if claim.state == "closed":
+        raise Conflict(_l("A closed claim cannot be changed."))
+    check_claim(session, claim)
+    refresh_due_date(session, claim)
+
+
+# -- the life of a claim -------------------------------------------------------------------
+
+
+def transition(
+    session: Session,
+    claim: Claim,
+    action: str,
+    comment: str | None = None,
+    *,
+    today: date | None = None,
+) -> Claim:
+    """Move a claim along its life with each step's rules; the only way to change state."""
+    today = today or date.today()
+    t = CLAIM_MACHINE.transition(action)
+    if claim.state not in t.sources:
+        CLAIM_MACHINE.apply(session, claim, action, comment)  # raises the 409
+    if action == "send_to_expert" and not _pending_exam(session, claim):
+        raise Conflict(
+            _l("Record the expert examination (organisation, questions) to send the item.")
+        )
+    if action == "back_to_review" and _pending_exam(session, claim):
+        raise Conflict(_l("An examination is still pending: record its conclusion or cancel it."))
+    if t.target in DECIDED:
+        if claim.state == "expert_examination" and _pending_exam(session, claim):
+            raise Conflict(
+                _l("The expert examination has not concluded yet: record its conclusion first.")
+            )
+        if not (claim.answer or "").strip():
+            if not (comment or "").strip():
+                raise DomainError(
+                    _l("Give the written answer to the consumer (as the comment)."),
+                    field="comment",
+                )
+            claim.answer = comment.strip()
+        claim.answered_on = claim.answered_on or today
+    if action == "resolve":
+        _check_resolution(session, claim, today)
+    CLAIM_MACHINE.apply(session, claim, action, comment)
+    if action == "close":
+        claim.closed_at = utcnow()
+        session.flush()
+        due = claim.due_date
+        on_time = due is None or claim.fulfilled_on is None or claim.fulfilled_on <= due
+        signals.claim_closed.send(
+            "claims",
+            session=session,
+            claim_id=claim.id,
+            officer_user_id=claim.officer_id,
+            opened_at=claim.created_at,
+            closed_at=claim.closed_at,
+            on_time=on_time,
+        )
+        from modules.claims.services.satisfaction import request_for_claim
+
+        request_for_claim(session, claim)
+    refresh_due_date(session, claim)
+    session.flush()
+    return claim
+
+
+def _pending_exam(session: Session, claim: Claim) -> ExpertExamination | None:
+    return session.execute(
+        select(ExpertExamination).where(
+            ExpertExamination.claim_id == claim.id, ExpertExamination.state == "sent"
+        )
+    ).scalar()
+
+
+def _check_resolution(session: Session, claim: Claim, today: date) -> None:
+    if claim.state == "rejected":
+        claim.resolution = claim.resolution or "none"
+        return
+    resolution = claim.resolution
+    if resolution is None:
+        raise DomainError(
+            _l("Record how the claim was settled (repair, replacement, refund...)."),
+            field="resolution",
+        )
+    if resolution in MONEY_DEMANDS:
+        if not claim.compensation_amount:
+            raise DomainError(_l("Record the amount paid."), field="compensation_amount")
+        claim.paid_on = claim.paid_on or today
+        claim.fulfilled_on = claim.fulfilled_on or claim.paid_on
+    elif resolution == "replacement":
+        if not claim.replacement_serial:
+            raise DomainError(
+                _l("Record the serial number of the replacement."), field="replacement_serial"
+            )
+    elif resolution == "repair":
+        repair = claim.repair_order
+        if repair is None:
+            raise DomainError(_l("Start the repair from the claim first."), field="repair_order")
+        if repair.state != "returned":
+            raise Conflict(_l("The repair order is not finished yet."))
+        claim.fulfilled_on = claim.fulfilled_on or repair.returned_on or today
+    claim.fulfilled_on = claim.fulfilled_on or today
+
+
+def settle(
+    session: Session,
+    claim: Claim,
+    resolution: str,
+    *,
+    amount=None,
+    paid_on: date | None = None,
+    replacement_serial: str | None = None,
+) -> Claim:
+    """Record how an accepted claim is settled: a replacement, a refund, a price
+    reduction or a reimbursement (a repair goes through `start_repair`)."""
+    if claim.state not in ("accepted", "partly_accepted"):
+        raise Conflict(_l("Only an accepted claim is settled."))
+    if resolution not in RESOLUTIONS or resolution in ("none", "repair"):
+        raise DomainError(
+            _l("Choose a replacement, refund, price reduction or reimbursement."),
+            field="resolution",
+        )
+    claim.resolution = resolution
+    if resolution == "replacement":
+        serial = (replacement_serial or "").strip()
+        if not serial or len(serial) > 64:
+            raise DomainError(
+                _l("Record the serial number of the replacement."), field="replacement_serial"
+            )
+        claim.replacement_serial = serial
+        claim.fulfilled_on = paid_on or date.today()
+    else:
+        value = money(amount, "amount", allow_none=False)
+        if value <= 0:
+            raise DomainError(_l("Must be an amount above zero."), field="amount")
+        claim.compensation_amount = value
+        claim.paid_on = paid_on or date.today()
+        if claim.paid_on < claim.received_on:
+            raise DomainError(_l("This date cannot precede the claim."), field="paid_on")
+        claim.fulfilled_on = claim.paid_on
+    session.flush()
+    return claim
+
+
+def start_repair(
+    session: Session,
+    claim: Claim,
+    *,
+    technician_id: int | None = None,
+    intake_date: date | None = None,
+) -> RepairOrder:
+    """Open a repair order for the claim's unit (origin "claim:<id>")."""
+    if claim.state not in ("new", "under_review", "accepted", "partly_accepted"):
+        raise Conflict(_l("A repair is started from an open claim under review or accepted."))
+    if claim.unit_id is None:
+        raise DomainError(_l("The claim names no unit to repair."), field="unit")
+    if claim.repair_order_id is not None:
+        raise Conflict(_l("This claim already has a repair order."))
+    repair = open_repair(
+        session,
+        claim.unit_id,
+        claim.description,
+        intake_date=intake_date or date.today(),
+        technician_id=technician_id,
+        customer_id=claim.customer_id,
+        origin=f"claim:{claim.id}",
+    )
+    claim.repair_order = repair
+    claim.repair_order_id = repair.id
+    claim.resolution = claim.resolution or "repair"
+    session.flush()
+    return repair
+
+
+def unit_warranty(session: Session, claim: Claim) -> dict | None:
+    """The unit's warranty status on the day the claim came in (with any void)."""
+    if claim.unit_id is None:
+        return None
+    ws = warranty_status(
+        session, claim.unit_id, claim.received_on, jurisdiction=jurisdiction_of(claim)
+    )
+    return ws.as_dict()

@@ -1,0 +1,108 @@
+"""Satisfaction surveys: created when a claim closes or a repair completes, answered once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app import signals
+from app.errors import DomainError
+from modules.claims import services
+from modules.claims.models import SatisfactionRequest
+from modules.warranty.services import open_repair
+from tests.claims.helpers import make_world, user_id
+
+
+def _closed_claim(s, w):
+    claim = services.register_claim(
+        s, "Leak", unit_id=w["unit"], demand="refund", officer_id=user_id(s, "Claims Officer")
+    )
+    services.transition(s, claim, "start_review")
+    services.transition(s, claim, "reject", "Not a defect")
+    services.transition(s, claim, "resolve")
+    services.transition(s, claim, "close")
+    return claim
+
+
+def test_completed_repair_gets_a_survey_once(run):
+    def go(s):
+        w = make_world(s)
+        ro = open_repair(s, w["unit"], "Leak", technician_id=user_id(s, "Technician"))
+        for _ in range(2):
+            signals.repair_completed.send(
+                "warranty",
+                session=s,
+                repair_id=ro.id,
+                technician_user_id=ro.technician_id,
+                opened_at=None,
+                closed_at=None,
+                on_time=True,
+            )
+        rows = s.scalars(
+            select(SatisfactionRequest).where(SatisfactionRequest.repair_order_id == ro.id)
+        ).all()
+        assert len(rows) == 1 and rows[0].subject_type == "repair"
+        assert rows[0].employee_user_id == user_id(s, "Technician")
+        assert rows[0].equipment_model_id == w["model"]
+
+    run(go)
+
+
+def test_public_page_takes_one_answer(app, run):
+    def setup(s):
+        _closed_claim(s, make_world(s))
+        return s.scalar(select(SatisfactionRequest.token))
+
+    token = run(setup)
+    client = app.test_client()  # no login
+    r = client.get(f"/satisfaction/{token}")
+    assert r.status_code == 200 and b'name="score"' in r.data
+    r = client.post(f"/satisfaction/{token}", data={"score": "9", "comment": "x"})
+    assert r.status_code == 422
+    assert run(lambda s: s.scalar(select(SatisfactionRequest.score))) is None
+    r = client.post(f"/satisfaction/{token}", data={"score": "4", "comment": "Quick answer"})
+    assert r.status_code == 200 and b"Thank you" in r.data
+    r = client.post(f"/satisfaction/{token}", data={"score": "1", "comment": "changed my mind"})
+    assert r.status_code == 409 and b"already been answered" in r.data
+    row = run(lambda s: s.scalar(select(SatisfactionRequest)))
+    assert (row.score, row.comment) == (4, "Quick answer")
+    assert client.get("/satisfaction/" + "x" * 43).status_code == 404
+    assert client.post("/satisfaction/" + "x" * 43, data={"score": "5"}).status_code == 404
+
+
+def test_scores_per_model_employee_and_month(run):
+    def go(s):
+        w = make_world(s)
+        _closed_claim(s, w)
+        token = s.scalar(select(SatisfactionRequest.token))
+        services.answer(s, token, 5, "Great")
+        with pytest.raises(DomainError) as err:
+            services.answer(s, token, 1)
+        assert err.value.status == 409
+        month = date.today().strftime("%Y-%m")
+        assert services.scores(s, "month") == [
+            {"key": month, "label": month, "answers": 1, "average": 5.0}
+        ]
+        assert services.scores(s, "employee")[0]["label"] == "claims_officer"
+        assert services.scores(s, "model")[0]["label"] == "WM-7 Washer 7"
+        with pytest.raises(DomainError):
+            services.scores(s, "planet")
+        with pytest.raises(DomainError):
+            services.answer(s, token[:-1] + "?", 3)
+
+    run(go)
+
+
+def test_satisfaction_recorded_signal_reaches_staff_kpis(run):
+    def go(s):
+        from modules.staff.models import KpiEvent
+
+        w = make_world(s)
+        _closed_claim(s, w)
+        services.answer(s, s.scalar(select(SatisfactionRequest.token)), 3)
+        kinds = s.scalars(select(KpiEvent.kind)).all()
+        assert "claim_closed" in kinds and "satisfaction" in kinds
+
+    run(go)
