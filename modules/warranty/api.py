@@ -97,6 +97,7 @@ class UnitApi(AppRestApi):
         "warranty": "read",
         "void": "void",
         "reinstate": "void",
+        "certificate": "read",
     }
     list_columns = _UNIT_LIST
     show_columns = [*_UNIT_LIST, "notes", "created_at"]
@@ -152,6 +153,31 @@ class UnitApi(AppRestApi):
         except DomainError as err:
             return self.response(400, **err.as_dict())
         return self.response(200, **status.warranty_status(db.session, unit, on).as_dict())
+
+    @expose("/<int:pk>/certificate", methods=["GET"])
+    @protect()
+    @safe
+    def certificate(self, pk):
+        """The unit's warranty certificate (PDF, in the caller's language: ?_l_=ru).
+        ---
+        get:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          responses:
+            200: {description: PDF, content: {application/pdf: {}}}
+            404: {$ref: '#/components/responses/404'}
+        """
+        from modules.warranty import pdf
+        from modules.warranty.views_units import pdf_response
+
+        unit = self.datamodel.get(pk, self._base_filters)
+        if unit is None:
+            return self.response_404()
+        try:
+            body = pdf.warranty_certificate(db.session, unit)
+        except DomainError as err:
+            return self.domain_error(err)
+        return pdf_response(body, f"warranty-certificate-{unit.id}.pdf")
 
     @expose("/<int:pk>/void", methods=["POST"])
     @protect()

@@ -163,6 +163,8 @@ class RepairOrderApi(StateMachineApiMixin, AppRestApi):
         "billing": "override_billing",
         "inspection": "write",
         "overdue": "read",
+        "acceptance_act": "read",
+        "completion_act": "read",
     }
     base_filters = [["technician_id", RepairRecordRule, None]]
     list_columns = _RO_LIST
@@ -382,6 +384,52 @@ class RepairOrderApi(StateMachineApiMixin, AppRestApi):
 
         insp, err = self.run_service(save)
         return err or self.response(201, id=insp.id, result=insp.result, kind=insp.kind)
+
+    def _pdf(self, pk, build, name):
+        from modules.warranty.views_units import pdf_response
+
+        repair = self.datamodel.get(pk, self._base_filters)
+        if repair is None:
+            return self.response_404()
+        try:
+            body = build(db.session, repair)
+        except DomainError as err:
+            return self.domain_error(err)
+        return pdf_response(body, f"{name}-{repair.number}.pdf")
+
+    @expose("/<int:pk>/acceptance_act", methods=["GET"])
+    @protect()
+    @safe
+    def acceptance_act(self, pk):
+        """The repair acceptance act (PDF, in the caller's language: ?_l_=ru).
+        ---
+        get:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          responses:
+            200: {description: PDF, content: {application/pdf: {}}}
+            404: {$ref: '#/components/responses/404'}
+        """
+        from modules.warranty import pdf
+
+        return self._pdf(pk, pdf.acceptance_act, "acceptance-act")
+
+    @expose("/<int:pk>/completion_act", methods=["GET"])
+    @protect()
+    @safe
+    def completion_act(self, pk):
+        """The work completion act with parts used, dates and warranty extension (PDF).
+        ---
+        get:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          responses:
+            200: {description: PDF, content: {application/pdf: {}}}
+            404: {$ref: '#/components/responses/404'}
+        """
+        from modules.warranty import pdf
+
+        return self._pdf(pk, pdf.completion_act, "completion-act")
 
 
 class RepairPartLineApi(AppRestApi):

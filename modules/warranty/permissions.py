@@ -44,5 +44,7 @@ PERMISSIONS = ModulePermissions(
         Grant("Shipment", read=_READERS, write=(SERVICE_MANAGER, WAREHOUSE_CLERK)),
         Grant("Loaner", read=_READERS, write=(SERVICE_MANAGER,)),
         Grant("LoanerLoan", read=_READERS, write=(SERVICE_MANAGER,)),
+        # the accounting exports: revenue of paid repairs, warranty costs, recoveries
+        Grant("WarrantyAccounting", read=(SERVICE_MANAGER, ACCOUNTANT)),
     )
 )

@@ -365,3 +365,53 @@ def reinstate_warranty(
     void.reinstated_at = utcnow()
     session.flush()
     return void
+
+
+def _partner_by_ref(session: Session, ref: str | None, field: str):
+    from modules.partners.models import Partner
+
+    if not (ref or "").strip():
+        return None
+    partner = session.scalar(select(Partner).where(Partner.ref == ref.strip()))
+    if partner is None:
+        raise DomainError(_l("No partner with this reference."), field=field)
+    return partner
+
+
+def upsert_unit(session: Session, data: dict) -> str:
+    """A sold unit from the sales system (CSV row): created, or updated when the model
+    and serial number exist."""
+    from modules.inventory.models import EquipmentModel
+
+    data = dict(data)
+    model = session.scalar(
+        select(EquipmentModel).where(EquipmentModel.code == data.pop("model_code").strip())
+    )
+    if model is None:
+        raise DomainError(_l("No equipment model with this code."), field="model_code")
+    serial = data.pop("serial_number").strip()
+    customer = _partner_by_ref(session, data.pop("customer_ref"), "customer_ref")
+    dealer = _partner_by_ref(session, data.pop("dealer_ref", None), "dealer_ref")
+    unit = session.scalar(
+        select(Unit).where(Unit.equipment_model_id == model.id, Unit.serial_number == serial)
+    )
+    outcome = "updated" if unit is not None else "created"
+    if unit is None:
+        unit = Unit(equipment_model=model, equipment_model_id=model.id, serial_number=serial)
+        session.add(unit)
+    unit.customer, unit.customer_id = customer, customer.id
+    if dealer is not None:
+        unit.dealer, unit.dealer_id = dealer, dealer.id
+    for key in ("sale_date", "handover_date", "price", "sales_ref", "notes"):
+        if key in data:
+            setattr(unit, key, data[key] if data[key] != "" else None)
+    if unit.sales_ref:
+        clash = session.scalar(
+            select(Unit.id).where(Unit.sales_ref == unit.sales_ref, Unit.id != (unit.id or -1))
+        )
+        if clash is not None:
+            raise DomainError(
+                _l("A record with this value already exists."), field="sales_ref", status=409
+            )
+    check_unit(session, unit)
+    return outcome
