@@ -6,11 +6,21 @@
 It creates a scratch database next to the one named (dropped afterwards), runs
 `flask aftersales init` and `demo`, starts `flask aftersales serve` (gunicorn,
 --workers) on 127.0.0.1, and lets each simulated user log in through the JWT API
-and loop over: list partners, open one, list tasks, and -- for managers -- create
-a task and move it along (start, complete). Every request is bounded by a timeout,
-the run by --seconds. At the end it checks: no server error and no unexpected
-answer, task numbers unique and without gaps; it prints requests per second and
-latency percentiles, and exits non-zero when a check fails.
+and loop, with a think time between steps (--think, mean seconds), over what
+his role does:
+- everyone: list partners and open one, list repair orders and open one, list parts;
+- the service manager: take in a repair of a sold unit for the technician, add
+  a spare part (reserving stock), diagnose, get a paid repair's quote approved,
+  repair, sign the final inspection, mark ready and return it (consuming the
+  reserved part); and create a task and move it along;
+- the technician: his tasks and his repair orders;
+- the warehouse clerk: stock levels.
+Every request is bounded by a timeout, the run by --seconds. At the end it
+checks: no server error and no unexpected answer; repair and task numbers
+unique and without gaps; every stock balance equal to its ledger (on hand =
+moves in - moves out) and its reservations (reserved = open reservations);
+no negative stock. It prints requests per second and latency percentiles, and
+exits non-zero when a check fails.
 """
 
 from __future__ import annotations
@@ -33,13 +43,13 @@ from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNTS = ["manager", "technician", "clerk", "claims", "hr", "accountant", "viewer"]
-WRITERS = {"manager"}
 
 
 class User(threading.Thread):
-    def __init__(self, port, username, deadline, stats):
+    def __init__(self, port, username, deadline, stats, fixture, think_mean):
         super().__init__(daemon=True)
         self.port, self.username, self.deadline, self.stats = port, username, deadline, stats
+        self.fixture, self.think_mean = fixture, think_mean
         self.rnd = random.Random(hash(username) ^ threading.get_ident())
 
     def call(self, method, path, body=None, expect=(200,)):
@@ -59,6 +69,10 @@ class User(threading.Thread):
         self.stats.record(time.perf_counter() - started, error)
         return json.loads(data) if data and resp.status < 300 else None
 
+    def think(self):
+        if self.think_mean > 0:
+            time.sleep(self.rnd.uniform(0, 2 * self.think_mean))
+
     def run(self):
         self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         login = {"username": self.username, "password": self.username, "provider": "db"}
@@ -67,21 +81,79 @@ class User(threading.Thread):
             return
         self.token = got["access_token"]
         while time.monotonic() < self.deadline:
-            page = self.rnd.randint(0, 1)
-            partners = self.call("GET", f"/api/v1/partner/?q=(page:{page},page_size:25)")
-            if partners and partners["ids"]:
-                self.call("GET", f"/api/v1/partner/{self.rnd.choice(partners['ids'])}")
-            self.call("GET", "/api/v1/my_task/?q=(page_size:25)")
-            if self.username in WRITERS:
-                created = self.call(
-                    "POST",
-                    "/api/v1/task/",
-                    {"title": f"Load {uuid.uuid4().hex[:8]}", "priority": "normal"},
-                    expect=(201,),
-                )
-                if created:
-                    for action in ("start", "complete"):
-                        self.call("POST", f"/api/v1/task/{created['id']}/{action}", {})
+            self.browse()
+            if self.username == "manager":
+                self.repair_cycle()
+                self.task_cycle()
+            elif self.username == "technician":
+                self.call("GET", "/api/v1/my_task/?q=(page_size:25)")
+                self.think()
+            elif self.username == "clerk":
+                self.call("GET", "/api/v1/stock_level/?q=(page_size:50)")
+                self.think()
+
+    def browse(self):
+        page = self.rnd.randint(0, 1)
+        partners = self.call("GET", f"/api/v1/partner/?q=(page:{page},page_size:25)")
+        self.think()
+        if partners and partners["ids"]:
+            self.call("GET", f"/api/v1/partner/{self.rnd.choice(partners['ids'])}")
+            self.think()
+        repairs = self.call("GET", "/api/v1/repair_order/?q=(page_size:25)")
+        self.think()
+        if repairs and repairs["ids"]:
+            self.call("GET", f"/api/v1/repair_order/{self.rnd.choice(repairs['ids'])}")
+            self.think()
+        self.call("GET", "/api/v1/part/?q=(page_size:25)")
+        self.think()
+
+    def task_cycle(self):
+        created = self.call(
+            "POST",
+            "/api/v1/task/",
+            {"title": f"Load {uuid.uuid4().hex[:8]}", "priority": "normal"},
+            expect=(201,),
+        )
+        if created:
+            for action in ("start", "complete"):
+                self.call("POST", f"/api/v1/task/{created['id']}/{action}", {})
+        self.think()
+
+    def repair_cycle(self):
+        f = self.fixture
+        body = {
+            "unit": self.rnd.choice(f["units"]),
+            "reported_defect": "Does not start (load test)",
+            "technician": f["technician_id"],
+        }
+        created = self.call("POST", "/api/v1/repair_order/", body, expect=(201,))
+        if not created:
+            return
+        rid = created["id"]
+        self.think()
+        part, warehouse = self.rnd.choice(f["stock"])
+        line = {"repair": rid, "part": part, "warehouse": warehouse, "quantity": 1}
+        self.call("POST", "/api/v1/repair_part_line/", line, expect=(201,))
+        for action in ("receive", "diagnose"):
+            self.call("POST", f"/api/v1/repair_order/{rid}/{action}", {})
+        shown = self.call("GET", f"/api/v1/repair_order/{rid}")
+        self.think()
+        if shown and shown["result"].get("billing_type") == "paid":
+            for action in ("send_quote", "approve"):
+                self.call("POST", f"/api/v1/repair_order/{rid}/{action}", {})
+        self.call("POST", f"/api/v1/repair_order/{rid}/start_repair", {})
+        self.think()
+        self.call(
+            "POST",
+            f"/api/v1/repair_order/{rid}/inspection",
+            {"kind": "final", "passed": True},
+            expect=(200, 201),
+        )
+        for action in ("mark_ready", "return_unit"):
+            self.call("POST", f"/api/v1/repair_order/{rid}/{action}", {})
+        with self.stats.lock:
+            self.stats.repairs_returned += 1
+        self.think()
 
 
 class Stats:
@@ -89,6 +161,7 @@ class Stats:
         self.lock = threading.Lock()
         self.latencies: list[float] = []
         self.errors: list[str] = []
+        self.repairs_returned = 0
 
     def record(self, seconds, error):
         with self.lock:
@@ -104,6 +177,7 @@ def main() -> int:
     ap.add_argument("--seconds", type=int, default=120)
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--think", type=float, default=1.0, help="mean think time, seconds")
     args = ap.parse_args()
     if not args.pg or not args.pg.startswith("postgresql"):
         print("needs --pg postgresql+psycopg://... (or TEST_DATABASE_URL)", file=sys.stderr)
@@ -153,10 +227,13 @@ def main() -> int:
                     break
             except OSError:
                 time.sleep(0.5)
+        engine = create_engine(url)
+        fixture = pick_fixture(engine)
         stats = Stats()
         deadline = time.monotonic() + args.seconds
         users = [
-            User(args.port, ACCOUNTS[i % len(ACCOUNTS)], deadline, stats) for i in range(args.users)
+            User(args.port, ACCOUNTS[i % len(ACCOUNTS)], deadline, stats, fixture, args.think)
+            for i in range(args.users)
         ]
         started = time.monotonic()
         for u in users:
@@ -164,9 +241,14 @@ def main() -> int:
         for u in users:
             u.join(args.seconds + 60)
         elapsed = time.monotonic() - started
-        engine = create_engine(url)
         with engine.connect() as conn:
-            numbers = [r[0] for r in conn.execute(text("SELECT number FROM stf_task"))]
+            tasks = [r[0] for r in conn.execute(text("SELECT number FROM stf_task"))]
+            repairs = [
+                r[0]
+                for r in conn.execute(text("SELECT number FROM wty_repair_order"))
+                if r[0] is not None
+            ]
+            stock_wrong = {name: conn.scalar(text(sql)) for name, sql in STOCK_CHECKS.items()}
         engine.dispose()
     finally:
         if server is not None:
@@ -175,20 +257,78 @@ def main() -> int:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     lat = sorted(stats.latencies)
-    seq = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
-    gapless = seq == list(range(1, len(seq) + 1))
-    print(f"users {args.users}, workers {args.workers}, {elapsed:.0f} s")
+    print(f"users {args.users}, workers {args.workers}, think {args.think} s, {elapsed:.0f} s")
     print(f"requests {len(lat)}, {len(lat) / elapsed:.1f} per second")
     print(
         f"latency p50 {statistics.median(lat) * 1000:.0f} ms, "
         f"p95 {lat[int(len(lat) * 0.95)] * 1000:.0f} ms, max {lat[-1] * 1000:.0f} ms"
     )
     print(f"errors {len(stats.errors)}" + (f": {stats.errors[:5]}" if stats.errors else ""))
-    print(
-        f"task numbers {len(numbers)}, unique {len(set(numbers)) == len(numbers)}, "
-        f"gapless {gapless}"
-    )
-    return 0 if not stats.errors and gapless and len(set(numbers)) == len(numbers) else 1
+    ok = not stats.errors and stats.repairs_returned > 0
+    for kind, numbers in (("task", tasks), ("repair", repairs)):
+        unique, gapless = numbering_ok(numbers)
+        print(f"{kind} numbers {len(numbers)}, unique {unique}, gapless {gapless}")
+        ok = ok and unique and gapless
+    print(f"repairs taken in and returned with a part consumed: {stats.repairs_returned}")
+    for name, wrong in stock_wrong.items():
+        print(f"stock check '{name}': {wrong} row(s) wrong")
+        ok = ok and wrong == 0
+    return 0 if ok else 1
+
+
+STOCK_CHECKS = {
+    "on hand = ledger": """
+        WITH moves AS (
+            SELECT part_id, to_warehouse_id AS wh, quantity AS q
+            FROM inv_stock_move WHERE to_warehouse_id IS NOT NULL
+            UNION ALL
+            SELECT part_id, from_warehouse_id, -quantity
+            FROM inv_stock_move WHERE from_warehouse_id IS NOT NULL
+        ), ledger AS (SELECT part_id, wh, SUM(q) AS q FROM moves GROUP BY part_id, wh)
+        SELECT count(*) FROM inv_stock_balance b
+        FULL JOIN ledger l ON l.part_id = b.part_id AND l.wh = b.warehouse_id
+        WHERE COALESCE(b.on_hand, 0) <> COALESCE(l.q, 0)""",
+    "reserved = open reservations": """
+        WITH res AS (
+            SELECT part_id, warehouse_id, SUM(quantity) AS q FROM inv_reservation
+            WHERE state = 'active' GROUP BY part_id, warehouse_id
+        )
+        SELECT count(*) FROM inv_stock_balance b
+        FULL JOIN res r ON r.part_id = b.part_id AND r.warehouse_id = b.warehouse_id
+        WHERE COALESCE(b.reserved, 0) <> COALESCE(r.q, 0)""",
+    "never negative": """
+        SELECT count(*) FROM inv_stock_balance
+        WHERE on_hand < 0 OR reserved < 0 OR reserved > on_hand""",
+}
+
+
+def numbering_ok(numbers: list[str]) -> tuple[bool, bool]:
+    """Unique, and per prefix and year 1..n without a gap (RO-2026-00001...)."""
+    series: dict[str, list[int]] = {}
+    for n in numbers:
+        prefix, _, value = n.rpartition("-")
+        series.setdefault(prefix, []).append(int(value))
+    gapless = all(sorted(v) == list(range(1, len(v) + 1)) for v in series.values())
+    return len(set(numbers)) == len(numbers), gapless
+
+
+def pick_fixture(engine) -> dict:
+    """Sold units to repair, parts in stock to put in, the technician's user id."""
+    with engine.connect() as conn:
+        units = [r[0] for r in conn.execute(text("SELECT id FROM wty_unit ORDER BY id"))]
+        stock = [
+            (r[0], r[1])
+            for r in conn.execute(
+                text(
+                    "SELECT part_id, warehouse_id FROM inv_stock_balance "
+                    "WHERE on_hand - reserved >= 20 ORDER BY part_id, warehouse_id"
+                )
+            )
+        ]
+        technician = conn.scalar(text("SELECT id FROM ab_user WHERE username = 'technician'"))
+    if not units or not stock or technician is None:
+        raise SystemExit("the demo data has no sold units, no stock or no technician login")
+    return {"units": units, "stock": stock, "technician_id": technician}
 
 
 if __name__ == "__main__":
