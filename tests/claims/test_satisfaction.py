@@ -66,8 +66,10 @@ def test_public_page_takes_one_answer(app, run):
     assert r.status_code == 200 and b"Thank you" in r.data
     r = client.post(f"/satisfaction/{token}", data={"score": "1", "comment": "changed my mind"})
     assert r.status_code == 409 and b"already been answered" in r.data
-    row = run(lambda s: s.scalar(select(SatisfactionRequest)))
-    assert (row.score, row.comment) == (4, "Quick answer")
+    row = run(
+        lambda s: s.execute(select(SatisfactionRequest.score, SatisfactionRequest.comment)).one()
+    )
+    assert tuple(row) == (4, "Quick answer")
     assert client.get("/satisfaction/" + "x" * 43).status_code == 404
     assert client.post("/satisfaction/" + "x" * 43, data={"score": "5"}).status_code == 404
 

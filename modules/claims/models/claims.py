@@ -182,6 +182,17 @@ class Claim(Model):
     def __str__(self) -> str:
         return self.number or f"CL #{self.id}"
 
+    @property
+    def due(self) -> tuple[date | None, bool]:
+        """The fulfilment deadline and whether it has passed unfulfilled."""
+        late = (
+            self.due_date is not None
+            and self.fulfilled_on is None
+            and self.state in OPEN_CLAIM_STATES
+            and self.due_date < date.today()
+        )
+        return self.due_date, late
+
 
 class ClaimDefect(Model):
     """A defect found on a claim's item or on a repair, with its root cause."""

@@ -329,6 +329,8 @@ def check_claim(session: Session, claim: Claim, *, today: date | None = None) ->
         claim.received_on = today
     if claim.received_on > today:
         raise DomainError(_l("A claim cannot be received in the future."), field="received_on")
+    claim.channel = claim.channel or "in_person"
+    claim.demand = claim.demand or "repair"
     if claim.channel not in CHANNELS:
         raise DomainError(_l("Choose a channel."), field="channel")
     if claim.demand not in DEMANDS:

@@ -44,6 +44,7 @@ def check_supplier_claim(session: Session, sc: SupplierClaim) -> None:
     sc.description = (sc.description or "").strip()
     if not sc.description:
         raise DomainError(_l("Describe the breach."), field="description")
+    sc.breach = sc.breach or "defective_parts"
     if sc.breach not in BREACHES:
         raise DomainError(_l("Choose the breach."), field="breach")
     sc.amount = money(sc.amount, "amount", allow_none=False)

@@ -1,0 +1,715 @@
+"""REST resources: claim (with its actions, deadlines, repair and settlement), defect_code,
+claim_defect, expert_examination, systemic_alert, production_proposal, supplier_claim,
+satisfaction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import request
+from flask_appbuilder.api import expose, safe
+from flask_appbuilder.security.decorators import protect
+from flask_babel import lazy_gettext as _l
+from marshmallow import validate
+
+from app.api import AppRestApi, StateMachineApiMixin
+from app.datamodel import AppInterface
+from app.db import db
+from app.deadlines import JURISDICTIONS
+from app.errors import Conflict, DomainError
+from app.security import API_METHOD_PERMISSIONS, WRITE
+from app.views import date_arg
+from modules.claims.models import (
+    BREACHES,
+    CHANNELS,
+    DEMANDS,
+    EXAM_PAYERS,
+    PROPOSAL_KINDS,
+    RESOLUTIONS,
+    ROOT_CAUSES,
+    Claim,
+    ClaimDefect,
+    DefectCode,
+    ExpertExamination,
+    ProductionProposal,
+    SatisfactionRequest,
+    SupplierClaim,
+    SystemicAlert,
+)
+from modules.claims.services import claims as claim_services
+from modules.claims.services import defects, satisfaction, suppliers, systemic
+from modules.claims.web import ClaimRecordRule, current_user_id, date_value, json_body
+from modules.inventory.web import int_id, text
+
+
+def claim_details(claim: Claim, today: date | None = None) -> dict:
+    """What a claim's page shows beyond its columns: deadlines, penalty, warranty, lines."""
+    today = today or date.today()
+    session = db.session
+    deadlines = claim_services.claim_deadlines(session, claim, today)
+    fulfilment = next((d for d in deadlines if d.kind == "fulfilment"), None)
+    return {
+        "deadlines": [d.as_dict(today) for d in deadlines],
+        "overdue": any(d.overdue(today) for d in deadlines),
+        "days_left": claim_services.days_left(claim, today),
+        "penalty_accrued": str(fulfilment.penalty)
+        if fulfilment is not None and fulfilment.penalty is not None
+        else None,
+        "jurisdiction_applied": claim_services.jurisdiction_of(claim),
+        "warranty": claim_services.unit_warranty(session, claim),
+        "allowed": [t.name for t in claim_services.CLAIM_MACHINE.allowed(claim.state)],
+        "defects": [
+            {
+                "id": d.id,
+                "defect_code_id": d.defect_code_id,
+                "code": d.defect_code.code,
+                "root_cause": d.root_cause,
+                "part_id": d.part_id,
+                "supplier_id": d.supplier_id,
+            }
+            for d in claim.defects
+        ],
+        "examinations": [
+            {
+                "id": e.id,
+                "organisation": e.organisation,
+                "state": e.state,
+                "sent_on": e.sent_on.isoformat(),
+                "concluded_on": e.concluded_on.isoformat() if e.concluded_on else None,
+                "cause_found": e.cause_found,
+                "cost": str(e.cost) if e.cost is not None else None,
+                "paid_by": e.paid_by,
+            }
+            for e in claim.examinations
+        ],
+    }
+
+
+_CLAIM_LIST = [
+    "id",
+    "number",
+    "state",
+    "customer.id",
+    "customer.name",
+    "unit.id",
+    "unit.serial_number",
+    "equipment_model.id",
+    "demand",
+    "channel",
+    "received_on",
+    "due_date",
+    "officer.id",
+    "officer.username",
+    "repair_order.id",
+    "jurisdiction",
+]
+_CLAIM_FIELDS = [
+    "jurisdiction",
+    "price",
+    "quality_check",
+    "out_of_stock",
+    "durable",
+    "hidden_defect",
+    "defect_noticed_on",
+    "loaner_requested_on",
+]
+_CLAIM_SETTLEMENT = [
+    "answer",
+    "answered_on",
+    "resolution",
+    "replacement_serial",
+    "compensation_amount",
+    "paid_on",
+    "penalty_paid",
+    "fulfilled_on",
+]
+
+
+class ClaimApi(StateMachineApiMixin, AppRestApi):
+    """Consumer claims. Actions: POST /<id>/start_review, send_to_expert, back_to_review,
+    accept, accept_partly, reject (the comment is the written answer), resolve, close;
+    GET /<id>/deadlines, /<id>/history; POST /<id>/start_repair, /<id>/settle."""
+
+    resource_name = "claim"
+    class_permission_name = "Claim"
+    datamodel = AppInterface(Claim)
+    state_machine = claim_services.CLAIM_MACHINE
+    method_permission_name = {
+        **API_METHOD_PERMISSIONS,
+        "deadlines": "read",
+        "start_repair": "write",
+        "settle": "write",
+    }
+    base_filters = [["id", ClaimRecordRule, None]]
+    list_columns = _CLAIM_LIST
+    show_columns = [
+        *_CLAIM_LIST,
+        "description",
+        *_CLAIM_FIELDS[1:],
+        *_CLAIM_SETTLEMENT,
+        "closed_at",
+        "notes",
+        "created_at",
+    ]
+    add_columns = [
+        "customer",
+        "unit",
+        "channel",
+        "received_on",
+        "demand",
+        "description",
+        *_CLAIM_FIELDS,
+        "officer",
+        "notes",
+    ]
+    edit_columns = [
+        "channel",
+        "received_on",
+        "demand",
+        "description",
+        *_CLAIM_FIELDS,
+        "officer",
+        *_CLAIM_SETTLEMENT,
+        "notes",
+    ]
+    search_columns = [
+        "number",
+        "state",
+        "customer",
+        "unit",
+        "equipment_model",
+        "officer",
+        "demand",
+        "received_on",
+        "due_date",
+    ]
+    order_columns = ["id", "number", "received_on", "due_date", "state"]
+    base_order = ("id", "desc")
+    validators_columns = {
+        "description": validate.Length(min=1, max=10000),
+        "channel": CHANNELS.validator(),
+        "demand": DEMANDS.validator(),
+        "jurisdiction": JURISDICTIONS.validator(),
+        "resolution": RESOLUTIONS.validator(),
+        "answer": validate.Length(max=10000),
+        "replacement_serial": validate.Length(max=64),
+    }
+
+    def apply_transition(self, session, item, action, comment):
+        claim_services.transition(session, item, action, comment)
+
+    def pre_add(self, item):
+        if item.officer is None and item.officer_id is None:
+            item.officer_id = current_user_id()
+        claim_services.create_claim(db.session, item)
+
+    def pre_update(self, item):
+        claim_services.update_claim(db.session, item)
+
+    def pre_delete(self, item):
+        raise Conflict(_l("Claims are not deleted: they are closed."))
+
+    def pre_get(self, data):
+        claim = db.session.get(Claim, int(data["id"]))
+        if claim is not None:
+            data["result"].update(claim_details(claim))
+
+    def pre_get_list(self, data):
+        today = date.today()
+        for row in data.get("result", []):
+            due = row.get("due_date")
+            closed = row.get("state") in ("resolved", "closed")
+            left = None if not due or closed else (date.fromisoformat(due) - today).days
+            row["days_left"] = left
+            row["overdue"] = left is not None and left < 0
+
+    @expose("/<int:pk>/deadlines", methods=["GET"])
+    @protect()
+    @safe
+    def deadlines(self, pk):
+        """The claim's legal deadlines: each with its legal basis, due date and days left.
+        ---
+        get:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          - {in: query, name: today, required: false, schema: {type: string, format: date}}
+          responses:
+            200: {description: 'code, label, basis, jurisdiction, start, due, days_left,
+              overdue, kind (answer, fulfilment, loaner, window), penalty where it applies'}
+            400: {$ref: '#/components/responses/400'}
+            404: {$ref: '#/components/responses/404'}
+        """
+        claim = self.datamodel.get(pk, self._base_filters)
+        if claim is None:
+            return self.response_404()
+        try:
+            today = date_arg("today") or date.today()
+        except DomainError as err:
+            return self.domain_error(err)
+        rows = claim_services.claim_deadlines(db.session, claim, today)
+        return self.response(
+            200,
+            id=claim.id,
+            jurisdiction=claim_services.jurisdiction_of(claim),
+            today=today.isoformat(),
+            result=[d.as_dict(today) for d in rows],
+        )
+
+    @expose("/<int:pk>/start_repair", methods=["POST"])
+    @protect()
+    @safe
+    def start_repair(self, pk):
+        """Open a repair order for the claim's unit.
+        ---
+        post:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          requestBody:
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    technician_id: {type: integer}
+          responses:
+            201: {description: The repair order's id and number}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Already has a repair, or the claim is decided}
+            422: {$ref: '#/components/responses/422'}
+        """
+        claim = self.datamodel.get(pk, self._base_filters)
+        if claim is None:
+            return self.response_404()
+
+        def save(session):
+            body = json_body()
+            tech = int_id(body.get("technician_id"), "technician_id", required=False)
+            if tech is not None:
+                from flask_appbuilder.security.sqla.models import User
+
+                if session.get(User, tech) is None:
+                    raise DomainError(
+                        _l("The referenced record does not exist."), field="technician_id"
+                    )
+            return claim_services.start_repair(session, claim, technician_id=tech)
+
+        repair, err = self.run_service(save)
+        return err or self.response(201, id=repair.id, number=repair.number)
+
+    @expose("/<int:pk>/settle", methods=["POST"])
+    @protect()
+    @safe
+    def settle(self, pk):
+        """Record a replacement, refund, price reduction or reimbursement.
+        ---
+        post:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  required: [resolution]
+                  properties:
+                    resolution:
+                      type: string
+                      enum: [replacement, refund, price_reduction, reimbursement]
+                    amount: {type: string}
+                    paid_on: {type: string, format: date}
+                    replacement_serial: {type: string}
+          responses:
+            200: {description: The claim's settlement}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: The claim is not accepted}
+            422: {$ref: '#/components/responses/422'}
+        """
+        claim = self.datamodel.get(pk, self._base_filters)
+        if claim is None:
+            return self.response_404()
+
+        def save(session):
+            body = json_body()
+            amount = body.get("amount")
+            if amount is not None and (
+                isinstance(amount, bool) or not isinstance(amount, (int, float, str))
+            ):
+                raise DomainError(_l("Must be an amount."), field="amount")
+            return claim_services.settle(
+                session,
+                claim,
+                text(body.get("resolution"), "resolution", 20) or "",
+                amount=amount,
+                paid_on=date_value(body.get("paid_on"), "paid_on"),
+                replacement_serial=text(body.get("replacement_serial"), "replacement_serial", 64),
+            )
+
+        done, err = self.run_service(save)
+        return err or self.response(
+            200,
+            id=done.id,
+            resolution=done.resolution,
+            compensation_amount=str(done.compensation_amount)
+            if done.compensation_amount is not None
+            else None,
+            paid_on=done.paid_on.isoformat() if done.paid_on else None,
+            replacement_serial=done.replacement_serial,
+        )
+
+
+class DefectCodeApi(AppRestApi):
+    resource_name = "defect_code"
+    class_permission_name = "DefectCode"
+    datamodel = AppInterface(DefectCode)
+    list_columns = ["id", "code", "name", "category", "active"]
+    show_columns = [*list_columns, "description"]
+    add_columns = edit_columns = ["code", "name", "category", "description", "active"]
+    search_columns = ["code", "name", "category", "active"]
+    order_columns = ["code", "name", "category"]
+    base_order = ("code", "asc")
+    validators_columns = {
+        "code": validate.Length(min=1, max=40),
+        "name": validate.Length(min=1, max=200),
+    }
+
+    def pre_add(self, item):
+        defects.check_defect_code(item)
+
+    def pre_update(self, item):
+        defects.check_defect_code(item)
+
+
+class ClaimDefectApi(AppRestApi):
+    resource_name = "claim_defect"
+    class_permission_name = "ClaimDefect"
+    datamodel = AppInterface(ClaimDefect)
+    list_columns = [
+        "id",
+        "claim.id",
+        "claim.number",
+        "repair_order.id",
+        "defect_code.id",
+        "defect_code.code",
+        "root_cause",
+        "part.id",
+        "supplier.id",
+        "equipment_model.id",
+        "found_on",
+    ]
+    show_columns = [*list_columns, "notes"]
+    add_columns = [
+        "claim",
+        "repair_order",
+        "defect_code",
+        "root_cause",
+        "part",
+        "supplier",
+        "found_on",
+        "notes",
+    ]
+    edit_columns = ["defect_code", "root_cause", "part", "supplier", "found_on", "notes"]
+    search_columns = ["claim", "repair_order", "defect_code", "root_cause", "found_on"]
+    order_columns = ["id", "found_on"]
+    base_order = ("id", "desc")
+    validators_columns = {"root_cause": ROOT_CAUSES.validator()}
+
+    def pre_add(self, item):
+        defects.check_defect(db.session, item)
+
+    def pre_update(self, item):
+        defects.check_defect(db.session, item)
+
+    def pre_delete(self, item):
+        if item.claim is not None and item.claim.state == "closed":
+            raise Conflict(_l("A closed claim cannot be changed."))
+
+
+class ExpertExaminationApi(StateMachineApiMixin, AppRestApi):
+    """Expert examinations. Actions: POST /<id>/conclude (cause_found and conclusion set
+    first; the claim is then accepted or rejected), /<id>/cancel (comment required)."""
+
+    resource_name = "expert_examination"
+    class_permission_name = "ExpertExamination"
+    datamodel = AppInterface(ExpertExamination)
+    state_machine = defects.EXAM_MACHINE
+    list_columns = [
+        "id",
+        "claim.id",
+        "claim.number",
+        "organisation",
+        "sent_on",
+        "state",
+        "concluded_on",
+        "cause_found",
+        "cost",
+        "paid_by",
+    ]
+    show_columns = [*list_columns, "expert.id", "questions", "defect_confirmed", "conclusion"]
+    add_columns = ["claim", "organisation", "expert", "sent_on", "questions"]
+    edit_columns = [
+        "organisation",
+        "expert",
+        "sent_on",
+        "questions",
+        "concluded_on",
+        "cause_found",
+        "defect_confirmed",
+        "conclusion",
+        "cost",
+        "paid_by",
+    ]
+    search_columns = ["claim", "organisation", "state", "sent_on", "cause_found", "paid_by"]
+    order_columns = ["id", "sent_on", "concluded_on"]
+    base_order = ("id", "desc")
+    validators_columns = {
+        "organisation": validate.Length(min=1, max=200),
+        "questions": validate.Length(min=1, max=10000),
+        "cause_found": ROOT_CAUSES.validator(),
+        "paid_by": EXAM_PAYERS.validator(),
+    }
+
+    def apply_transition(self, session, item, action, comment):
+        defects.exam_transition(session, item, action, comment)
+
+    def pre_add(self, item):
+        defects.send_examination(db.session, item)
+
+    def pre_update(self, item):
+        defects.update_examination(db.session, item)
+
+    def pre_delete(self, item):
+        raise Conflict(_l("Examinations are not deleted: cancel them."))
+
+
+class SystemicAlertApi(StateMachineApiMixin, AppRestApi):
+    """Systemic-defect alerts (opened by detection). Actions: POST /<id>/acknowledge,
+    /<id>/close; POST /detect runs the detection; GET /rates lists the current rates."""
+
+    resource_name = "systemic_alert"
+    class_permission_name = "SystemicAlert"
+    datamodel = AppInterface(SystemicAlert)
+    state_machine = systemic.ALERT_MACHINE
+    method_permission_name = {**API_METHOD_PERMISSIONS, "detect": "write", "rates": "read"}
+    include_route_methods = {"get", "get_list", "info", "transition", "history", "detect", "rates"}
+    list_columns = [
+        "id",
+        "equipment_model.id",
+        "equipment_model.code",
+        "defect_code.id",
+        "defect_code.code",
+        "opened_on",
+        "state",
+        "defects",
+        "units_sold",
+        "rate_pct",
+        "lower_pct",
+        "upper_pct",
+        "threshold_pct",
+    ]
+    show_columns = [*list_columns, "window_start", "window_end", "confidence_pct", "notes"]
+    search_columns = ["equipment_model", "defect_code", "state", "opened_on"]
+    order_columns = ["id", "opened_on", "lower_pct"]
+    base_order = ("id", "desc")
+
+    @expose("/detect", methods=["POST"])
+    @protect()
+    @safe
+    def detect(self):
+        """Run the systemic-defect detection now; returns the alerts it opened.
+        ---
+        post:
+          responses:
+            200: {description: ids of the alerts opened (none when already open)}
+        """
+        opened, err = self.run_service(systemic.detect)
+        return err or self.response(200, opened=[a.id for a in opened])
+
+    @expose("/rates", methods=["GET"])
+    @protect()
+    @safe
+    def rates(self):
+        """Defect rates per equipment model and defect code with their confidence interval.
+        ---
+        get:
+          responses:
+            200: {description: 'equipment_model_id, defect_code_id, events, units_sold,
+              rate_pct, lower_pct, upper_pct'}
+        """
+        rows = systemic.defect_rates(db.session)
+        db.session.commit()
+        return self.response(200, result=[r.as_dict() for r in rows[:500]])
+
+
+class ProductionProposalApi(StateMachineApiMixin, AppRestApi):
+    """Proposals to production. Actions: POST /<id>/submit, /<id>/accept, /<id>/reject."""
+
+    resource_name = "production_proposal"
+    class_permission_name = "ProductionProposal"
+    datamodel = AppInterface(ProductionProposal)
+    state_machine = systemic.PROPOSAL_MACHINE
+    list_columns = [
+        "id",
+        "number",
+        "alert.id",
+        "equipment_model.id",
+        "equipment_model.code",
+        "defect_code.id",
+        "kind",
+        "title",
+        "state",
+        "submitted_on",
+        "decided_on",
+    ]
+    show_columns = [*list_columns, "rationale", "decision_note", "author.id", "created_at"]
+    add_columns = ["alert", "equipment_model", "defect_code", "kind", "title", "rationale"]
+    edit_columns = ["kind", "title", "rationale"]
+    search_columns = ["alert", "equipment_model", "kind", "state"]
+    order_columns = ["id", "number", "submitted_on"]
+    base_order = ("id", "desc")
+    validators_columns = {
+        "kind": PROPOSAL_KINDS.validator(),
+        "title": validate.Length(min=1, max=200),
+        "rationale": validate.Length(min=1, max=10000),
+    }
+
+    def apply_transition(self, session, item, action, comment):
+        systemic.proposal_transition(session, item, action, comment)
+
+    def pre_add(self, item):
+        systemic.create_proposal(db.session, item, current_user_id())
+
+    def pre_update(self, item):
+        systemic.update_proposal(db.session, item)
+
+    def pre_delete(self, item):
+        raise Conflict(_l("Proposals are not deleted: they are rejected."))
+
+
+class SupplierClaimApi(StateMachineApiMixin, AppRestApi):
+    """Claims against suppliers. Actions: POST /<id>/send, accept, accept_partly, reject,
+    settle (recovered_amount set first), cancel."""
+
+    resource_name = "supplier_claim"
+    class_permission_name = "SupplierClaim"
+    datamodel = AppInterface(SupplierClaim)
+    state_machine = suppliers.SUPPLIER_CLAIM_MACHINE
+    list_columns = [
+        "id",
+        "number",
+        "supplier.id",
+        "supplier.name",
+        "breach",
+        "amount",
+        "opened_on",
+        "due_date",
+        "state",
+        "recovered_amount",
+        "settled_on",
+    ]
+    show_columns = [*list_columns, "description", "sent_on", "defects.id", "repairs.id", "notes"]
+    add_columns = [
+        "supplier",
+        "breach",
+        "description",
+        "amount",
+        "opened_on",
+        "due_date",
+        "defects",
+        "repairs",
+        "notes",
+    ]
+    edit_columns = [*add_columns, "recovered_amount"]
+    search_columns = ["number", "supplier", "breach", "state", "opened_on", "due_date"]
+    order_columns = ["id", "number", "opened_on", "due_date"]
+    base_order = ("id", "desc")
+    validators_columns = {
+        "breach": BREACHES.validator(),
+        "description": validate.Length(min=1, max=10000),
+    }
+
+    def apply_transition(self, session, item, action, comment):
+        suppliers.supplier_claim_transition(session, item, action, comment)
+
+    def pre_add(self, item):
+        suppliers.create_supplier_claim(db.session, item)
+
+    def pre_update(self, item):
+        suppliers.update_supplier_claim(db.session, item)
+
+    def pre_delete(self, item):
+        raise Conflict(_l("Supplier claims are not deleted: cancel them."))
+
+
+class SatisfactionApi(AppRestApi):
+    """Satisfaction answers (created when claims close and repairs complete);
+    GET /report?by=model|employee|month&date_from=&date_to= averages the scores."""
+
+    resource_name = "satisfaction"
+    class_permission_name = "Satisfaction"
+    datamodel = AppInterface(SatisfactionRequest)
+    method_permission_name = {**API_METHOD_PERMISSIONS, "report": "read"}
+    include_route_methods = {"get", "get_list", "info", "report"}
+    list_columns = [
+        "id",
+        "subject_type",
+        "claim.id",
+        "repair_order.id",
+        "customer.id",
+        "equipment_model.id",
+        "employee.id",
+        "created_at",
+        "answered_at",
+        "score",
+    ]
+    show_columns = [*list_columns, "comment"]
+    search_columns = ["subject_type", "score", "answered_at", "equipment_model", "employee"]
+    order_columns = ["id", "created_at", "answered_at", "score"]
+    base_order = ("id", "desc")
+
+    def pre_get(self, data):
+        from flask import current_app, url_for
+
+        if current_app.appbuilder.sm.has_access(WRITE, "Claim"):
+            row = db.session.get(SatisfactionRequest, int(data["id"]))
+            if row is not None and row.answered_at is None:
+                data["result"]["link"] = url_for(
+                    "SatisfactionPublicView.answer", token=row.token, _external=True
+                )
+
+    @expose("/report", methods=["GET"])
+    @protect()
+    @safe
+    def report(self):
+        """Average score and number of answers per model, employee or month.
+        ---
+        get:
+          parameters:
+          - {in: query, name: by, schema: {type: string, enum: [model, employee, month]}}
+          - {in: query, name: date_from, schema: {type: string, format: date}}
+          - {in: query, name: date_to, schema: {type: string, format: date}}
+          responses:
+            200: {description: 'key, label, answers, average'}
+            400: {$ref: '#/components/responses/400'}
+        """
+        try:
+            by = request.args.get("by") or "month"
+            date_from, date_to = date_arg("date_from"), date_arg("date_to")
+            rows = satisfaction.scores(db.session, by, date_from, date_to)
+        except DomainError as err:
+            if err.status == 422:
+                err.status = 400
+            return self.domain_error(err)
+        return self.response(200, by=by, result=rows)
+
+
+APIS = [
+    ClaimApi,
+    DefectCodeApi,
+    ClaimDefectApi,
+    ExpertExaminationApi,
+    SystemicAlertApi,
+    ProductionProposalApi,
+    SupplierClaimApi,
+    SatisfactionApi,
+]
