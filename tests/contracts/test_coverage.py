@@ -68,11 +68,7 @@ def test_covered_repair_is_billed_to_the_contract(run):
 
 
 def test_covered_repair_through_the_api(run, api):
-    ids = run(
-        lambda s: {
-            **make_world(s),
-        }
-    )
+    ids = run(make_world)
 
     def contract(session):
         c = make_contract(session, ids["customer"], unit_id=ids["unit"])
@@ -84,8 +80,12 @@ def test_covered_repair_through_the_api(run, api):
         "/api/v1/repair_order/", json={"unit": ids["unit"], "reported_defect": "Leaks"}
     )
     assert r.status_code == 201, r.json
-    repair = run(lambda s: s.get(RepairOrder, r.json["id"]))
-    assert (repair.billing_type, repair.coverage_ref_id) == ("contract", cid)
+    billed = run(
+        lambda s: (lambda ro: (ro.billing_type, ro.coverage_ref_id))(
+            s.get(RepairOrder, r.json["id"])
+        )
+    )
+    assert billed == ("contract", cid)
     r = manager.post(
         "/api/v1/repair_order/", json={"unit": ids["unit2"], "reported_defect": "Leaks"}
     )

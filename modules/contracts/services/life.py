@@ -129,10 +129,10 @@ def check_contract(contract: ServiceContract) -> None:
         raise DomainError(_l("A contract term is at most ten years."), field="end_date")
     if contract.price is None or contract.price < 0:
         raise DomainError(_l("Give an amount of zero or more."), field="price")
-    for name in ("notice_days", "visits_per_year"):
+    for name, default in (("notice_days", 30), ("visits_per_year", 0)):
         value = getattr(contract, name)
         if value is None:
-            setattr(contract, name, 0)
+            setattr(contract, name, default)
         elif value < 0:
             raise DomainError(_l("Give a number of zero or more."), field=name)
     if contract.notice_days > 366:

@@ -1,0 +1,522 @@
+"""REST resources `service_contract` (with a transition per deal stage), `contract_coverage`,
+`scheduled_visit`, `dealer_reimbursement`, and `GET /api/v1/unit/<id>/coverage?date=`
+(served by UnitCoverageApi, next to warranty's `unit` resource without touching it)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask import request
+from flask_appbuilder.api import BaseApi, expose, safe
+from flask_appbuilder.security.decorators import protect
+from flask_babel import lazy_gettext as _l
+from marshmallow import validate
+
+from app.api import AppRestApi, DomainErrorsMixin, StateMachineApiMixin
+from app.datamodel import AppInterface
+from app.db import db
+from app.errors import DomainError
+from app.security import API_METHOD_PERMISSIONS
+from app.views import date_arg
+from modules.contracts import services
+from modules.contracts.models import (
+    BILLING_PERIODS,
+    CONTRACT_KINDS,
+    SLA_CALENDARS,
+    ContractCoverage,
+    DealerReimbursement,
+    ScheduledVisit,
+    ServiceContract,
+)
+from modules.contracts.services import life, reimbursements, sla, visits
+from modules.contracts.web import VisitRecordRule, VisitRules, plans_visits
+from modules.warranty.models import Unit
+
+_TITLE = validate.Length(min=1, max=200)
+
+_CONTRACT_FIELDS = [
+    "title",
+    "kind",
+    "start_date",
+    "end_date",
+    "auto_renew",
+    "notice_days",
+    "price",
+    "billing_period",
+    "covers_parts",
+    "covers_labour",
+    "covers_travel",
+    "visits_per_year",
+    "response_hours",
+    "resolution_hours",
+    "sla_calendar",
+    "business_from",
+    "business_to",
+    "timezone",
+    "labour_rate",
+    "parts_discount_pct",
+    "reporting_duties",
+    "notes",
+]
+_CONTRACT_LIST = [
+    "id",
+    "number",
+    "title",
+    "kind",
+    "state",
+    "state_since",
+    "partner.id",
+    "partner.name",
+    "manager.id",
+    "manager.username",
+    "start_date",
+    "end_date",
+    "auto_renew",
+    "notice_days",
+    "price",
+    "billing_period",
+    "previous.id",
+    "previous.number",
+]
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True) if request.data else {}
+    if not isinstance(body, dict):
+        raise DomainError(_l("The request body must be a JSON object."), status=400)
+    return body
+
+
+def _now_arg() -> datetime | None:
+    raw = request.args.get("now")
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise DomainError(
+            _l("now must be a timestamp as YYYY-MM-DDTHH:MM."), field="now", status=400
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class ServiceContractApi(StateMachineApiMixin, AppRestApi):
+    """Contracts. POST /<id>/<action> (negotiate, approve, reopen, sign, mark_expiring,
+    renew, expire, terminate); GET /<id>/sla; GET /expiring; GET /pipeline; POST /review."""
+
+    resource_name = "service_contract"
+    class_permission_name = "ServiceContract"
+    datamodel = AppInterface(ServiceContract)
+    state_machine = services.CONTRACT_MACHINE
+    method_permission_name = {
+        **API_METHOD_PERMISSIONS,
+        "sla": "read",
+        "expiring": "read",
+        "pipeline": "read",
+        "review": "write",
+    }
+    list_columns = _CONTRACT_LIST
+    show_columns = [
+        *_CONTRACT_LIST,
+        *[f for f in _CONTRACT_FIELDS if f not in _CONTRACT_LIST],
+        "signed_on",
+        "terminated_on",
+        "created_at",
+    ]
+    add_columns = [*_CONTRACT_FIELDS, "partner", "manager"]
+    edit_columns = add_columns
+    search_columns = [
+        "number",
+        "title",
+        "kind",
+        "state",
+        "partner",
+        "manager",
+        "start_date",
+        "end_date",
+        "state_since",
+    ]
+    order_columns = ["id", "number", "start_date", "end_date", "state", "state_since"]
+    base_order = ("id", "desc")
+    validators_columns = {
+        "title": _TITLE,
+        "kind": CONTRACT_KINDS.validator(),
+        "billing_period": BILLING_PERIODS.validator(),
+        "sla_calendar": SLA_CALENDARS.validator(),
+        "timezone": validate.Length(min=1, max=64),
+    }
+
+    def apply_transition(self, session, item, action, comment):
+        life.transition(session, item, action, comment)
+
+    def pre_add(self, item):
+        services.create_contract(db.session, item)
+
+    def pre_update(self, item):
+        services.update_contract(db.session, item)
+
+    def pre_delete(self, item):
+        raise DomainError(_l("Contracts are not deleted: terminate them."), status=409)
+
+    @expose("/<int:pk>/sla", methods=["GET"])
+    @protect()
+    @safe
+    def sla(self, pk):
+        """SLA of the repairs billed to this contract: due times, actual times, breaches.
+        ---
+        get:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          - {in: query, name: date_from, schema: {type: string, format: date}}
+          - {in: query, name: date_to, schema: {type: string, format: date}}
+          - {in: query, name: now, schema: {type: string, format: date-time}}
+          responses:
+            200: {description: 'result (one row per repair) and breaches (counts)'}
+            400: {$ref: '#/components/responses/400'}
+            404: {$ref: '#/components/responses/404'}
+        """
+        contract = self.datamodel.get(pk, self._base_filters)
+        if contract is None:
+            return self.response_404()
+        try:
+            date_from, date_to, now = date_arg("date_from"), date_arg("date_to"), _now_arg()
+        except DomainError as err:
+            return self.domain_error(err)
+        repairs = sla.contract_repairs(db.session, contract.id, date_from, date_to)
+        rows = sla.repair_sla(db.session, repairs, now)
+        return self.response(
+            200,
+            result=[r.as_dict() for r in rows],
+            breaches={
+                "repairs": len(rows),
+                "response_breaches": sum(r.response_breached for r in rows),
+                "resolution_breaches": sum(r.resolution_breached for r in rows),
+            },
+        )
+
+    @expose("/expiring", methods=["GET"])
+    @protect()
+    @safe
+    def expiring(self):
+        """Contracts in force within their notice period, not renewed yet.
+        ---
+        get:
+          parameters:
+          - {in: query, name: date, schema: {type: string, format: date}}
+          responses:
+            200: {description: 'id, number, title, partner, end_date, notice_date, auto_renew'}
+            400: {$ref: '#/components/responses/400'}
+        """
+        try:
+            on = date_arg("date") or date.today()
+        except DomainError as err:
+            return self.domain_error(err)
+        return self.response(
+            200,
+            result=[
+                {
+                    "id": c.id,
+                    "number": c.number,
+                    "title": c.title,
+                    "partner": c.partner.name,
+                    "state": c.state,
+                    "end_date": c.end_date.isoformat(),
+                    "notice_date": life.notice_date(c).isoformat(),
+                    "auto_renew": c.auto_renew,
+                }
+                for c in life.expiring_contracts(db.session, on)
+            ],
+        )
+
+    @expose("/pipeline", methods=["GET"])
+    @protect()
+    @safe
+    def pipeline(self):
+        """How many contracts are in each deal stage, and how many are stuck there.
+        ---
+        get:
+          responses:
+            200: {description: 'state, label, count, stuck; stuck_days'}
+        """
+        return self.response(200, result=life.pipeline(db.session), stuck_days=life.stuck_days())
+
+    @expose("/review", methods=["POST"])
+    @protect()
+    @safe
+    def review(self):
+        """Run the daily review now: notice periods begun, ends reached (auto-renewals).
+        ---
+        post:
+          responses:
+            200: {description: 'how many became expiring, were renewed, expired'}
+        """
+        result, error = self.run_service(life.review_contracts)
+        return error or self.response(200, **result)
+
+
+class ContractCoverageApi(AppRestApi):
+    resource_name = "contract_coverage"
+    class_permission_name = "ContractCoverage"
+    datamodel = AppInterface(ContractCoverage)
+    list_columns = show_columns = [
+        "id",
+        "contract.id",
+        "contract.number",
+        "equipment_model.id",
+        "equipment_model.code",
+        "unit.id",
+        "unit.serial_number",
+        "note",
+    ]
+    add_columns = edit_columns = ["contract", "equipment_model", "unit", "note"]
+    search_columns = ["contract", "equipment_model", "unit"]
+    order_columns = ["id"]
+    validators_columns = {"note": validate.Length(max=200)}
+
+    def pre_add(self, item):
+        services.check_coverage(db.session, item)
+
+    def pre_update(self, item):
+        services.check_coverage(db.session, item)
+
+    def pre_delete(self, item):
+        services.check_coverage(db.session, item)
+
+
+_VISIT_LIST = [
+    "id",
+    "contract.id",
+    "contract.number",
+    "seq",
+    "unit.id",
+    "unit.serial_number",
+    "planned_on",
+    "technician.id",
+    "technician.username",
+    "state",
+    "done_on",
+    "hours",
+]
+
+
+class ScheduledVisitApi(VisitRules, StateMachineApiMixin, AppRestApi):
+    """Visits (a technician sees his own). POST /<id>/<action> (complete, miss, cancel);
+    POST /<id>/record {work_done, hours, done_on}; POST /generate {contract, technician}."""
+
+    resource_name = "scheduled_visit"
+    class_permission_name = "ScheduledVisit"
+    datamodel = AppInterface(ScheduledVisit)
+    state_machine = visits.VISIT_MACHINE
+    base_filters = [["id", VisitRecordRule, None]]
+    method_permission_name = {**API_METHOD_PERMISSIONS, "record": "write", "generate": "write"}
+    list_columns = _VISIT_LIST
+    show_columns = [*_VISIT_LIST, "work_done", "notes"]
+    add_columns = ["contract", "unit", "planned_on", "technician", "notes"]
+    edit_columns = ["unit", "planned_on", "technician", "work_done", "hours", "done_on", "notes"]
+    search_columns = ["contract", "technician", "state", "planned_on", "unit"]
+    order_columns = ["id", "planned_on", "state"]
+    base_order = ("planned_on", "asc")
+
+    @expose("/<int:pk>/record", methods=["POST"])
+    @protect()
+    @safe
+    def record(self, pk):
+        """Record the work done on a visit; the visit is done.
+        ---
+        post:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  required: [work_done]
+                  properties:
+                    work_done: {type: string}
+                    hours: {type: number}
+                    done_on: {type: string, format: date}
+          responses:
+            200: {description: The visit, done}
+            400: {$ref: '#/components/responses/400'}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: The visit is not planned or missed}
+            422: {$ref: '#/components/responses/422'}
+        """
+        visit = self.datamodel.get(pk, self._base_filters)
+        if visit is None:
+            return self.response_404()
+        try:
+            body = _json_body()
+            work = body.get("work_done")
+            if not isinstance(work, str):
+                raise DomainError(_l("Describe the work done."), field="work_done")
+            hours = body.get("hours")
+            if hours is not None and (
+                isinstance(hours, bool) or not isinstance(hours, (int, float, str))
+            ):
+                raise DomainError(_l("Give a number of hours."), field="hours")
+            done_on = body.get("done_on")
+            if done_on is not None:
+                try:
+                    done_on = date.fromisoformat(done_on) if isinstance(done_on, str) else None
+                except ValueError:
+                    done_on = None
+                if done_on is None:
+                    raise DomainError(_l("Give a date as YYYY-MM-DD."), field="done_on")
+        except DomainError as err:
+            return self.domain_error(err)
+        _, error = self.run_service(visits.record_work, visit, work, hours, done_on)
+        if error:
+            return error
+        return self.response(200, id=visit.id, state=visit.state, done_on=str(visit.done_on))
+
+    @expose("/generate", methods=["POST"])
+    @protect()
+    @safe
+    def generate(self):
+        """Generate the visits of a signed contract from its frequency (idempotent).
+        ---
+        post:
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  required: [contract]
+                  properties:
+                    contract: {type: integer}
+                    technician: {type: integer}
+          responses:
+            200: {description: 'created: the ids of the visits created'}
+            400: {$ref: '#/components/responses/400'}
+            403: {$ref: '#/components/responses/403'}
+            409: {description: The contract is not signed}
+            422: {$ref: '#/components/responses/422'}
+        """
+        try:
+            if not plans_visits():
+                raise DomainError(_l("Only the service manager plans visits."), status=403)
+            body = _json_body()
+            contract_id, tech = body.get("contract"), body.get("technician")
+            for name, value in (("contract", contract_id), ("technician", tech)):
+                if value is not None and (
+                    isinstance(value, bool) or not isinstance(value, int) or abs(value) >= 2**31
+                ):
+                    raise DomainError(_l("Not a valid id."), field=name)
+            contract = life.get_contract(db.session, contract_id)
+            if tech is not None:
+                from flask_appbuilder.security.sqla.models import User
+
+                if db.session.get(User, tech) is None:
+                    raise DomainError(
+                        _l("The referenced record does not exist."), field="technician"
+                    )
+        except DomainError as err:
+            return self.domain_error(err)
+        created, error = self.run_service(visits.generate_visits, contract, tech)
+        return error or self.response(200, created=[v.id for v in created])
+
+
+class DealerReimbursementApi(StateMachineApiMixin, AppRestApi):
+    """A dealer's warranty work for reimbursement. POST /<id>/<action> (submit, check,
+    approve, reject)."""
+
+    resource_name = "dealer_reimbursement"
+    class_permission_name = "DealerReimbursement"
+    datamodel = AppInterface(DealerReimbursement)
+    state_machine = reimbursements.REIMBURSEMENT_MACHINE
+    _fields = ["dealer_ref", "work_date", "description", "labour_hours", "parts_amount"]
+    list_columns = [
+        "id",
+        "number",
+        "contract.id",
+        "contract.number",
+        "unit.id",
+        "unit.serial_number",
+        *_fields,
+        "labour_rate",
+        "parts_discount_pct",
+        "labour_amount",
+        "parts_reimbursed",
+        "total",
+        "state",
+        "decided_on",
+    ]
+    show_columns = [*list_columns, "created_at"]
+    add_columns = edit_columns = ["contract", "unit", *_fields]
+    search_columns = ["number", "contract", "unit", "state", "work_date", "dealer_ref"]
+    order_columns = ["id", "number", "work_date", "state"]
+    base_order = ("id", "desc")
+    validators_columns = {
+        "description": validate.Length(min=1, max=5000),
+        "dealer_ref": validate.Length(max=64),
+    }
+
+    def apply_transition(self, session, item, action, comment):
+        reimbursements.transition(session, item, action, comment)
+
+    def pre_add(self, item):
+        services.create_reimbursement(db.session, item)
+
+    def pre_update(self, item):
+        services.check_reimbursement(db.session, item)
+
+    def pre_delete(self, item):
+        raise DomainError(_l("Reimbursement requests are not deleted: reject them."), status=409)
+
+
+class UnitCoverageApi(DomainErrorsMixin, BaseApi):
+    """`GET /api/v1/unit/<id>/coverage?date=`: which contract covers a unit on a day.
+
+    Served under warranty's `unit` resource path by a class of its own (its own endpoint
+    and permission, `UnitCoverage`, granted to whoever reads units), so warranty's
+    `UnitApi` is untouched."""
+
+    route_base = "/api/v1/unit"
+    resource_name = "unit_coverage"
+    class_permission_name = "UnitCoverage"
+    method_permission_name = {"coverage": "read"}
+    allow_browser_login = True
+    openapi_spec_tag = "Unit coverage"
+
+    @expose("/<int:pk>/coverage", methods=["GET"])
+    @protect()
+    @safe
+    def coverage(self, pk):
+        """The contract covering the unit on a date (today by default), and what it covers.
+        ---
+        get:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          - {in: query, name: date, schema: {type: string, format: date}}
+          responses:
+            200: {description: 'covered (bool), date, result (contract, what it covers) or null'}
+            400: {$ref: '#/components/responses/400'}
+            401: {$ref: '#/components/responses/401'}
+            404: {$ref: '#/components/responses/404'}
+        """
+        try:
+            on = date_arg("date") or date.today()
+        except DomainError as err:
+            return self.domain_error(err)
+        if pk >= 2**31 or db.session.get(Unit, pk) is None:
+            return self.response_404()
+        cov = services.coverage_for_unit(db.session, pk, on)
+        return self.response(
+            200,
+            covered=cov is not None,
+            date=on.isoformat(),
+            result=cov.as_dict() if cov else None,
+        )
+
+
+APIS = [
+    ServiceContractApi,
+    ContractCoverageApi,
+    ScheduledVisitApi,
+    DealerReimbursementApi,
+    UnitCoverageApi,
+]
