@@ -37,5 +37,7 @@ PERMISSIONS = ModulePermissions(
         Grant("ProductionProposal", read=(*_READERS, CLAIMS_OFFICER), write=(SERVICE_MANAGER,)),
         Grant("ClaimSettings", read=(*_READERS, CLAIMS_OFFICER), write=(SERVICE_MANAGER,)),
         Grant("Satisfaction", read=(*_READERS, *_OFFICE)),
+        # the accounting exports (compensations, penalties, expert costs, recoveries)
+        Grant("ClaimAccounting", read=(ACCOUNTANT, *_OFFICE)),
     )
 )
