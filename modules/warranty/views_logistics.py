@@ -138,7 +138,6 @@ class LoanerLoanView(AppModelView):
 
     datamodel = AppInterface(LoanerLoan)
     class_permission_name = "LoanerLoan"
-    base_permissions = ["can_read"]
     base_filters = [["repair_id", RepairLineRecordRule, None]]
     list_title = _l("Substitute units lent")
     show_title = _l("Loan of a substitute unit")
@@ -154,5 +153,16 @@ class LoanerLoanView(AppModelView):
         "condition_back",
     ]
     show_columns = [*list_columns, "condition_out", "notes"]
+    add_columns = ["repair", "loaner", "condition_out"]
+    edit_columns = ["notes"]
     search_columns = ["requested_on", "lent_on", "returned_on"]
     base_order = ("id", "desc")
+
+    def pre_add(self, item):
+        raise DomainError(_l("Lend substitute units from the repair order's page."), status=409)
+
+    def pre_update(self, item):
+        raise DomainError(_l("Record the return from the repair order's page."), status=409)
+
+    def pre_delete(self, item):
+        raise DomainError(_l("Loans are not deleted."), status=409)

@@ -30,6 +30,7 @@ from modules.warranty.models import (
     PART_LINE_STATES,
     REPAIR_STATES,
     REPAIR_TYPES,
+    WARRANTY_STATUSES,
     Checklist,
     ChecklistItem,
     Inspection,
@@ -45,6 +46,7 @@ from modules.warranty.views_units import TEMPLATES, pdf_response, status_badge
 from modules.warranty.web import (
     RepairLineRecordRule,
     RepairRecordRule,
+    can_see_repair,
     check_technician,
     date_value,
 )
@@ -277,6 +279,7 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
         kw["ro_can_billing"] = sm.has_access("can_override_billing", "RepairOrder")
         kw["line_states"] = PART_LINE_STATES
         kw["billing_types"] = BILLING_TYPES
+        kw["warranty_statuses"] = WARRANTY_STATUSES
         kw["inspection_results"] = INSPECTION_RESULTS
         kw["checklist_kinds"] = CHECKLIST_KINDS
         kw["fitting"] = fitting_parts(db.session, repair.unit.equipment_model_id)
@@ -470,7 +473,6 @@ class OverdueRepairView(RepairOrderView):
         ["technician_id", RepairRecordRule, None],
         ["due_date", OverdueFilter, None],
     ]
-    base_permissions = ["can_read"]
     list_title = _l("Overdue repairs")
     base_order = ("due_date", "asc")
 
@@ -478,28 +480,62 @@ class OverdueRepairView(RepairOrderView):
 class RepairPartLineView(AppModelView):
     datamodel = AppInterface(RepairPartLine)
     class_permission_name = "RepairOrder"
-    base_permissions = ["can_read"]
     base_filters = [["repair_id", RepairLineRecordRule, None]]
     list_title = _l("Parts used on repairs")
     show_title = _l("Part line")
     label_columns = LABELS
     list_columns = ["repair", "part", "quantity", "unit_price", "unit_cost", "state"]
+    add_columns = [
+        "repair",
+        "part",
+        "warehouse",
+        "quantity",
+        "unit_price",
+        "supplier_fault",
+        "note",
+    ]
+    edit_columns = ["note"]
     show_columns = [*list_columns, "warehouse", "supplier_fault", "note"]
     search_columns = ["state", "supplier_fault"]
     formatters_columns = {"state": PART_LINE_STATES.label}
+
+    def pre_add(self, item):
+        with db.session.no_autoflush:
+            if not can_see_repair(item.repair):
+                raise DomainError(_l("No such repair order."), field="repair", status=404)
+        repairs.attach_part_line(db.session, item)
+
+    def pre_update(self, item):
+        raise DomainError(_l("Lines are not edited: remove the line and add it again."), status=409)
+
+    def pre_delete(self, item):
+        raise DomainError(_l("Remove lines from the repair order's page."), status=409)
 
 
 class RepairLabourLineView(AppModelView):
     datamodel = AppInterface(RepairLabourLine)
     class_permission_name = "RepairOrder"
-    base_permissions = ["can_read"]
     base_filters = [["repair_id", RepairLineRecordRule, None]]
     list_title = _l("Labour on repairs")
     show_title = _l("Labour line")
     label_columns = LABELS
     list_columns = ["repair", "description", "technician", "performed_on", "hours", "rate"]
+    add_columns = list_columns
+    edit_columns = ["description"]
     show_columns = list_columns
     search_columns = ["performed_on", "description"]
+
+    def pre_add(self, item):
+        with db.session.no_autoflush:
+            if not can_see_repair(item.repair):
+                raise DomainError(_l("No such repair order."), field="repair", status=404)
+        repairs.attach_labour_line(db.session, item)
+
+    def pre_update(self, item):
+        raise DomainError(_l("Lines are not edited: remove the line and add it again."), status=409)
+
+    def pre_delete(self, item):
+        raise DomainError(_l("Remove lines from the repair order's page."), status=409)
 
 
 class ChecklistItemView(AppModelView):

@@ -4,6 +4,7 @@ the technician's record rule; the warranty endpoint; voiding by role."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -278,3 +279,33 @@ def test_billing_override_only_by_the_service_manager(run, api):
     assert r.status_code == 200 and r.json["billing_type"] == "warranty"
     got = mgr.get(f"/api/v1/repair_order/{rid}").json["result"]
     assert got["billing_overridden"] is True and got["billing_reason"].startswith("Goodwill")
+
+
+def test_intake_photos_follow_the_repair_record_rule(app, run, api):
+    w = run(lambda s: make_world(s, sale=RECENT))
+    me = run(lambda s: user_id(s, "Technician"))
+    other = _second_technician(app)
+    mgr = api("Service Manager")
+    mine = mgr.post(
+        "/api/v1/repair_order/",
+        json={"unit": w["unit"], "reported_defect": "dent", "technician": me},
+    ).json["id"]
+    theirs = mgr.post(
+        "/api/v1/repair_order/",
+        json={"unit": w["unit"], "reported_defect": "dent", "technician": other},
+    ).json["id"]
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    tc = api("Technician")
+
+    def upload(rid, data=png, name="intake.png"):
+        return tc.post(
+            f"/api/v1/attachment/wty_repair_order/{rid}",
+            data={"file": (io.BytesIO(data), name), "note": "front panel"},
+            content_type="multipart/form-data",
+        )
+
+    assert upload(mine).status_code == 201
+    assert upload(theirs).status_code == 404
+    assert upload(mine, b"MZ\x90\x00binary", "photo.png").status_code in (400, 415, 422)
+    files = tc.get(f"/api/v1/attachment/wty_repair_order/{mine}").json["result"]
+    assert [f["filename"] for f in files] == ["intake.png"]

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app import signals
@@ -229,8 +229,7 @@ def decide_billing(session: Session, repair: RepairOrder, on: date | None = None
     repair.coverage_source = repair.coverage_ref_id = repair.coverage_label = None
     if ws.under_warranty:
         repair.billing_type = "warranty"
-        repair.coverage_source = ws.status
-        repair.coverage_label = ws.reason[:200]
+        repair.coverage_source = ws.status  # the label is shown translated, from the status
         repair.covers_parts = bool(ws.covers.get("parts", True))
         repair.covers_labour = bool(ws.covers.get("labour", True))
         repair.covers_transport = bool(ws.covers.get("transport", False))
@@ -671,7 +670,7 @@ def failed_inspections_by_technician(
     """Final inspections per technician: total, failed, and the failure rate."""
     from flask_appbuilder.security.sqla.models import User
 
-    failed = func.sum(func.cast(Inspection.result == "failed", type_=Inspection.id.type))
+    failed = func.sum(case((Inspection.result == "failed", 1), else_=0))
     stmt = (
         select(
             Inspection.technician_id,
