@@ -139,6 +139,10 @@ class ServiceContract(Model):
     def __str__(self) -> str:
         return f"{self.number or '#' + str(self.id)} {self.title}"
 
+    def stage(self) -> tuple[str, datetime | None]:
+        """(state, since when) for lists: a stage not left for long is "stuck"."""
+        return self.state, self.state_since
+
 
 class ContractCoverage(Model):
     """One line of a contract's scope: an equipment model (every unit of it that belongs

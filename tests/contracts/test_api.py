@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from modules.contracts.models import ScheduledVisit, ServiceContract
-from tests.contracts.helpers import D, TODAY, make_contract, make_world, user_id
+from tests.contracts.helpers import TODAY, D, make_contract, make_world, user_id
 
 BASE = "/api/v1/service_contract/"
 
@@ -160,7 +160,11 @@ def test_reimbursement_api(run, api):
     for action in ("submit", "check", "approve"):
         assert m.post(f"/api/v1/dealer_reimbursement/{rid}/{action}").status_code == 200
     got = m.get(f"/api/v1/dealer_reimbursement/{rid}").json["result"]
-    assert (got["labour_amount"], got["parts_reimbursed"], got["total"]) == ("60.00", "45.00", "105.00")
+    assert (got["labour_amount"], got["parts_reimbursed"], got["total"]) == (
+        "60.00",
+        "45.00",
+        "105.00",
+    )
     assert api("Accountant").get("/api/v1/dealer_reimbursement/").status_code == 200
     assert api("Technician").get("/api/v1/dealer_reimbursement/").status_code == 403
 

@@ -1,0 +1,91 @@
+"""The screens: list with stages and stuck flags, the show page's stage buttons and
+files, the pipeline, renewals and SLA pages, a technician's own visits."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+
+from modules.contracts.models import ScheduledVisit, ServiceContract
+from tests.contracts.helpers import TODAY, make_contract, make_world, user_id
+
+
+def test_list_show_and_transition_buttons(run, ui):
+    w = run(make_world)
+
+    def setup(session):
+        active = make_contract(session, w["customer"], model_id=w["model"], title="Gold AC")
+        stuck = make_contract(session, w["customer"], stage="negotiation", title="Slow deal")
+        session.execute(
+            update(ServiceContract)
+            .where(ServiceContract.id == stuck.id)
+            .values(state_since=datetime.now(UTC) - timedelta(days=40))
+        )
+        return active.id, stuck.id
+
+    active, stuck = run(setup)
+    m = ui("Service Manager")
+    page = m.get("/servicecontractview/list/").get_data(as_text=True)
+    assert "Gold AC" in page and "Slow deal" in page
+    assert page.count("as-stuck") == 1
+    show = m.get(f"/servicecontractview/show/{active}").get_data(as_text=True)
+    assert "/transition/" in show and "renew" in show and "terminate" in show
+    assert "/attachments/ctr_service_contract/" in show  # documents of each stage
+    r = m.post(f"/servicecontractview/transition/{stuck}/approve", data={"comment": "ok"})
+    assert r.status_code == 302
+    assert run(lambda s: s.get(ServiceContract, stuck).state) == "approved"
+    r = m.post(f"/servicecontractview/transition/{active}/terminate", data={})
+    assert r.status_code == 302  # refused with a message: a comment is needed
+    assert run(lambda s: s.get(ServiceContract, active).state) == "active"
+    v = ui("Viewer")
+    assert v.get("/servicecontractview/list/").status_code == 200
+    assert v.post(f"/servicecontractview/transition/{active}/renew").status_code in (302, 403)
+    assert run(lambda s: s.get(ServiceContract, active).state) == "active"
+
+
+def test_report_pages(run, ui):
+    w = run(make_world)
+    run(
+        lambda s: make_contract(
+            s,
+            w["customer"],
+            model_id=w["model"],
+            start=TODAY - timedelta(days=350),
+            end=TODAY + timedelta(days=10),
+            title="Ends soon",
+        )
+    )
+    m = ui("Service Manager")
+    assert "as-pipeline" in m.get("/contractreports/pipeline").get_data(as_text=True)
+    page = m.get("/contractreports/renewals").get_data(as_text=True)
+    assert "Ends soon" in page and "as-review" in page
+    r = m.post("/contractreports/review", follow_redirects=False)
+    assert r.status_code == 302
+    assert run(lambda s: s.scalar(select(ServiceContract.state))) == "expiring"
+    assert m.get("/contractreports/sla").status_code == 200
+    assert m.get("/contractreports/sla?date_from=bad").status_code == 303  # flashed, no 500
+    acc = ui("Accountant")
+    page = acc.get("/contractreports/renewals").get_data(as_text=True)
+    assert "Ends soon" in page and "as-review" not in page
+    assert ui("Technician").get("/contractreports/renewals").status_code == 403
+
+
+def test_technician_sees_his_own_visits(run, ui):
+    w = run(make_world)
+
+    def setup(session):
+        make_contract(session, w["customer"], model_id=w["model"], visits_per_year=2)
+        first, second = session.scalars(select(ScheduledVisit).order_by(ScheduledVisit.seq))
+        first.technician_id = user_id(session, "Technician")
+        first.notes = "Mine"
+        second.notes = "Not mine"
+        return first.id, second.id
+
+    mine, other = run(setup)
+    t = ui("Technician")
+    page = t.get("/scheduledvisitview/list/").get_data(as_text=True)
+    assert f"/scheduledvisitview/show/{mine}" in page
+    assert f"/scheduledvisitview/show/{other}" not in page
+    assert t.get(f"/scheduledvisitview/show/{other}").status_code in (302, 404)
+    assert t.get("/servicecontractview/list/").status_code == 403
