@@ -1,0 +1,86 @@
+"""Claims screens: the list flags late claims, the page shows deadlines and warranty,
+buttons start a repair and run the detection; bad input is a message, not a 500."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from modules.claims import services
+from modules.claims.models import Claim, ClaimSettings
+from tests.claims.helpers import make_world
+
+
+def test_list_flags_overdue_and_show_page_has_deadlines(ui, run):
+    def setup(s):
+        w = make_world(s)
+        late = services.register_claim(
+            s,
+            "Leak",
+            unit_id=w["unit"],
+            demand="refund",
+            received_on=date.today() - timedelta(days=40),
+        )
+        return late.id
+
+    pk = run(setup)
+    client = ui("Claims Officer")
+    r = client.get("/claimview/list/")
+    assert r.status_code == 200 and b"as-overdue" in r.data
+    r = client.get(f"/claimview/show/{pk}")
+    page = r.data.decode()
+    assert r.status_code == 200
+    assert "Law 2300-1 art. 22" in page and "Overdue by" in page
+    assert "as-start-repair" in page and "Files" in page
+    r = client.post(f"/claimview/start_repair/{pk}", follow_redirects=True)
+    assert r.status_code == 200 and "Repair order RO-" in r.data.decode()
+    r = client.post(f"/claimview/start_repair/{pk}", follow_redirects=True)
+    assert "already has a repair order" in r.data.decode()
+    assert ui("Viewer").post(f"/claimview/start_repair/{pk}").status_code in (302, 403)
+
+
+def test_register_claim_form_refuses_a_future_date(ui, run):
+    w = run(make_world)
+    client = ui("Claims Officer")
+    r = client.post(
+        "/claimview/add",
+        data={
+            "customer": w["customer"],
+            "channel": "phone",
+            "demand": "repair",
+            "description": "Leak",
+            "received_on": "2999-01-01",
+        },
+        follow_redirects=True,
+    )
+    assert r.status_code == 200
+    assert "cannot be received in the future" in r.data.decode()
+    assert run(lambda s: s.scalar(select(func.count(Claim.id)))) == 0
+
+
+def test_rates_page_and_detection_button(ui, run):
+    run(make_world)
+    manager = ui("Service Manager")
+    r = manager.get("/defectrates/")
+    assert r.status_code == 200 and b"as-run-detection" in r.data
+    r = manager.post("/defectrates/detect", follow_redirects=True)
+    assert r.status_code == 200 and "0 new alert" in r.data.decode()
+    viewer = ui("Viewer")
+    assert b"as-run-detection" not in viewer.get("/defectrates/").data
+    assert viewer.post("/defectrates/detect").status_code in (302, 403)
+
+
+def test_settings_are_one_row_and_reports_answer(ui, run):
+    run(lambda s: services.defect_rates(s))  # creates the default row
+    manager = ui("Service Manager")
+    r = manager.post(
+        "/claimsettingsview/add",
+        data={"window_days": 90, "threshold_pct": 3, "confidence_pct": 95, "min_units": 10},
+        follow_redirects=True,
+    )
+    assert "exist already" in r.data.decode()
+    assert run(lambda s: s.scalar(select(func.count(ClaimSettings.id)))) == 1
+    assert manager.get("/satisfactionreport/?by=model").status_code == 200
+    assert manager.get("/satisfactionreport/?by=planet").status_code == 400
+    assert manager.get("/satisfactionreport/?date_from=bad").status_code == 400
