@@ -307,9 +307,25 @@ class MySettingsApi(DomainErrorsMixin, BaseApi):
 class DashboardApi(DomainErrorsMixin, BaseApi):
     resource_name = "dashboard"
     class_permission_name = "Dashboard"
-    method_permission_name = {"kpis": "read", "charts": "read"}
+    method_permission_name = {"index": "read", "kpis": "read", "charts": "read"}
     allow_browser_login = True
     openapi_spec_tag = "Dashboard"
+
+    @expose("/", methods=["GET"])
+    @protect()
+    @safe
+    def index(self):
+        """What the dashboard API offers.
+        ---
+        get:
+          responses:
+            200: {description: Names and paths}
+            401: {$ref: '#/components/responses/401'}
+        """
+        return self.response(
+            200,
+            result=[{"name": n, "path": f"/api/v1/dashboard/{n}"} for n in ("kpis", "charts")],
+        )
 
     @expose("/kpis", methods=["GET"])
     @protect()
@@ -515,9 +531,33 @@ class CostRevenueApi(DomainErrorsMixin, BaseApi):
 class PlanningApi(DomainErrorsMixin, BaseApi):
     resource_name = "planning"
     class_permission_name = "Planning"
-    method_permission_name = {"cost_per_unit": "read", "warranty_extension": "read"}
+    method_permission_name = {
+        "index": "read",
+        "cost_per_unit": "read",
+        "warranty_extension": "read",
+    }
     allow_browser_login = True
     openapi_spec_tag = "Dashboard"
+
+    @expose("/", methods=["GET"])
+    @protect()
+    @safe
+    def index(self):
+        """The planning computations, and whether a module provides their inputs.
+        ---
+        get:
+          responses:
+            200: {description: Names and paths}
+            401: {$ref: '#/components/responses/401'}
+        """
+        return self.response(
+            200,
+            available=planning.has_inputs(),
+            result=[
+                {"name": n, "path": f"/api/v1/planning/{n}"}
+                for n in ("cost_per_unit", "warranty_extension")
+            ],
+        )
 
     @expose("/cost_per_unit", methods=["GET"])
     @protect()
