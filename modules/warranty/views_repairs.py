@@ -259,6 +259,8 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
         raise DomainError(_l("Repair orders are not deleted: cancel them."), status=409)
 
     def render_template(self, template, **kwargs):
+        if str(kwargs.get("pk") or "").isdigit():
+            kwargs["pk"] = int(kwargs["pk"])  # the core's file panel compares it to an integer
         if template == self.show_template and kwargs.get("pk") is not None:
             repair = self.datamodel.get(kwargs["pk"], self._base_filters)
             if repair is not None:

@@ -246,6 +246,8 @@ class UnitView(AppModelView):
         raise DomainError(_l("Units are not deleted: archive them (untick Active)."), status=409)
 
     def render_template(self, template, **kwargs):
+        if str(kwargs.get("pk") or "").isdigit():
+            kwargs["pk"] = int(kwargs["pk"])  # the core's file panel compares it to an integer
         if template == self.show_template and kwargs.get("pk") is not None:
             unit = self.datamodel.get(kwargs["pk"], self._base_filters)
             if unit is not None:
