@@ -170,6 +170,7 @@ def serve_command(bind, workers, threads):
         "-",
         "--forwarded-allow-ips",
         "127.0.0.1",
+        "--preload",  # build the app once; workers fork from it
         "app.wsgi:application",
     ]
     os.execv(gunicorn, args)  # noqa: S606 - replaces this process with gunicorn
