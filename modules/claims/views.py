@@ -145,11 +145,22 @@ def due_cell(value) -> Markup:
     return escape(day.isoformat())
 
 
+class IntPkMixin:
+    """The show page's pk as an int: FAB passes the URL's text, and the core's file
+    list compares it with an integer column (PostgreSQL refuses integer = varchar)."""
+
+    def render_template(self, template, **kwargs):
+        pk = kwargs.get("pk")
+        if isinstance(pk, str) and pk.isdigit():
+            kwargs["pk"] = int(pk)
+        return super().render_template(template, **kwargs)
+
+
 def _opt(choices, label):
     return choices.select_field(label, required=False)
 
 
-class ClaimView(StateMachineViewMixin, AppModelView):
+class ClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
     datamodel = AppInterface(Claim)
     class_permission_name = "Claim"
     method_permission_name = {**VIEW_METHOD_PERMISSIONS, "start_repair": "write"}
@@ -369,7 +380,7 @@ class ClaimDefectView(AppModelView):
             raise DomainError(_l("A closed claim cannot be changed."))
 
 
-class ExpertExaminationView(StateMachineViewMixin, AppModelView):
+class ExpertExaminationView(IntPkMixin, StateMachineViewMixin, AppModelView):
     datamodel = AppInterface(ExpertExamination)
     class_permission_name = "ExpertExamination"
     state_machine = defects.EXAM_MACHINE
@@ -423,7 +434,7 @@ class SystemicAlertView(StateMachineViewMixin, AppModelView):
     datamodel = AppInterface(SystemicAlert)
     class_permission_name = "SystemicAlert"
     state_machine = systemic.ALERT_MACHINE
-    include_route_methods = {"list", "show", "transition", "api_read", "api_get"}
+    include_route_methods = {"list", "show", "add", "transition", "api_read", "api_get"}
     list_title = _l("Systemic defect alerts")
     show_title = _l("Systemic defect alert")
     label_columns = LABELS
@@ -457,6 +468,12 @@ class SystemicAlertView(StateMachineViewMixin, AppModelView):
     base_order = ("opened_on", "desc")
     formatters_columns = {"state": ALERT_STATES.label}
 
+    @expose("/add", methods=["GET"])
+    @has_access
+    def add(self):
+        """Alerts are opened by the detection: "add" leads to the page that runs it."""
+        return redirect(url_for("DefectRatesView.rates"))
+
 
 class DefectRatesView(BaseView):
     """Defect rates with their confidence interval; the manager runs the detection here."""
@@ -468,7 +485,7 @@ class DefectRatesView(BaseView):
     base_permissions = ["can_read", "can_write"]
     default_view = "rates"
 
-    @expose("/")
+    @expose("/rates")
     @has_access
     def rates(self):
         from modules.inventory.models import EquipmentModel
@@ -549,7 +566,7 @@ class ProductionProposalView(StateMachineViewMixin, AppModelView):
         raise DomainError(_l("Proposals are not deleted: they are rejected."))
 
 
-class SupplierClaimView(StateMachineViewMixin, AppModelView):
+class SupplierClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
     datamodel = AppInterface(SupplierClaim)
     class_permission_name = "SupplierClaim"
     state_machine = suppliers.SUPPLIER_CLAIM_MACHINE
@@ -632,7 +649,7 @@ class SatisfactionReportView(BaseView):
     base_permissions = ["can_read"]
     default_view = "report"
 
-    @expose("/")
+    @expose("/report")
     @has_access
     def report(self):
         by = request.args.get("by") or "month"
