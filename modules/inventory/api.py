@@ -36,7 +36,14 @@ from modules.inventory.models import (
     Warehouse,
 )
 from modules.inventory.services import catalog
-from modules.inventory.web import check_keys, current_user_id, int_id, number, text
+from modules.inventory.web import (
+    CountWithoutJoinsInterface,
+    check_keys,
+    current_user_id,
+    int_id,
+    number,
+    text,
+)
 
 _NAME = validate.Length(min=1, max=200)
 
@@ -94,7 +101,7 @@ _PART_FIELDS = [
 class PartApi(AppRestApi):
     resource_name = "part"
     class_permission_name = "Part"
-    datamodel = AppInterface(Part)
+    datamodel = CountWithoutJoinsInterface(Part)
     method_permission_name = {**API_METHOD_PERMISSIONS, "forecast": "read"}
     list_columns = [
         "id",
@@ -196,7 +203,7 @@ class StockMoveApi(AppRestApi):
 
     resource_name = "stock_move"
     class_permission_name = "StockMove"
-    datamodel = AppInterface(StockMove)
+    datamodel = CountWithoutJoinsInterface(StockMove)
     include_route_methods = {"get", "get_list", "info", "post", "reverse", "consume"}
     method_permission_name = {
         **API_METHOD_PERMISSIONS,
@@ -359,7 +366,7 @@ class StockLevelApi(AppRestApi):
 
     resource_name = "stock_level"
     class_permission_name = "StockLevel"
-    datamodel = AppInterface(StockBalance)
+    datamodel = CountWithoutJoinsInterface(StockBalance)
     include_route_methods = {"get", "get_list", "info"}
     list_columns = show_columns = [
         "id",

@@ -8,7 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, Select, String, cast, func, literal, select, type_coerce, union_all
+from sqlalchemy import Select, String, cast, func, literal, select, type_coerce, union_all
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from app.csvio import Column, CsvExport, CsvImport
 from app.db import Money, Quantity
@@ -32,7 +34,28 @@ P = Part.__table__.c
 PO = PurchaseOrder.__table__.c
 POL = PurchaseOrderLine.__table__.c
 PT = Partner.__table__.c
-MOVE_DAY = func.date(M.at, type_=Date)
+
+
+class utc_iso(FunctionElement):  # noqa: N801 (a SQL function, named like one)
+    """A UTC timestamp column as ISO 8601 text (`2026-03-01T08:30:00.000000+00:00`),
+    written by the database: a million moves need no datetime objects in Python."""
+
+    type = String()
+    inherit_cache = True
+    name = "utc_iso"
+
+
+@compiles(utc_iso)
+def _utc_iso(element, compiler, **kw):  # PostgreSQL: timestamptz shown in UTC
+    (arg,) = element.clauses
+    fmt = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
+    return f"to_char({compiler.process(arg, **kw)} AT TIME ZONE 'UTC', '{fmt}')"
+
+
+@compiles(utc_iso, "sqlite")
+def _utc_iso_sqlite(element, compiler, **kw):  # stored as "YYYY-MM-DD HH:MM:SS.ffffff" (UTC)
+    (arg,) = element.clauses
+    return f"(replace({compiler.process(arg, **kw)}, ' ', 'T') || '+00:00')"
 
 
 def _money(expr):
@@ -101,7 +124,7 @@ EXPORTS = [
         description=_l("Every stock movement in a period with its quantity, unit cost and value."),
         columns=(
             Column("id", M.id, _l("Move id")),
-            Column("at", M.at, _l("When (UTC)")),
+            Column("at", utc_iso(M.at), _l("When (UTC)")),
             Column("sku", P.sku, _l("Part SKU")),
             Column("from", _FROM.c.code, _l("Source warehouse code")),
             Column("to", _TO.c.code, _l("Destination warehouse code")),
@@ -120,7 +143,7 @@ EXPORTS = [
             (_FROM, _FROM.c.id == M.from_warehouse_id),
             (_TO, _TO.c.id == M.to_warehouse_id),
         ),
-        date_column=MOVE_DAY,
+        date_column=M.at,
         order_by=(M.at, M.id),
     ),
     ValuationExport(
@@ -172,7 +195,7 @@ EXPORTS = [
         description=_l("Goods received against purchase orders in a period, at the order price."),
         columns=(
             Column("move_id", M.id, _l("Move id")),
-            Column("at", M.at, _l("When (UTC)")),
+            Column("at", utc_iso(M.at), _l("When (UTC)")),
             Column("order", PO.number, _l("Order number")),
             Column("supplier", PT.name, _l("Supplier")),
             Column("sku", P.sku, _l("Part SKU")),
@@ -189,7 +212,7 @@ EXPORTS = [
             (_TO, _TO.c.id == M.to_warehouse_id),
         ),
         where=(M.reason == "receipt", M.ref_type == "inv_purchase_order"),
-        date_column=MOVE_DAY,
+        date_column=M.at,
         order_by=(M.at, M.id),
     ),
 ]

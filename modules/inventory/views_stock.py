@@ -25,6 +25,7 @@ from modules.inventory.models import (
     Warehouse,
 )
 from modules.inventory.services import catalog
+from modules.inventory.web import CountWithoutJoinsInterface
 
 TEMPLATES = str(Path(__file__).parent / "templates")
 
@@ -181,7 +182,7 @@ class WarehouseView(AppModelView):
         catalog.check_warehouse(item)
 
 
-class LedgerInterface(AppInterface):
+class LedgerInterface(CountWithoutJoinsInterface):
     """Adding a stock move posts it through the ledger service; no edit, no delete."""
 
     def add(self, item, commit: bool = True) -> None:

@@ -1,11 +1,30 @@
-"""Helpers shared by inventory views and APIs: the current user, body parsing."""
+"""Helpers shared by inventory views and APIs: the current user, body parsing, and
+the list interface of big tables."""
 
 from __future__ import annotations
 
 from flask import g
+from flask_appbuilder.utils.base import is_column_dotted
 from flask_babel import lazy_gettext as _l
 
+from app.datamodel import AppInterface
 from app.errors import DomainError
+
+
+class CountWithoutJoinsInterface(AppInterface):
+    """Counts a list without the outer joins FAB adds for related names.
+
+    FAB counts `SELECT count(*) FROM (SELECT ... LEFT JOIN part LEFT JOIN warehouse
+    ...)`: SQLite reads every joined row (1.2 s for a million stock moves). The
+    joins are many-to-one, so they never change the number of rows: unless a
+    filter is on a related column, the count runs on the table alone (its own
+    filters applied), which SQLite answers from an index in milliseconds."""
+
+    def query_count(self, query, filters=None, select_columns=None) -> int:
+        inner = self.get_inner_filters(filters)
+        if any(is_column_dotted(f.column_name) for f in inner.filters):
+            return super().query_count(query, filters, select_columns)
+        return self.apply_filters(query, inner).order_by(None).count()
 
 
 def current_user_id() -> int | None:
