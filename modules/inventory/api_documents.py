@@ -119,6 +119,43 @@ def _lines_from_body(field: str = "lines") -> list[dict]:
     return out
 
 
+def _line_changes_from_body() -> list[dict] | None:
+    """Pop `lines` off a PUT body: None when absent (the lines stay), else the new set.
+
+    An item is {"id": line id, "part": id, "quantity": n, "unit_price": p}: with an
+    id it changes that line (absent fields stay), without one it adds a line (part
+    and quantity required)."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or "lines" not in body:
+        return None
+    raw = body.pop("lines")
+    if not isinstance(raw, list) or len(raw) > 500:
+        raise DomainError(_l("Lines are a list of objects."), field="lines")
+    out = []
+    for item in raw:
+        if not isinstance(item, dict):
+            raise DomainError(_l("Lines are a list of objects."), field="lines")
+        unknown = set(item) - {"id", "part", "quantity", "unit_price"}
+        if unknown:
+            raise DomainError(_l("Unknown field."), field=sorted(unknown)[0])
+        line_id = int_id(item.get("id"), "id", required=False)
+        new = line_id is None
+        part_id = int_id(item.get("part"), "part", required=new)
+        if part_id is not None and db.session.get(Part, part_id) is None:
+            raise DomainError(_l("The referenced record does not exist."), field="part")
+        qty = item.get("quantity")
+        price = item.get("unit_price")
+        out.append(
+            {
+                "id": line_id,
+                "part_id": part_id,
+                "quantity": quantity(number(qty, "quantity")) if new or qty is not None else None,
+                "unit_price": None if price is None else _money(price, "unit_price"),
+            }
+        )
+    return out
+
+
 def _line_dicts(lines, extra=()) -> list[dict]:
     out = []
     for ln in lines:
@@ -191,25 +228,32 @@ class PurchaseOrderApi(_WithLinesMixin, StateMachineApiMixin, AppRestApi):
     def pre_add(self, item):
         purchasing.create_order(db.session, item)
         for ln in getattr(g, "inv_lines", []):
+            part = db.session.get(Part, ln["part_id"])
             price = ln["unit_price"]
             if price is None:
-                best = purchasing.price_for(
-                    db.session, ln["part_id"], ln["quantity"], item.supplier_id
-                )
-                price = best.price if best else db.session.get(Part, ln["part_id"]).cost
+                price = purchasing.default_price(db.session, item, part, ln["quantity"])
             item.lines.append(
                 PurchaseOrderLine(
-                    part_id=ln["part_id"],
-                    quantity=ln["quantity"],
-                    unit_price=price,
-                    received_qty=ZERO,
+                    part=part, quantity=ln["quantity"], unit_price=price, received_qty=ZERO
                 )
             )
+
+    def put_headless(self, pk):
+        """PUT may carry `lines`: the draft order's complete new set of lines (see
+        purchasing.set_order_lines); without `lines` the lines stay as they are."""
+        try:
+            g.inv_line_changes = _line_changes_from_body()
+        except DomainError as err:
+            return self.domain_error(err)
+        return super().put_headless(pk)
 
     def pre_update(self, item):
         if item.state in ("received", "cancelled"):
             raise DomainError(_l("A closed order cannot be changed."), status=409)
         purchasing.check_order(item)
+        changes = getattr(g, "inv_line_changes", None)
+        if changes is not None:
+            purchasing.set_order_lines(db.session, item, changes)
 
     def pre_delete(self, item):
         if item.state != "draft":

@@ -100,7 +100,8 @@ class PurchaseOrderLineView(AppModelView):
     edit_title = _l("Edit order line")
     label_columns = LABELS
     list_columns = ["order", "part", "quantity", "unit_price", "received_qty"]
-    add_columns = edit_columns = ["order", "part", "quantity", "unit_price"]
+    add_columns = ["order", "part", "quantity", "unit_price"]
+    edit_columns = ["part", "quantity", "unit_price"]  # a line stays in its order
     show_columns = list_columns
     search_columns = ["quantity"]
 
@@ -111,8 +112,7 @@ class PurchaseOrderLineView(AppModelView):
         purchasing.check_order_line(item)
 
     def pre_delete(self, item):
-        if item.order.state != "draft":
-            raise DomainError(_l("Only a draft order can be changed."), status=409)
+        purchasing.check_line_removal(item)
 
 
 class PurchaseOrderView(StateMachineViewMixin, AppModelView):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.db import ZERO
 from app.errors import DomainError
-from modules.inventory.models import Part, StockMove
+from modules.inventory.models import Part, StockMove, SupplierPrice
 
 DEMAND_REASONS = ("issue", "consumption", "sale")
 Q = Decimal("0.001")
@@ -130,6 +130,23 @@ def monthly_consumption(
     return [(f"{y:04d}-{m:02d}", totals[(y, m)]) for y, m in keys]
 
 
+def supplier_lead_time(session: Session, part: Part) -> tuple[int, str]:
+    """(days, source) of the lead time a reorder point must cover: the preferred
+    supplier's price-list lead time for this part (the longest of its price breaks,
+    as the order may fall under any of them) when it quotes one ("supplier_price"),
+    else the part's own lead time ("part")."""
+    if part.supplier_id is not None:
+        days = session.scalar(
+            select(func.max(SupplierPrice.lead_time_days)).where(
+                SupplierPrice.part_id == part.id,
+                SupplierPrice.supplier_id == part.supplier_id,
+            )
+        )
+        if days is not None:
+            return int(days), "supplier_price"
+    return part.lead_time_days or 0, "part"
+
+
 def part_forecast(
     session: Session,
     part: Part,
@@ -141,7 +158,8 @@ def part_forecast(
     history = monthly_consumption(session, part.id, months, today)
     series = [q for _, q in history]
     fc = forecast(series)
-    ss, rop = safety_stock(series, service_level, part.lead_time_days or 0)
+    lead_days, lead_source = supplier_lead_time(session, part)
+    ss, rop = safety_stock(series, service_level, lead_days)
     return {
         "part_id": part.id,
         "history": [{"month": k, "quantity": q} for k, q in history],
@@ -152,7 +170,8 @@ def part_forecast(
         "safety_stock": ss,
         "reorder_point": rop,
         "service_level": service_level,
-        "lead_time_days": part.lead_time_days or 0,
+        "lead_time_days": lead_days,
+        "lead_time_source": lead_source,
     }
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from app.db import ZERO
@@ -83,14 +83,77 @@ def create_order(session: Session, order: PurchaseOrder) -> PurchaseOrder:
     return order
 
 
-def check_order_line(line: PurchaseOrderLine) -> None:
-    order = line.order
+def _draft_only(order: PurchaseOrder | None) -> None:
     if order is not None and order.state != "draft":
-        raise DomainError(_l("Only a draft order can be changed."), status=409)
+        raise DomainError(
+            _l(
+                "Lines can be added, changed or removed only while the order is a draft; "
+                "%(order)s is %(state)s.",
+                order=str(order),
+                state=PO_STATES.label(order.state),
+            ),
+            field="lines",
+            status=409,
+        )
+
+
+def check_order_line(line: PurchaseOrderLine) -> None:
+    """A line added or changed: its order (and the one it came from) must be a draft."""
+    _draft_only(line.order)
+    for previous in inspect(line).attrs.order.history.deleted or ():
+        _draft_only(previous)
+    if line.part_id is None and line.part is None:
+        raise DomainError(_l("This field is required."), field="part")
     line.quantity = quantity(line.quantity)
     if line.unit_price is None or line.unit_price < 0:
         raise DomainError(_l("Prices cannot be negative."), field="unit_price")
     line.received_qty = line.received_qty or ZERO
+
+
+def check_line_removal(line: PurchaseOrderLine) -> None:
+    _draft_only(line.order)
+
+
+def default_price(session: Session, order: PurchaseOrder, part: Part, qty: Decimal) -> Decimal:
+    """The order supplier's price for this quantity, else the part's cost."""
+    best = price_for(session, part.id, qty, order.supplier_id)
+    return best.price if best else (part.cost or ZERO)
+
+
+def set_order_lines(session: Session, order: PurchaseOrder, items: list[dict]) -> None:
+    """Replace a draft order's lines with `items` ({id, part_id, quantity, unit_price},
+    None where not given): an item with the id of one of the order's lines changes
+    that line, one without an id adds a line, and lines left out are removed. A price
+    not given is the supplier's price for the quantity (else the part's cost) for a new
+    line or one whose part or quantity changes; an unchanged line keeps its price."""
+    _draft_only(order)
+    with session.no_autoflush:  # a line being built is not flushed half-made
+        existing = {ln.id: ln for ln in order.lines}
+        kept: set[int] = set()
+        for item in items:
+            if item["id"] is not None:
+                line = existing.get(item["id"])
+                if line is None or line.id in kept:
+                    raise DomainError(_l("No such line in this order."), field="lines")
+                kept.add(line.id)
+            else:
+                line = PurchaseOrderLine(received_qty=ZERO)
+                order.lines.append(line)
+            repriced = line.id is None
+            if item["part_id"] is not None and item["part_id"] != line.part_id:
+                line.part = session.get(Part, item["part_id"])
+                repriced = True
+            if item["quantity"] is not None and item["quantity"] != line.quantity:
+                line.quantity = item["quantity"]
+                repriced = True
+            if item["unit_price"] is not None:
+                line.unit_price = item["unit_price"]
+            elif repriced:
+                line.unit_price = default_price(session, order, line.part, line.quantity)
+            check_order_line(line)
+        for line in list(order.lines):
+            if line.id is not None and line.id not in kept:
+                order.lines.remove(line)  # delete-orphan: the line is deleted
 
 
 def transition_order(session: Session, order: PurchaseOrder, action: str, comment=None) -> None:
