@@ -156,7 +156,9 @@ class AppModelView(ModelView):
             )
             kwargs["audit_actions"] = AUDIT_ACTIONS
             if self.attachments:
-                kwargs["attachment_rows"] = attachments.files_of(db.session, table, kwargs["pk"])
+                kwargs["attachment_rows"] = attachments.files_of(
+                    db.session, table, int(kwargs["pk"])
+                )
                 kwargs["attachment_table"] = table
                 kwargs["attachment_can_write"] = self.appbuilder.sm.has_access(
                     WRITE, self.class_permission_name
