@@ -66,7 +66,12 @@ def test_signing_needs_coverage_and_terms_lock(run):
         with pytest.raises(DomainError, match="signed"):
             update_contract(session, c)
         c.price = D("1200.00")
+        c.response_hours = 2
+        with pytest.raises(DomainError, match="signed"):
+            update_contract(session, c)
+        c.response_hours = None
         c.notes = "notes may change"
+        c.auto_renew = True
         update_contract(session, c)
 
     run(check)

@@ -52,13 +52,27 @@ EDITABLE_STATES = ("draft", "negotiation", "approved")
 # states in which a contract covers units within its dates
 COVERING_STATES = ("active", "expiring", "renewed")
 PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
+# what a signed contract fixes (title, manager, notes, auto-renewal and notice may change)
 TERMS = (
     "start_date",
     "end_date",
     "price",
     "billing_period",
     "partner_id",
+    "partner",
     "kind",
+    "covers_parts",
+    "covers_labour",
+    "covers_travel",
+    "visits_per_year",
+    "response_hours",
+    "resolution_hours",
+    "sla_calendar",
+    "business_from",
+    "business_to",
+    "timezone",
+    "labour_rate",
+    "parts_discount_pct",
 )
 CENT = Decimal("0.01")
 
@@ -97,13 +111,23 @@ def get_contract(session: Session, contract_id) -> ServiceContract:
     return contract
 
 
-def _changed(item, *names: str) -> bool:
+def _changed(item, *names: str) -> list[str]:
+    """The attributes among `names` whose value differs from the stored one."""
     from sqlalchemy import inspect
 
     state = inspect(item)
     if state.transient or state.pending:
-        return False
-    return any(state.attrs[n].history.has_changes() for n in names)
+        return []
+    out = []
+    for name in names:
+        hist = state.attrs[name].history
+        if not hist.has_changes():
+            continue
+        old = hist.deleted[0] if hist.deleted else None
+        new = hist.added[0] if hist.added else None
+        if old != new:
+            out.append(name)
+    return out
 
 
 def check_contract(contract: ServiceContract) -> None:
