@@ -62,12 +62,12 @@ def test_register_claim_form_refuses_a_future_date(ui, run):
 def test_rates_page_and_detection_button(ui, run):
     run(make_world)
     manager = ui("Service Manager")
-    r = manager.get("/defectrates/")
+    r = manager.get("/defectrates/rates")
     assert r.status_code == 200 and b"as-run-detection" in r.data
     r = manager.post("/defectrates/detect", follow_redirects=True)
     assert r.status_code == 200 and "0 new alert" in r.data.decode()
     viewer = ui("Viewer")
-    assert b"as-run-detection" not in viewer.get("/defectrates/").data
+    assert b"as-run-detection" not in viewer.get("/defectrates/rates").data
     assert viewer.post("/defectrates/detect").status_code in (302, 403)
 
 
@@ -81,6 +81,6 @@ def test_settings_are_one_row_and_reports_answer(ui, run):
     )
     assert "exist already" in r.data.decode()
     assert run(lambda s: s.scalar(select(func.count(ClaimSettings.id)))) == 1
-    assert manager.get("/satisfactionreport/?by=model").status_code == 200
-    assert manager.get("/satisfactionreport/?by=planet").status_code == 400
-    assert manager.get("/satisfactionreport/?date_from=bad").status_code == 400
+    assert manager.get("/satisfactionreport/report?by=model").status_code == 200
+    assert manager.get("/satisfactionreport/report?by=planet").status_code == 400
+    assert manager.get("/satisfactionreport/report?date_from=bad").status_code == 400
