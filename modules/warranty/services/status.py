@@ -270,6 +270,8 @@ def check_unit(session: Session, unit: Unit) -> None:
         raise DomainError(_l("The handover cannot be before the sale."), field="handover_date")
     if unit.sale_date > date.today():
         raise DomainError(_l("The sale date cannot be in the future."), field="sale_date")
+    if unit.handover_date and unit.handover_date > date.today():
+        raise DomainError(_l("The handover date cannot be in the future."), field="handover_date")
     if unit.price is not None and unit.price < 0:
         raise DomainError(_l("Prices cannot be negative."), field="price")
     customer = unit.customer
