@@ -52,6 +52,8 @@ class VisitRules:
     """The visit hooks shared by the visit screens and the visit API."""
 
     def apply_transition(self, session, item, action, comment):
+        if action == "cancel" and not plans_visits():
+            raise DomainError(_l("Only the service manager cancels visits."), status=403)
         visits.transition(session, item, action, comment)
 
     def pre_add(self, item):

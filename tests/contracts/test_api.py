@@ -113,6 +113,8 @@ def test_technician_sees_and_records_his_own_visits(run, api):
     assert r.status_code == 403
     r = t.post("/api/v1/scheduled_visit/generate", json={"contract": cid})
     assert r.status_code == 403
+    r = t.post(f"/api/v1/scheduled_visit/{mine}/cancel", json={"comment": "no"})
+    assert r.status_code == 403
     r = t.post(f"/api/v1/scheduled_visit/{mine}/record", json={"work_done": "", "hours": 1})
     assert r.status_code == 422
     r = t.post(f"/api/v1/scheduled_visit/{mine}/record", json={"work_done": "x", "hours": "abc"})
