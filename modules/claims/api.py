@@ -186,12 +186,12 @@ class ClaimApi(StateMachineApiMixin, AppRestApi):
     order_columns = ["id", "number", "received_on", "due_date", "state"]
     base_order = ("id", "desc")
     validators_columns = {
-        "description": validate.Length(min=1, max=10000),
+        "description": validate.Length(min=1, max=5000),
         "channel": CHANNELS.validator(),
         "demand": DEMANDS.validator(),
         "jurisdiction": JURISDICTIONS.validator(),
         "resolution": RESOLUTIONS.validator(),
-        "answer": validate.Length(max=10000),
+        "answer": validate.Length(max=5000),
         "replacement_serial": validate.Length(max=64),
     }
 
@@ -366,7 +366,7 @@ class DefectCodeApi(AppRestApi):
     show_columns = [*list_columns, "description"]
     add_columns = edit_columns = ["code", "name", "category", "description", "active"]
     search_columns = ["code", "name", "category", "active"]
-    order_columns = ["code", "name", "category"]
+    order_columns = ["id", "code", "name", "category"]
     base_order = ("code", "asc")
     validators_columns = {
         "code": validate.Length(min=1, max=40),
@@ -464,7 +464,7 @@ class ExpertExaminationApi(StateMachineApiMixin, AppRestApi):
     base_order = ("id", "desc")
     validators_columns = {
         "organisation": validate.Length(min=1, max=200),
-        "questions": validate.Length(min=1, max=10000),
+        "questions": validate.Length(min=1, max=5000),
         "cause_found": ROOT_CAUSES.validator(),
         "paid_by": EXAM_PAYERS.validator(),
     }
@@ -570,7 +570,7 @@ class ProductionProposalApi(StateMachineApiMixin, AppRestApi):
     validators_columns = {
         "kind": PROPOSAL_KINDS.validator(),
         "title": validate.Length(min=1, max=200),
-        "rationale": validate.Length(min=1, max=10000),
+        "rationale": validate.Length(min=1, max=5000),
     }
 
     def apply_transition(self, session, item, action, comment):
@@ -625,7 +625,7 @@ class SupplierClaimApi(StateMachineApiMixin, AppRestApi):
     base_order = ("id", "desc")
     validators_columns = {
         "breach": BREACHES.validator(),
-        "description": validate.Length(min=1, max=10000),
+        "description": validate.Length(min=1, max=5000),
     }
 
     def apply_transition(self, session, item, action, comment):
