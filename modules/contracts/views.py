@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 from flask import flash, redirect, url_for
@@ -10,6 +10,8 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+from wtforms import TimeField
+from wtforms.validators import DataRequired
 
 from app.datamodel import AppInterface
 from app.db import db, utcnow
@@ -300,6 +302,13 @@ class ServiceContractView(StateMachineViewMixin, AppModelView):
         "kind": CONTRACT_KINDS.select_field(_l("Kind")),
         "billing_period": BILLING_PERIODS.select_field(_l("Billing period")),
         "sla_calendar": SLA_CALENDARS.select_field(_l("SLA clock")),
+        # FAB has no form field for Time columns
+        "business_from": TimeField(
+            _l("Business hours from"), default=time(9, 0), validators=[DataRequired()]
+        ),
+        "business_to": TimeField(
+            _l("Business hours to"), default=time(18, 0), validators=[DataRequired()]
+        ),
     }
     edit_form_extra_fields = add_form_extra_fields
     description_columns = {

@@ -89,3 +89,29 @@ def test_technician_sees_his_own_visits(run, ui):
     assert f"/scheduledvisitview/show/{other}" not in page
     assert t.get(f"/scheduledvisitview/show/{other}").status_code in (302, 404)
     assert t.get("/servicecontractview/list/").status_code == 403
+
+
+def test_add_form_with_business_hours(run, ui):
+    w = run(make_world)
+    m = ui("Service Manager")
+    assert m.get("/servicecontractview/add").status_code == 200
+    form = {
+        "title": "Form contract",
+        "kind": "maintenance",
+        "partner": str(w["customer"]),
+        "start_date": "2026-01-01",
+        "end_date": "2026-12-31",
+        "price": "1200",
+        "billing_period": "monthly",
+        "sla_calendar": "business",
+        "business_from": "08:30",
+        "business_to": "17:00",
+        "timezone": "Europe/Moscow",
+        "notice_days": "30",
+        "visits_per_year": "2",
+    }
+    assert m.post("/servicecontractview/add", data=form).status_code == 302
+    saved = run(lambda s: [(c.number, str(c.business_from)) for c in s.query(ServiceContract)])
+    assert saved == [(f"SC-{TODAY.year}-00001", "08:30:00")]
+    m.post("/servicecontractview/add", data={**form, "timezone": "Mars/Base"})
+    assert run(lambda s: s.query(ServiceContract).count()) == 1
