@@ -9,14 +9,14 @@ from flask import request
 from flask_appbuilder.api import expose, safe
 from flask_appbuilder.security.decorators import protect
 from flask_babel import lazy_gettext as _l
-from marshmallow import validate
+from marshmallow import ValidationError, validate
 
 from app.api import AppRestApi, StateMachineApiMixin
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
 from app.security import API_METHOD_PERMISSIONS
-from modules.inventory.web import int_id, text
+from modules.inventory.web import check_keys, int_id, text
 from modules.warranty.models import (
     LOANER_STATES,
     OPEN_STATES,
@@ -662,6 +662,9 @@ class LoanerLoanApi(AppRestApi):
     def post_headless(self):
         def save(session):
             body = json_body()
+            errors = check_keys(body, self.add_columns, not_null=self.add_columns[:4])
+            if errors:
+                raise ValidationError(errors)
             repair = session.get(RepairOrder, int_id(body.get("repair"), "repair"))
             if not can_see_repair(repair):
                 raise DomainError(_l("No such repair order."), field="repair", status=404)
