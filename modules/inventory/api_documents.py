@@ -207,7 +207,11 @@ _PO_LIST = [
 
 
 class PurchaseOrderApi(_WithLinesMixin, StateMachineApiMixin, AppRestApi):
-    """Purchase orders with lines; POST /<id>/send, /<id>/receive, /<id>/cancel."""
+    """Purchase orders with lines; POST /<id>/send, /<id>/receive, /<id>/cancel.
+
+    POST and PUT take `lines`: on PUT the draft order's complete new set of lines
+    ({"id": line} changes that line, an item without id adds one, a line left out is
+    removed); an order no longer a draft refuses it with 409."""
 
     resource_name = "purchase_order"
     class_permission_name = "PurchaseOrder"

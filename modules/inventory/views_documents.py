@@ -192,7 +192,8 @@ class PartsSaleLineView(AppModelView):
     edit_title = _l("Edit sale line")
     label_columns = LABELS
     list_columns = ["sale", "part", "quantity", "unit_price", "discount_pct"]
-    add_columns = edit_columns = show_columns = list_columns
+    add_columns = show_columns = list_columns
+    edit_columns = ["part", "quantity", "unit_price", "discount_pct"]  # stays in its sale
     search_columns = ["quantity"]
 
     def pre_add(self, item):

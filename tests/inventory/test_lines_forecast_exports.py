@@ -323,3 +323,37 @@ def test_stock_move_list_counts_stay_right_without_the_joins(api, run):
     r = clerk.get(f"/api/v1/stock_level/?q=(filters:!((col:part,opr:rel_o_m,value:{w['part']})))")
     assert r.json["count"] == 2
     assert run(lambda s: s.scalar(select(func.count()).select_from(StockMove))) == 4
+
+
+def test_a_sale_line_cannot_leave_its_confirmed_sale_through_the_edit_form(run, ui):
+    from modules.inventory.models import PartsSale, PartsSaleLine
+    from modules.inventory.services import sales
+
+    w = run(make_world)
+
+    def two_sales(s):
+        out = []
+        for confirm in (True, False):
+            sale = PartsSale(customer_id=w["dealer"], warehouse_id=w["main"])
+            sales.create_sale(s, sale)
+            sale.lines.append(PartsSaleLine(part_id=w["part"], quantity=D(1), unit_price=D(20)))
+            s.flush()
+            if confirm:
+                sales.transition_sale(s, sale, "confirm")
+            out.append((sale.id, sale.lines[0].id))
+        return out
+
+    (confirmed, line), (quotation, _) = run(two_sales)
+    r = ui("Service Manager").post(
+        f"/partssalelineview/edit/{line}",
+        data={
+            "sale": quotation,
+            "part": w["part"],
+            "quantity": "1",
+            "unit_price": "20",
+            "discount_pct": "0",
+        },
+        follow_redirects=True,
+    )
+    assert b"Only a quotation can be changed." in r.data
+    assert run(lambda s: s.get(PartsSaleLine, line).sale_id) == confirmed
