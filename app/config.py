@@ -36,6 +36,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Modules: None means every built-in module plus installed entry points.
         "AFTERSALES_MODULES": None,
         "CURRENCY": "RUB",
+        # hourly labour rate used when a repair's labour line names none
+        "LABOUR_RATE": "0",
         "JURISDICTION": "RU",
         # Country (and optional subdivision) of the working-day calendar.
         "CALENDAR_COUNTRY": None,
@@ -107,6 +109,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
 _ENV_STRINGS = (
     "SECRET_KEY",
     "CURRENCY",
+    "LABOUR_RATE",
     "JURISDICTION",
     "BABEL_DEFAULT_LOCALE",
     "CALENDAR_COUNTRY",

@@ -182,12 +182,19 @@ class StateMachineViewMixin:
     def apply_transition(self, session, item, action: str, comment: str | None) -> None:
         self.state_machine.apply(session, item, action, comment)
 
+    def shown_transitions(self, item, transitions: list) -> list:
+        """The buttons to offer for `item` (override to hide steps that do not apply to
+        it, e.g. a quote on a warranty repair); the service still has the last word."""
+        return transitions
+
     def render_template(self, template, **kwargs):
         if template == self.show_template and kwargs.get("pk") is not None:
             item = self.datamodel.get(kwargs["pk"], self._base_filters)
             if item is not None:
                 machine = self.state_machine
-                kwargs["sm_transitions"] = machine.allowed(getattr(item, machine.field))
+                kwargs["sm_transitions"] = self.shown_transitions(
+                    item, machine.allowed(getattr(item, machine.field))
+                )
                 kwargs["sm_history"] = machine.history(db.session, item.id)
                 kwargs["sm_labels"] = machine.states
                 kwargs["sm_endpoint"] = f"{self.endpoint}.transition"

@@ -163,6 +163,7 @@ class RepairOrderApi(StateMachineApiMixin, AppRestApi):
         "billing": "override_billing",
         "inspection": "write",
         "overdue": "read",
+        "checklist": "read",
         "acceptance_act": "read",
         "completion_act": "read",
     }
@@ -320,6 +321,36 @@ class RepairOrderApi(StateMachineApiMixin, AppRestApi):
         r, err = self.run_service(save)
         return err or self.response(
             200, id=r.id, billing_type=r.billing_type, billing_reason=r.billing_reason
+        )
+
+    @expose("/<int:pk>/checklist", methods=["GET"])
+    @protect()
+    @safe
+    def checklist(self, pk):
+        """The checklist that applies to this repair (`?kind=final`, the default, or
+        `intake`): the items an inspection answers, by id.
+        ---
+        get:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          - {in: query, name: kind, schema: {type: string, enum: [intake, final]}}
+          responses:
+            200: {description: 'checklist (id, name) or null, and its items'}
+            400: {$ref: '#/components/responses/400'}
+            404: {$ref: '#/components/responses/404'}
+        """
+        repair = self.datamodel.get(pk, self._base_filters)
+        if repair is None:
+            return self.response_404()
+        kind = request.args.get("kind", "final")
+        if kind not in repairs.CHECKLIST_KINDS:
+            return self.response_400(message=str(_l("kind is intake or final.")))
+        found = repairs.checklist_for(db.session, repair, kind)
+        items = sorted(found.items, key=lambda it: (it.sequence or 0, it.id)) if found else []
+        return self.response(
+            200,
+            checklist={"id": found.id, "name": found.name} if found else None,
+            items=[{"id": it.id, "text": it.text, "required": it.required} for it in items],
         )
 
     @expose("/<int:pk>/inspection", methods=["POST"])

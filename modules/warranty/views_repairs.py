@@ -245,6 +245,13 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
     def apply_transition(self, session, item, action, comment):
         repairs.transition(session, item, action, comment)
 
+    def shown_transitions(self, item, transitions):
+        # only a paid repair goes through a quote and the customer's decision
+        quote_steps = {"send_quote", "approve", "refuse"}
+        if item.billing_type == "paid":
+            return transitions
+        return [t for t in transitions if t.name not in quote_steps]
+
     def pre_add(self, item):
         check_technician(item)
         repairs.create_repair(db.session, item)

@@ -280,3 +280,40 @@ def test_deadline_is_the_legal_one(run, app):
     rid = _open(run, w)
     due = get(run, rid, "due_date")
     assert timedelta(days=45) <= due - date.today() <= timedelta(days=50)  # RU, next working day
+
+
+def test_the_api_names_the_checklist_an_inspection_must_answer(run, api):
+    w = run(lambda s: make_world(s, sale=RECENT, stock_qty=None))
+    tech = run(lambda s: user_id(s, "Technician"))
+
+    def checklist(s):
+        c = Checklist(name="Washer final", kind="final", equipment_model_id=w["model"])
+        c.items = [
+            ChecklistItem(text="Label", sequence=2, required=False),
+            ChecklistItem(text="No leak", sequence=1),
+        ]
+        s.add(c)
+        s.flush()
+        return {i.text: i.id for i in c.items}
+
+    items = run(checklist)
+    rid = _open(run, w, receive=True, technician_id=tech)
+    mgr = api("Service Manager")
+    r = mgr.get(f"/api/v1/repair_order/{rid}/checklist")
+    assert r.status_code == 200
+    assert r.json["checklist"]["name"] == "Washer final"
+    assert [(i["text"], i["required"]) for i in r.json["items"]] == [
+        ("No leak", True),
+        ("Label", False),
+    ]
+    assert mgr.get(f"/api/v1/repair_order/{rid}/checklist?kind=intake").json == {
+        "checklist": None,
+        "items": [],
+    }
+    assert mgr.get(f"/api/v1/repair_order/{rid}/checklist?kind=other").status_code == 400
+    assert mgr.get("/api/v1/repair_order/999999/checklist").status_code == 404
+    for a in ("diagnose", "start_repair"):
+        run(lambda s, a=a: transition(s, s.get(RepairOrder, rid), a))
+    results = {str(items["No leak"]): True}
+    r = mgr.post(f"/api/v1/repair_order/{rid}/inspection", json={"results": results})
+    assert r.status_code == 201 and r.json["result"] == "passed"
