@@ -110,7 +110,6 @@ class CampaignApi(AppRestApi):
     validators_columns = {
         "name": validate.Length(min=1, max=200),
         "kind": CAMPAIGN_KINDS.validator(),
-        "cost": validate.Range(min=0, max=999999999999),
     }
     openapi_spec_tag = "Market"
     method_permission_name = {**API_METHOD_PERMISSIONS, "effect": "read"}
