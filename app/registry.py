@@ -59,6 +59,7 @@ class ModuleManifest:
     demo: str | None = None  # callable(session, size: str) -> None
     signals: str | None = None  # callable() -> None, connects handlers
     insights: str | None = None  # app.insights.Insights: KPIs, charts, notices, reports
+    daily: str | None = None  # callable(session, today: date) -> dict[str, int], for cron
     package: str = ""  # set by discovery
 
     CONVENTIONS = {
@@ -72,6 +73,7 @@ class ModuleManifest:
         "demo": "demo:load",
         "signals": "signals:connect",
         "insights": "insights:INSIGHTS",
+        "daily": "jobs:daily",
     }
 
     def resolve(self, what: str) -> Any:
@@ -165,6 +167,7 @@ class LoadedModules:
     views: list[Any] = field(default_factory=list)  # registered view instances
     apis: list[Any] = field(default_factory=list)
     insights: list[tuple[str, Any]] = field(default_factory=list)  # (module, Insights)
+    daily: list[tuple[str, Callable]] = field(default_factory=list)  # (module, job)
 
     @property
     def names(self) -> list[str]:
@@ -212,5 +215,8 @@ def load(appbuilder, manifests: list[ModuleManifest]) -> LoadedModules:
         insights = manifest.resolve("insights")
         if insights is not None:
             loaded.insights.append((manifest.name, insights))
+        daily = manifest.resolve("daily")
+        if daily is not None:
+            loaded.daily.append((manifest.name, daily))
         loaded.manifests.append(manifest)
     return loaded
