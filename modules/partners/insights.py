@@ -3,11 +3,12 @@ customers, customer interactions and follow-ups that fall due."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from app.db import utc_day_start
 from app.insights import (
     PIE,
     Chart,
@@ -23,10 +24,6 @@ from app.insights import (
     Series,
 )
 from modules.partners.models import INTERACTION_KINDS, Interaction, Partner
-
-
-def _start(day: date) -> datetime:
-    return datetime.combine(day, time.min, UTC)
 
 
 def active_customers(session, ctx: Context) -> int:
@@ -123,8 +120,8 @@ def new_customers(session, date_from: date, date_to: date) -> int:
     return session.scalar(
         select(func.count(Partner.id)).where(
             Partner.is_customer.is_(True),
-            Partner.created_at >= _start(date_from),
-            Partner.created_at < _start(date_to + timedelta(days=1)),
+            Partner.created_at >= utc_day_start(date_from),
+            Partner.created_at < utc_day_start(date_to + timedelta(days=1)),
         )
     )
 
@@ -148,7 +145,7 @@ def interactions_section(session, date_from: date, date_to: date) -> ReportTable
     body = [[INTERACTION_KINDS.label(k), rows[k]] for k in INTERACTION_KINDS if rows.get(k)]
     return ReportTable(
         title=_l("Customer interactions"),
-        columns=[_l("Kind"), _l("Number")],
+        columns=[_l("Kind"), _l("Count")],
         rows=body,
         totals=[_l("Total"), sum(r[1] for r in body)] if body else None,
     )

@@ -25,12 +25,26 @@ log = logging.getLogger("aftersales.dashboard")
 
 
 def _money_section(session, date_from: date, date_to: date) -> ReportTable:
+    """Each source's amount for the period, the totals per kind and the margin."""
     t = money.table(session, date_from, date_to, "month")
+    rows: list[list] = []
+    for kind in money.KINDS:
+        cols = [c for c in t.columns if c.kind == kind]
+        for c in cols:
+            rows.append([str(money.KIND_LABELS[kind]), c.label, t.totals.amounts.get(c.key, ZERO)])
+        if cols:
+            rows.append(
+                [
+                    str(money.KIND_LABELS[kind]),
+                    str(_l("Total")),
+                    t.kind_total(t.totals, kind),
+                ]
+            )
     return ReportTable(
         title=_l("Costs and revenue"),
-        columns=money.headers(t),
-        rows=[money.row_cells(t, r) for r in t.rows],
-        totals=money.row_cells(t, t.totals) if t.rows else None,
+        columns=[_l("Kind"), _l("Item"), _l("Amount")],
+        rows=rows,
+        totals=[_l("Margin"), "", t.margin(t.totals)] if rows else None,
         note=None if t.columns else _l("No module reports costs or revenue yet."),
     )
 
@@ -105,15 +119,24 @@ def to_pdf(tables: list[ReportTable], date_from: date, date_to: date) -> bytes:
     heading, period = title(date_from, date_to)
     doc = Document(f"{heading} {date_from.isoformat()} {date_to.isoformat()}")
     pdf = doc.pdf
-    doc.title(heading, period)
+
+    def text(value, size: float, style: str = "", height: float = 5, align: str = "L"):
+        pdf.set_font("DejaVu", style, size)
+        pdf.set_x(pdf.l_margin)
+        pdf.multi_cell(doc.width, height, str(value), align=align, new_x="LMARGIN", new_y="NEXT")
+
+    text(heading, 15, doc.strong, 8, "C")
+    text(period, 10, "", 6, "C")
+    pdf.ln(3)
     for t in tables:
-        doc.heading(t.title)
+        pdf.ln(1)
+        text(t.title, 11, doc.strong, 6)
         if t.note:
-            doc.paragraph(t.note, size=9)
+            text(t.note, 9)
         if not t.columns:
             continue
         if not t.rows:
-            doc.paragraph(_l("Nothing in this period."), size=9)
+            text(_l("Nothing in this period."), 9)
             continue
         pdf.set_font("DejaVu", "", 8 if len(t.columns) <= 7 else 6.5)
         aligns = [_align(t, i) for i in range(len(t.columns))]
