@@ -17,7 +17,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +26,7 @@ from marshmallow import ValidationError, fields
 from sqlalchemy import Boolean, Integer, Select, cast, select
 from sqlalchemy.orm import Session
 
+from app.db import utc_day_start
 from app.errors import DomainError
 
 DELIMITERS = {",": ",", ";": ";", "tab": "\t", "\t": "\t"}
@@ -88,7 +89,7 @@ class CsvExport:
         for target, onclause in self.joins:
             stmt = stmt.outerjoin(target, onclause)
         if self.date_column is not None:
-            lower, upper = _period_bounds(self.date_column, date_from, date_to)
+            lower, upper = period_bounds(self.date_column, date_from, date_to)
             if lower is not None:
                 stmt = stmt.where(self.date_column >= lower)
             if upper is not None:
@@ -96,7 +97,7 @@ class CsvExport:
         return stmt.order_by(*self.order_by)
 
 
-def _period_bounds(column, date_from: date | None, date_to: date | None):
+def period_bounds(column, date_from: date | None, date_to: date | None):
     """[lower, upper) for a period of whole days; on a UTC timestamp column the days
     are UTC days (a date compared with a timestamp would fail on some backends)."""
     upper_day = date_to + timedelta(days=1) if date_to else None
@@ -108,7 +109,7 @@ def _period_bounds(column, date_from: date | None, date_to: date | None):
         return date_from, upper_day
 
     def start(day):
-        return datetime.combine(day, time.min, UTC) if day else None
+        return utc_day_start(day) if day else None
 
     return start(date_from), start(upper_day)
 

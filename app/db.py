@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from flask_appbuilder import Model
@@ -18,11 +18,16 @@ Money = Numeric(14, 2, asdecimal=True)
 Quantity = Numeric(14, 3, asdecimal=True)
 ZERO = Decimal("0")
 
-__all__ = ["db", "Money", "Quantity", "ZERO", "UTCDateTime", "utcnow"]
+__all__ = ["db", "Money", "Quantity", "ZERO", "UTCDateTime", "utcnow", "utc_day_start"]
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def utc_day_start(day: date) -> datetime:
+    """Midnight UTC at the start of `day`: the bound to compare a timestamp column with."""
+    return datetime.combine(day, time.min, UTC)
 
 
 @event.listens_for(Engine, "connect")

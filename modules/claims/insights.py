@@ -6,11 +6,12 @@ recoveries from suppliers)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from app.db import utc_day_start
 from app.insights import (
     BAR,
     COST,
@@ -49,10 +50,6 @@ from modules.partners.models import Partner
 NOTICE_DAYS = 2  # notify this many days before a legal deadline
 
 
-def _start(day: date) -> datetime:
-    return datetime.combine(day, time.min, UTC)
-
-
 def _late(today: date):
     return (
         Claim.state.in_(OPEN_CLAIM_STATES),
@@ -78,7 +75,7 @@ def open_alerts(session, ctx: Context) -> int:
 def satisfaction_90(session, ctx: Context):
     avg = session.scalar(
         select(func.avg(SatisfactionRequest.score)).where(
-            SatisfactionRequest.answered_at >= _start(ctx.today - timedelta(days=90))
+            SatisfactionRequest.answered_at >= utc_day_start(ctx.today - timedelta(days=90))
         )
     )
     return None if avg is None else round(float(avg), 2)
@@ -106,7 +103,7 @@ def satisfaction_trend(session, ctx: Context) -> ChartData:
     first = (ctx.today.replace(day=1) - timedelta(days=330)).replace(day=1)
     rows = session.execute(
         select(SatisfactionRequest.answered_at, SatisfactionRequest.score).where(
-            SatisfactionRequest.answered_at >= _start(first)
+            SatisfactionRequest.answered_at >= utc_day_start(first)
         )
     ).all()
     months: dict[str, list[int]] = defaultdict(list)

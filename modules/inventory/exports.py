@@ -4,7 +4,7 @@ receipts (for accounting); catalog, equipment models and fitment imports."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -13,7 +13,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from app.csvio import Column, CsvExport, CsvImport
-from app.db import Money, Quantity
+from app.db import Money, Quantity, utc_day_start
 from modules.inventory.models import (
     Part,
     PurchaseOrder,
@@ -78,8 +78,7 @@ class ValuationExport(CsvExport):
     absent): the ledger's incoming legs less its outgoing legs, at their unit costs."""
 
     def statement(self, date_from: date | None = None, date_to: date | None = None) -> Select:
-        until = datetime.combine((date_to or date.today()) + timedelta(days=1), datetime.min.time())
-        until = until.replace(tzinfo=UTC)
+        until = utc_day_start((date_to or date.today()) + timedelta(days=1))
         incoming = select(
             M.part_id.label("part_id"),
             M.to_warehouse_id.label("warehouse_id"),

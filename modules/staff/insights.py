@@ -6,12 +6,13 @@ trainings of the service report."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, or_, select
 
+from app.db import utc_day_start
 from app.insights import (
     LINE,
     PERCENT,
@@ -41,10 +42,6 @@ from modules.staff.services import effective_assignee, responsible_for
 
 OPEN = ("open", "in_progress")
 EXPIRY_DAYS = 30
-
-
-def _start(day: date) -> datetime:
-    return datetime.combine(day, time.min, UTC)
 
 
 def _open_states() -> str:
@@ -185,8 +182,8 @@ def satisfaction(session, ctx: Context) -> Decimal | None:
     value = session.scalar(
         select(func.avg(KpiEvent.score)).where(
             KpiEvent.kind == "satisfaction",
-            KpiEvent.at >= _start(ctx.today - timedelta(days=89)),
-            KpiEvent.at < _start(ctx.today + timedelta(days=1)),
+            KpiEvent.at >= utc_day_start(ctx.today - timedelta(days=89)),
+            KpiEvent.at < utc_day_start(ctx.today + timedelta(days=1)),
         )
     )
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
@@ -207,8 +204,8 @@ def satisfaction_trend(session, ctx: Context) -> ChartData:
         select(KpiEvent.at, KpiEvent.score).where(
             KpiEvent.kind == "satisfaction",
             KpiEvent.score.is_not(None),
-            KpiEvent.at >= _start(first),
-            KpiEvent.at < _start(ctx.today + timedelta(days=1)),
+            KpiEvent.at >= utc_day_start(first),
+            KpiEvent.at < utc_day_start(ctx.today + timedelta(days=1)),
         )
     ).all()
     sums: dict[str, list[int]] = defaultdict(list)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.db import utc_day_start
 from modules.staff.models import (
     Acknowledgement,
     Employee,
@@ -201,11 +202,9 @@ def kpis(session: Session, date_from: date | None = None, date_to: date | None =
         func.avg(KpiEvent.score),
     ).group_by(KpiEvent.user_id, KpiEvent.kind)
     if date_from:
-        stmt = stmt.where(KpiEvent.at >= datetime.combine(date_from, time.min, UTC))
+        stmt = stmt.where(KpiEvent.at >= utc_day_start(date_from))
     if date_to:
-        stmt = stmt.where(
-            KpiEvent.at < datetime.combine(date_to + timedelta(days=1), time.min, UTC)
-        )
+        stmt = stmt.where(KpiEvent.at < utc_day_start(date_to + timedelta(days=1)))
     acc: dict[int | None, dict] = {}
     for uid, kind, count, n_on_time, avg_hours, avg_score in session.execute(stmt):
         acc.setdefault(uid, {})[kind] = (int(count), int(n_on_time or 0), avg_hours, avg_score)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import signals
+from app.csvio import period_bounds
 from app.db import utcnow
 from app.errors import Conflict, DomainError, NotFound
 from modules.claims.models import Claim, SatisfactionRequest
@@ -139,17 +140,11 @@ def scores(
         .outerjoin(User, User.id == SatisfactionRequest.employee_user_id)
         .where(SatisfactionRequest.answered_at.is_not(None))
     )
-    if date_from is not None:
-        q = q.where(
-            SatisfactionRequest.answered_at >= datetime.combine(date_from, datetime.min.time())
-        )
-    if date_to is not None:
-        from datetime import timedelta
-
-        q = q.where(
-            SatisfactionRequest.answered_at
-            < datetime.combine(date_to + timedelta(days=1), datetime.min.time())
-        )
+    lower, upper = period_bounds(SatisfactionRequest.answered_at, date_from, date_to)
+    if lower is not None:
+        q = q.where(SatisfactionRequest.answered_at >= lower)
+    if upper is not None:
+        q = q.where(SatisfactionRequest.answered_at < upper)
     groups: dict = defaultdict(list)
     labels: dict = {}
     for score, at, m_id, m_code, m_name, u_id, username in session.execute(q):
