@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, request
+from flask import current_app
 from flask_appbuilder.models.filters import BaseFilter
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.db import db
-from app.errors import DomainError
+from app.web import date_value, json_body  # noqa: F401 - re-exported
 from modules.claims.models import Claim
 from modules.inventory.web import current_user_id
 from modules.warranty.models import RepairOrder
@@ -39,21 +38,3 @@ class ClaimRecordRule(BaseFilter):
             return query
         repairs = select(RepairOrder.id).where(RepairOrder.technician_id.in_(my_ids()))
         return query.filter(Claim.repair_order_id.in_(repairs))
-
-
-def json_body() -> dict:
-    body = request.get_json(silent=True) if request.data else {}
-    if not isinstance(body, dict):
-        raise DomainError(_l("The request body must be a JSON object."), status=400)
-    return body
-
-
-def date_value(value, field: str) -> date | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise DomainError(_l("Give a date as YYYY-MM-DD."), field=field)
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise DomainError(_l("Give a date as YYYY-MM-DD."), field=field) from None

@@ -3,12 +3,12 @@ the list interface of big tables."""
 
 from __future__ import annotations
 
-from flask import g
 from flask_appbuilder.utils.base import is_column_dotted
 from flask_babel import lazy_gettext as _l
 
 from app.datamodel import AppInterface
 from app.errors import DomainError
+from app.web import current_user_id  # noqa: F401 - re-exported
 
 
 class CountWithoutJoinsInterface(AppInterface):
@@ -25,17 +25,6 @@ class CountWithoutJoinsInterface(AppInterface):
         if any(is_column_dotted(f.column_name) for f in inner.filters):
             return super().query_count(query, filters, select_columns)
         return self.apply_filters(query, inner).order_by(None).count()
-
-
-def current_user_id() -> int | None:
-    user = getattr(g, "user", None)
-    if user is None or not getattr(user, "is_authenticated", False):
-        from flask_login import current_user
-
-        user = current_user
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return user.id
 
 
 def int_id(value, field: str, required: bool = True) -> int | None:

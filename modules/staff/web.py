@@ -4,26 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import g
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 
 from app.db import db
 from app.errors import DomainError
+from app.web import current_user_id  # noqa: F401 - re-exported
 from modules.staff import services
 from modules.staff.models import Employee, Task, TimeLog, TrainingRecord
-
-
-def current_user_id() -> int | None:
-    user = getattr(g, "user", None)
-    if user is None or not getattr(user, "is_authenticated", False):
-        from flask_login import current_user
-
-        user = current_user
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return user.id
 
 
 def my_ids() -> set[int]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, request
+from flask import current_app
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.db import db
 from app.errors import DomainError
+from app.web import date_value, json_body  # noqa: F401 - re-exported
 from modules.inventory.web import current_user_id
 from modules.warranty.models import RepairOrder
 from modules.warranty.services.repairs import visible_technicians
@@ -65,26 +66,6 @@ class RepairLineRecordRule(BaseFilter):
         model = self.datamodel.obj
         visible = select(RepairOrder.id).where(RepairOrder.technician_id.in_(my_ids()))
         return query.filter(model.repair_id.in_(visible))
-
-
-def json_body() -> dict:
-    body = request.get_json(silent=True) if request.data else {}
-    if not isinstance(body, dict):
-        raise DomainError(_l("The request body must be a JSON object."), status=400)
-    return body
-
-
-def date_value(value, field: str, required: bool = False) -> date | None:
-    if value in (None, ""):
-        if required:
-            raise DomainError(_l("This field is required."), field=field)
-        return None
-    if not isinstance(value, str):
-        raise DomainError(_l("Give a date as YYYY-MM-DD."), field=field)
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise DomainError(_l("Give a date as YYYY-MM-DD."), field=field) from None
 
 
 def check_technician(item) -> None:

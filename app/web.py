@@ -1,0 +1,42 @@
+"""Reading a request in views and APIs: who is asking, and the JSON body's values
+checked one by one (a clear 4xx `DomainError` naming the field, never a 500)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import g, request
+from flask_babel import lazy_gettext as _l
+
+from app.errors import DomainError
+
+
+def current_user_id() -> int | None:
+    user = getattr(g, "user", None)
+    if user is None or not getattr(user, "is_authenticated", False):
+        from flask_login import current_user
+
+        user = current_user
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user.id
+
+
+def json_body() -> dict:
+    body = request.get_json(silent=True) if request.data else {}
+    if not isinstance(body, dict):
+        raise DomainError(_l("The request body must be a JSON object."), status=400)
+    return body
+
+
+def date_value(value, field: str, required: bool = False) -> date | None:
+    if value in (None, ""):
+        if required:
+            raise DomainError(_l("This field is required."), field=field)
+        return None
+    if not isinstance(value, str):
+        raise DomainError(_l("Give a date as YYYY-MM-DD."), field=field)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(_l("Give a date as YYYY-MM-DD."), field=field) from None
