@@ -36,7 +36,7 @@ from modules.dashboard.web import MyNotificationsFilter, can_read, current_user_
 
 
 def _num(value):
-    if value is None or isinstance(value, (int, str, bool)):
+    if value is None or isinstance(value, (int, float, str, bool)):
         return value
     if hasattr(value, "quantize"):
         return float(value)

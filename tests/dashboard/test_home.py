@@ -149,17 +149,32 @@ def test_chart_api_gives_labels_and_series(world, api):
     assert trend["series"][0]["values"] == expected
 
 
-def test_a_failing_contribution_does_not_take_the_page_down(world, app, ui):
+def test_a_failing_contribution_does_not_take_the_page_down(world, app, ui, api):
     from app.insights import Insights, Kpi
 
     def broken(session, ctx):
         raise RuntimeError("bug in a module")
 
+    def bad_link(ctx):
+        raise KeyError("bug in a link")
+
     loaded = app.extensions["aftersales"]
-    loaded.insights.append(("broken", Insights(kpis=[Kpi("broken.kpi", "Broken", broken)])))
+    contribution = Insights(
+        kpis=[
+            Kpi("broken.kpi", "Broken", broken),
+            Kpi("broken.link", "Broken link", lambda s, c: 1, link=bad_link),
+            Kpi("broken.value", "Not a number", lambda s, c: "many", warn_above=0),
+        ]
+    )
+    loaded.insights.append(("broken", contribution))
     try:
         r = ui("Admin").get("/")
+        got = kpis(api)
     finally:
         loaded.insights.pop()
     assert r.status_code == 200
-    assert 'data-kpi="broken.kpi" data-value=""' in r.get_data(as_text=True)
+    page = r.get_data(as_text=True)
+    assert 'data-kpi="broken.kpi" data-value=""' in page
+    assert 'data-kpi="partners.active_customers" data-value="2"' in page
+    assert all(got[k]["error"] for k in ("broken.kpi", "broken.link", "broken.value"))
+    assert got["partners.active_customers"]["error"] is False

@@ -80,28 +80,28 @@ def _group_labels() -> dict[str, str]:
 
 
 def compute_kpi(session, kpi: Kpi, ctx: Context) -> KpiValue:
+    """One KPI's figure, display and link; a contributor's bug shows as an error on
+    that figure and never takes the page (or the API) down."""
     try:
         value = kpi.compute(session, ctx)
-        error = False
-    except Exception:  # a contributor's bug must not take the home page down
+        warn = (
+            value is not None
+            and kpi.warn_above is not None
+            and Decimal(str(value)) > Decimal(str(kpi.warn_above))
+        )
+        return KpiValue(
+            key=kpi.key,
+            label=str(kpi.label),
+            value=value,
+            display=fmt.number(value, kpi.unit),
+            link=kpi.link_for(ctx),
+            unit=kpi.unit,
+            warn=warn,
+        )
+    except Exception:
         log.exception("KPI %s failed", kpi.key)
         session.rollback()
-        value, error = None, True
-    warn = (
-        value is not None
-        and kpi.warn_above is not None
-        and Decimal(str(value)) > Decimal(str(kpi.warn_above))
-    )
-    return KpiValue(
-        key=kpi.key,
-        label=str(kpi.label),
-        value=value,
-        display=fmt.number(value, kpi.unit),
-        link=kpi.link_for(ctx),
-        unit=kpi.unit,
-        warn=warn,
-        error=error,
-    )
+        return KpiValue(kpi.key, str(kpi.label), None, "—", None, kpi.unit, False, error=True)
 
 
 def kpi_groups(session, ctx: Context, can_read: Callable[[str], bool]) -> list[KpiGroup]:
