@@ -82,7 +82,8 @@ def _throttle_api_login(appbuilder: AppBuilder) -> None:
 
 def _register_core(appbuilder: AppBuilder) -> None:
     from app.api import AttachmentApi, CsvApi
-    from app.views import AttachmentView, ExportsView, LookupView
+    from app.views import ExportsView, LookupView
+    from app.views_files import AttachmentView
 
     appbuilder.add_view_no_menu(LookupView)
     appbuilder.add_view_no_menu(AttachmentView)

@@ -480,7 +480,7 @@ class AttachmentApi(DomainErrorsMixin, BaseApi):
             404:
               $ref: '#/components/responses/404'
         """
-        from app.views import attachment_response
+        from app.views_files import attachment_response
 
         try:
             return attachment_response(self._row(pk, write=False))
