@@ -309,3 +309,18 @@ def test_intake_photos_follow_the_repair_record_rule(app, run, api):
     assert upload(mine, b"MZ\x90\x00binary", "photo.png").status_code in (400, 415, 422)
     files = tc.get(f"/api/v1/attachment/wty_repair_order/{mine}").json["result"]
     assert [f["filename"] for f in files] == ["intake.png"]
+
+
+def test_renaming_a_loaner_to_a_code_in_use_is_a_conflict_not_a_server_error(run, api):
+    from modules.warranty.models import Loaner
+
+    def make(s):
+        a, b = Loaner(code="L-1", name="Washer A"), Loaner(code="L-2", name="Washer B")
+        s.add_all([a, b])
+        s.flush()
+        return a.id
+
+    first = run(make)
+    r = api("Service Manager").put(f"/api/v1/loaner/{first}", json={"code": "L-2", "name": "X"})
+    assert r.status_code in (409, 422), r.json
+    assert run(lambda s: s.get(Loaner, first).code) == "L-1"

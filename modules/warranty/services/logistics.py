@@ -217,11 +217,13 @@ def loans_not_returned(session: Session) -> list[LoanerLoan]:
 
 def check_loaner_state(session: Session, loaner: Loaner) -> None:
     """ "Lent" is set by lending and cleared by the return, never by hand."""
-    out = session.scalar(
-        select(LoanerLoan.id).where(
-            LoanerLoan.loaner_id == loaner.id, LoanerLoan.returned_on.is_(None)
+    # no autoflush: a duplicate code must fail at the save (a 409), not in this query (a 500)
+    with session.no_autoflush:
+        out = session.scalar(
+            select(LoanerLoan.id).where(
+                LoanerLoan.loaner_id == loaner.id, LoanerLoan.returned_on.is_(None)
+            )
         )
-    )
     if (out is not None) != (loaner.state == "lent"):
         raise DomainError(
             _l("A substitute unit is lent and returned through its loans."),
