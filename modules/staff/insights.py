@@ -1,24 +1,18 @@
 """What staff contributes: tasks due and overdue (KPIs, notices to the assignee or his
-deputy), training compliance and trainings expiring, customer satisfaction, the hooks
+deputy), training compliance and trainings expiring, the hooks
 that say who stands in for whom and who is responsible for an area, and the tasks and
 trainings of the service report."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, or_, select
 
-from app.db import utc_day_start
 from app.insights import (
-    LINE,
     PERCENT,
-    SCORE,
-    Chart,
-    ChartData,
     Context,
     Insights,
     Kpi,
@@ -26,12 +20,10 @@ from app.insights import (
     NotificationSource,
     ReportSection,
     ReportTable,
-    Series,
 )
 from modules.staff.models import (
     TASK_STATES,
     Employee,
-    KpiEvent,
     Task,
     TrainingProgram,
     TrainingRecord,
@@ -174,55 +166,6 @@ def training_notices(session, today: date):
         )
 
 
-# ------------------------------------------------------------------ satisfaction
-
-
-def satisfaction(session, ctx: Context) -> Decimal | None:
-    """Average customer satisfaction (1-5) of the last 90 days."""
-    value = session.scalar(
-        select(func.avg(KpiEvent.score)).where(
-            KpiEvent.kind == "satisfaction",
-            KpiEvent.at >= utc_day_start(ctx.today - timedelta(days=89)),
-            KpiEvent.at < utc_day_start(ctx.today + timedelta(days=1)),
-        )
-    )
-    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
-
-
-def _satisfaction_link(ctx: Context) -> str:
-    since = (ctx.today - timedelta(days=89)).isoformat()
-    return f"/staffreports/kpi?date_from={since}&date_to={ctx.today.isoformat()}"
-
-
-def satisfaction_trend(session, ctx: Context) -> ChartData:
-    """Average score per month, the last 12 months (this one included)."""
-    if ctx.today.month == 12:
-        first = date(ctx.today.year, 1, 1)
-    else:
-        first = date(ctx.today.year - 1, ctx.today.month + 1, 1)
-    rows = session.execute(
-        select(KpiEvent.at, KpiEvent.score).where(
-            KpiEvent.kind == "satisfaction",
-            KpiEvent.score.is_not(None),
-            KpiEvent.at >= utc_day_start(first),
-            KpiEvent.at < utc_day_start(ctx.today + timedelta(days=1)),
-        )
-    ).all()
-    sums: dict[str, list[int]] = defaultdict(list)
-    for at, score in rows:
-        sums[at.strftime("%Y-%m")].append(score)
-    labels = []
-    y, m = first.year, first.month
-    for _ in range(12):
-        labels.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    values = [
-        (Decimal(sum(sums[k])) / len(sums[k])).quantize(Decimal("0.01")) if sums[k] else None
-        for k in labels
-    ]
-    return ChartData(labels=labels, series=[Series(_l("Average score (1-5)"), values)])
-
-
 # ------------------------------------------------------------------ report
 
 
@@ -313,27 +256,6 @@ INSIGHTS = Insights(
             link=_expiring_link,
             resource="TrainingRecord",
             order=610,
-        ),
-        Kpi(
-            "staff.satisfaction",
-            _l("Customer satisfaction, last 90 days (1-5)"),
-            satisfaction,
-            link=_satisfaction_link,
-            resource="StaffReport",
-            unit=SCORE,
-            order=620,
-        ),
-    ],
-    charts=[
-        Chart(
-            "staff.satisfaction_trend",
-            _l("Customer satisfaction trend"),
-            LINE,
-            satisfaction_trend,
-            link="/staffreports/kpi",
-            resource="StaffReport",
-            unit=SCORE,
-            order=600,
         ),
     ],
     notifications=[

@@ -12,14 +12,13 @@ Figures (today = date.today()):
   tomorrow), T4 done, T5 cancelled: overdue 1; technician's due or overdue 2.
   Safety training mandatory for Technician and Warehouse Clerk: the technician's
   expires in 10 days, the clerk never trained: compliance 50.0 %, expiring 1.
-  Satisfaction 4 and 5 in the last 90 days (2 a hundred days ago): 4.50.
 - dashboard: a campaign running today (1 000.00), one on 1 January (250.00), one
   cancelled (500.00): cost this year 1 250.00.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -31,7 +30,6 @@ from modules.inventory.services.sales import create_sale, transition_sale
 from modules.partners.models import Interaction, Partner
 from modules.staff.models import (
     Employee,
-    KpiEvent,
     Position,
     Responsibility,
     Task,
@@ -184,9 +182,6 @@ def staff(session, today: date) -> dict:
             expires_on=today + timedelta(days=10),
         )
     )
-    now = datetime.combine(today, time(12), UTC)
-    for score, days in ((4, 10), (5, 20), (2, 100)):
-        session.add(KpiEvent(kind="satisfaction", score=score, at=now - timedelta(days=days)))
     session.flush()
     return {
         "emp": {r: e.id for r, e in emps.items()},
@@ -248,6 +243,5 @@ EXPECTED = {
     "staff.my_tasks_due": 0,  # for the admin: none of the tasks are his
     "staff.training_compliance": 50.0,
     "staff.trainings_expiring": 1,
-    "staff.satisfaction": 4.5,
     "dashboard.campaign_cost": 1250.0,
 }

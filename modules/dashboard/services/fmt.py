@@ -36,7 +36,7 @@ def axis(value: float, unit: str = COUNT) -> str:
         return format_decimal(value, format="#,##0")
     if unit == PERCENT:
         return format_decimal(value, format="#,##0") + "%"
-    return format_decimal(value, format="#,##0.#")
+    return format_decimal(value, format="#,##0.##")
 
 
 def cell(value) -> str:
