@@ -55,22 +55,24 @@ class Document:
 
     def title(self, text, subtitle=None) -> None:
         self.pdf.set_font("DejaVu", self.strong, 15)
-        self.pdf.multi_cell(self.width, 8, str(text), align="C")
+        self.pdf.multi_cell(self.width, 8, str(text), align="C", new_x="LMARGIN", new_y="NEXT")
         if subtitle:
             self.pdf.set_font("DejaVu", "", 10)
-            self.pdf.multi_cell(self.width, 6, str(subtitle), align="C")
+            self.pdf.multi_cell(
+                self.width, 6, str(subtitle), align="C", new_x="LMARGIN", new_y="NEXT"
+            )
         self.pdf.ln(4)
 
     def heading(self, text) -> None:
         self.pdf.ln(1)
         self.pdf.set_font("DejaVu", self.strong, 11)
-        self.pdf.multi_cell(self.width, 6, str(text))
+        self.pdf.multi_cell(self.width, 6, str(text), new_x="LMARGIN", new_y="NEXT")
 
     def paragraph(self, text, size: int = 10) -> None:
         if not str(text or "").strip():
             return
         self.pdf.set_font("DejaVu", "", size)
-        self.pdf.multi_cell(self.width, 5, str(text).strip())
+        self.pdf.multi_cell(self.width, 5, str(text).strip(), new_x="LMARGIN", new_y="NEXT")
         self.pdf.ln(1)
 
     def fields(self, pairs: Iterable[tuple[object, object]]) -> None:
@@ -81,11 +83,11 @@ class Document:
                 continue
             self.pdf.set_font("DejaVu", self.strong, 9)
             y = self.pdf.get_y()
-            self.pdf.multi_cell(label_w, 5, str(label))
+            self.pdf.multi_cell(label_w, 5, str(label), new_x="LMARGIN", new_y="NEXT")
             end_label = self.pdf.get_y()
             self.pdf.set_xy(self.pdf.l_margin + label_w, y)
             self.pdf.set_font("DejaVu", "", 9)
-            self.pdf.multi_cell(self.width - label_w, 5, str(value))
+            self.pdf.multi_cell(self.width - label_w, 5, str(value), new_x="LMARGIN", new_y="NEXT")
             self.pdf.set_y(max(end_label, self.pdf.get_y()))
         self.pdf.ln(2)
 
@@ -121,7 +123,13 @@ class Document:
         self.pdf.ln(6)
         self.pdf.set_font("DejaVu", "", 9)
         for label in labels:
-            self.pdf.multi_cell(self.width, 8, f"{label}: ______________________  /  ________")
+            self.pdf.multi_cell(
+                self.width,
+                8,
+                f"{label}: ______________________  /  ________",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
         self.pdf.ln(2)
 
     def output(self) -> bytes:
