@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_appbuilder.api import ModelRestApi
-from sqlalchemy import UniqueConstraint, select
+from sqlalchemy import UniqueConstraint, func, inspect, select
 
 from app.db import db
 from tests.conftest import ApiClient
@@ -237,10 +237,32 @@ def seed_body(app, res: Resource, schema: dict | None, n: int = 0, fresh: bool =
     return body
 
 
-def count(admin: ApiClient, res: Resource) -> int:
-    r = admin.get(res.base, query_string={"q": "(page_size:1,keys:!(none))"})
-    assert r.status_code == 200, describe(r)
-    return r.json["count"]
+def count(app, res: Resource) -> int:
+    """Rows of the resource's table, read from the database (not through the API:
+    what matters is that nothing was written, and it is 50x cheaper)."""
+    with app.app_context():
+        n = db.session.scalar(select(func.count()).select_from(res.model.__table__))
+        db.session.remove()
+    return n
+
+
+def row_state(app, res: Resource, pk) -> tuple:
+    """One row's columns and the ids of its to-many relations, from the database."""
+    model = res.model
+    with app.app_context():
+        item = db.session.get(model, pk)
+        if item is None:
+            state: tuple = (None,)
+        else:
+            columns = tuple(getattr(item, c.key) for c in inspect(model).column_attrs)
+            links = tuple(
+                sorted(o.id for o in getattr(item, rel.key))
+                for rel in inspect(model).relationships
+                if rel.uselist
+            )
+            state = (columns, links)
+        db.session.remove()
+    return state
 
 
 def first_id(admin: ApiClient, res: Resource):
