@@ -23,8 +23,20 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields
-from sqlalchemy import Boolean, Integer, Select, cast, select
+from sqlalchemy import (
+    Boolean,
+    Float,
+    Integer,
+    Numeric,
+    Select,
+    String,
+    cast,
+    literal_column,
+    select,
+)
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from app.db import utc_day_start
 from app.errors import DomainError
@@ -77,17 +89,20 @@ class CsvExport:
     date_column: Any = None  # filtered by date_from / date_to when given
     order_by: tuple[Any, ...] = ()
     description: Any = ""
+    where: tuple[Any, ...] = ()  # a fixed WHERE clause (the rows this export is about)
 
     @property
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
 
     def statement(self, date_from: date | None = None, date_to: date | None = None) -> Select:
-        stmt = select(*(_selectable(c.expr) for c in self.columns))
+        stmt = select(*(csv_column(c.expr) for c in self.columns))
         if self.select_from is not None:
             stmt = stmt.select_from(self.select_from)
         for target, onclause in self.joins:
             stmt = stmt.outerjoin(target, onclause)
+        if self.where:
+            stmt = stmt.where(*self.where)
         if self.date_column is not None:
             lower, upper = period_bounds(self.date_column, date_from, date_to)
             if lower is not None:
@@ -114,10 +129,43 @@ def period_bounds(column, date_from: date | None, date_to: date | None):
     return start(date_from), start(upper_day)
 
 
-def _selectable(expr):
-    """Booleans leave the database as 1/0: no per-row conversion in Python."""
-    if isinstance(getattr(expr, "type", None), Boolean):
+class DecimalText(String):
+    """A fixed-scale number the database wrote as text: "12.50"."""
+
+    cache_ok = True
+
+
+class decimal_text(FunctionElement):  # noqa: N801 (a SQL function, named like one)
+    """decimal_text(expr, literal_column("2")): the number as text with that many
+    decimals, NULL kept; what SQLAlchemy's Numeric would print after building a
+    Decimal per value, without the Decimal."""
+
+    type = DecimalText()
+    inherit_cache = True
+    name = "decimal_text"
+
+
+@compiles(decimal_text)
+def _decimal_text(element, compiler, **kw):  # PostgreSQL: round() pads to the scale
+    expr, scale = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(ROUND(CAST({expr} AS NUMERIC), {scale}) AS TEXT)"
+
+
+@compiles(decimal_text, "sqlite")
+def _decimal_text_sqlite(element, compiler, **kw):
+    expr, scale = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(CASE WHEN ({expr}) IS NULL THEN NULL ELSE printf('%.{scale}f', {expr}) END)"
+
+
+def csv_column(expr):
+    """A column as an export selects it: booleans leave the database as 1/0 and
+    fixed-scale numbers as text, so no value is converted in Python. A module's
+    own export statement wraps its columns with this too."""
+    kind = getattr(expr, "type", None)
+    if isinstance(kind, Boolean):
         return cast(expr, Integer)
+    if isinstance(kind, Numeric) and not isinstance(kind, Float) and kind.scale is not None:
+        return decimal_text(expr, literal_column(str(int(kind.scale))))
     return expr
 
 
@@ -192,17 +240,22 @@ def _batches(rows, size: int):
         yield batch
 
 
-def column_converters(columns, decimal_sep: str = ".") -> list:
-    """Per column, how a value becomes text when csv's own str() would be wrong."""
+def column_converters(exprs, decimal_sep: str = ".") -> list:
+    """Per selected column, how a value becomes text when csv's own str() would be
+    wrong (None where it is right)."""
     out = []
-    for col in columns:
+    for expr in exprs:
+        kind = getattr(expr, "type", None)
+        if isinstance(kind, DecimalText):
+            out.append(None if decimal_sep == "." else (lambda v, d=decimal_sep: v.replace(".", d)))
+            continue
         try:
-            py = col.expr.type.python_type
+            py = kind.python_type
         except (NotImplementedError, AttributeError):
             out.append(lambda v, d=decimal_sep: format_value(v, d))
             continue
-        if py is bool:
-            out.append(None)  # selected as 1/0, see _selectable
+        if py is bool:  # not selected through csv_column
+            out.append(lambda v: "1" if v else "0")
         elif py is datetime:
             out.append(datetime.isoformat)
         elif py in (Decimal, float):
@@ -223,10 +276,10 @@ def stream_export(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> Iterator[str]:
-    stmt = export.statement(date_from, date_to).execution_options(yield_per=1000)
-    result = session.execute(stmt)
+    stmt = export.statement(date_from, date_to)
+    result = session.execute(stmt.execution_options(yield_per=1000))
     try:
-        converters = column_converters(export.columns, options.decimal)
+        converters = column_converters(stmt.selected_columns, options.decimal)
         yield from write_csv(export.headers, result, options, converters=converters)
     finally:
         result.close()

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 
+from flask_appbuilder.models.sqla import filters as fab_filters
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Time
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
@@ -58,8 +60,30 @@ def data_error() -> DomainError:
     return DomainError(_l("A value is out of range or not valid for its field."))
 
 
+class FilterConverter(fab_filters.SQLAFilterConverter):
+    """FAB's, plus time-of-day columns (business hours), which it does not know."""
+
+    conversion_table = (
+        *fab_filters.SQLAFilterConverter.conversion_table,
+        (
+            "is_time",
+            [
+                fab_filters.FilterEqual,
+                fab_filters.FilterGreater,
+                fab_filters.FilterSmaller,
+                fab_filters.FilterNotEqual,
+            ],
+        ),
+    )
+
+
 class AppInterface(SQLAInterface):
     eager_relations: tuple[str, ...] = ()
+    filter_converter_class = FilterConverter
+
+    def is_time(self, col_name: str) -> bool:
+        column = self.list_columns.get(col_name)
+        return column is not None and isinstance(getattr(column, "type", None), Time)
 
     def apply_all(
         self,

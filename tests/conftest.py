@@ -112,6 +112,26 @@ def _business_tables():
     ]
 
 
+def _clean_postgres(conn, tables) -> None:
+    """TRUNCATE costs about 6 ms a table whether it holds rows or not: empty only
+    the tables a test wrote to, then restart every business sequence (what
+    RESTART IDENTITY did), security tables (ab_*) left alone."""
+    probe = " UNION ALL ".join(
+        f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables
+    )
+    dirty = [f'"{name}"' for name in conn.execute(text(probe)).scalars()]
+    if dirty:
+        conn.execute(text(f"TRUNCATE {', '.join(dirty)} CASCADE"))
+    conn.execute(
+        text(
+            "SELECT setval(c.oid, 1, false) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind = 'S' AND n.nspname = current_schema() "
+            "AND c.relname NOT LIKE 'ab\\_%'"
+        )
+    )
+
+
 @pytest.fixture(autouse=True)
 def _clean_tables(request):
     yield
@@ -124,8 +144,7 @@ def _clean_tables(request):
         tables = _business_tables()
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                _clean_postgres(conn, tables)
             else:
                 for t in reversed(tables):
                     conn.execute(t.delete())

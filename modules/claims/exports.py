@@ -3,11 +3,7 @@ expert examination costs, recoveries from suppliers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select
 
 from app.csvio import Column, CsvExport
 from modules.claims.models import Claim, ExpertExamination, SupplierClaim
@@ -23,16 +19,6 @@ M = EquipmentModel.__table__.c
 RESOURCE = "ClaimAccounting"
 
 
-@dataclass(frozen=True)
-class FilteredExport(CsvExport):
-    """A CsvExport with a fixed WHERE clause."""
-
-    where: tuple[Any, ...] = ()
-
-    def statement(self, date_from=None, date_to=None) -> Select:
-        return super().statement(date_from, date_to).where(*self.where)
-
-
 _CLAIM_COLS = (
     Column("claim", C.number, _l("Claim number")),
     Column("customer", P.name, _l("Customer")),
@@ -41,7 +27,7 @@ _CLAIM_COLS = (
 )
 
 EXPORTS = [
-    FilteredExport(
+    CsvExport(
         name="claims_compensations",
         title=_l("Claims: compensations and refunds paid"),
         resource=RESOURCE,
@@ -61,7 +47,7 @@ EXPORTS = [
         order_by=(C.paid_on, C.id),
         where=(C.compensation_amount.is_not(None), C.compensation_amount > 0),
     ),
-    FilteredExport(
+    CsvExport(
         name="claims_penalties",
         title=_l("Claims: delay penalties paid"),
         resource=RESOURCE,
@@ -81,7 +67,7 @@ EXPORTS = [
         order_by=(C.fulfilled_on, C.id),
         where=(C.penalty_paid.is_not(None), C.penalty_paid > 0),
     ),
-    FilteredExport(
+    CsvExport(
         name="claims_expert_costs",
         title=_l("Claims: expert examination costs"),
         resource=RESOURCE,
@@ -101,7 +87,7 @@ EXPORTS = [
         order_by=(E.concluded_on, E.id),
         where=(E.cost.is_not(None), E.state == "concluded"),
     ),
-    FilteredExport(
+    CsvExport(
         name="claims_supplier_recoveries",
         title=_l("Claims: recoveries from suppliers"),
         resource=RESOURCE,

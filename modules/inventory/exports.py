@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, String, cast, func, literal, select, type_coerce, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from app.csvio import Column, CsvExport, CsvImport
+from app.csvio import Column, CsvExport, CsvImport, csv_column
 from app.db import Money, Quantity, utc_day_start
 from modules.inventory.models import (
     Part,
@@ -63,16 +62,6 @@ def _money(expr):
 
 
 @dataclass(frozen=True)
-class FilteredExport(CsvExport):
-    """A CsvExport with a fixed WHERE clause."""
-
-    where: tuple[Any, ...] = ()
-
-    def statement(self, date_from=None, date_to=None) -> Select:
-        return super().statement(date_from, date_to).where(*self.where)
-
-
-@dataclass(frozen=True)
 class ValuationExport(CsvExport):
     """Quantity and value per part and warehouse at the end of `date_to` (today when
     absent): the ledger's incoming legs less its outgoing legs, at their unit costs."""
@@ -100,8 +89,8 @@ class ValuationExport(CsvExport):
                 P.sku,
                 P.name,
                 wh.code,
-                type_coerce(qty, Quantity),
-                _money(func.sum(legs.c.value)),
+                csv_column(type_coerce(qty, Quantity)),
+                csv_column(_money(func.sum(legs.c.value))),
             )
             .select_from(legs)
             .join(Part.__table__, P.id == legs.c.part_id)
@@ -187,7 +176,7 @@ EXPORTS = [
         date_column=PO.order_date,
         order_by=(PO.order_date, PO.id, POL.id),
     ),
-    FilteredExport(
+    CsvExport(
         name="receipts",
         title=_l("Purchase receipts"),
         resource="PurchaseOrder",

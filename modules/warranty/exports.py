@@ -3,11 +3,10 @@ cost + labour), shipment costs, supplier-recoverable costs; import of sold units
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select, type_coerce
+from sqlalchemy import func, or_, select, type_coerce
 
 from app.csvio import Column, CsvExport, CsvImport
 from app.db import Money
@@ -61,16 +60,6 @@ _RECOVER_FROM = Partner.__table__.alias("rs")
 _SUPPLIER = Partner.__table__.alias("ps")
 
 
-@dataclass(frozen=True)
-class FilteredExport(CsvExport):
-    """A CsvExport with a fixed WHERE clause."""
-
-    where: tuple[Any, ...] = ()
-
-    def statement(self, date_from=None, date_to=None) -> Select:
-        return super().statement(date_from, date_to).where(*self.where)
-
-
 _REPAIR_JOINS = (
     (Unit.__table__, U.id == R.unit_id),
     (EquipmentModel.__table__, EM.id == U.equipment_model_id),
@@ -78,7 +67,7 @@ _REPAIR_JOINS = (
 )
 
 EXPORTS = [
-    FilteredExport(
+    CsvExport(
         name="paid_repairs",
         title=_l("Paid repairs (revenue)"),
         resource=ACCOUNTING,
@@ -109,7 +98,7 @@ EXPORTS = [
         date_column=R.returned_on,
         order_by=(R.returned_on, R.id),
     ),
-    FilteredExport(
+    CsvExport(
         name="warranty_repairs",
         title=_l("Warranty and contract repairs (cost)"),
         resource=ACCOUNTING,
@@ -146,7 +135,7 @@ EXPORTS = [
         date_column=R.returned_on,
         order_by=(R.returned_on, R.id),
     ),
-    FilteredExport(
+    CsvExport(
         name="shipment_costs",
         title=_l("Shipment costs"),
         resource=ACCOUNTING,
@@ -171,7 +160,7 @@ EXPORTS = [
         date_column=SH.shipped_on,
         order_by=(SH.shipped_on, SH.id),
     ),
-    FilteredExport(
+    CsvExport(
         name="supplier_recoverable",
         title=_l("Costs recoverable from suppliers"),
         resource=ACCOUNTING,

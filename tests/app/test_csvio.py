@@ -197,3 +197,21 @@ def test_a_period_on_a_timestamp_column_takes_whole_utc_days(app, run):
     stmt = export.statement(date(2026, 3, 1), date(2026, 3, 31))
     rows = run(lambda s: [r[0].day for r in s.execute(stmt)])
     assert rows == [1, 31]
+
+
+def test_fixed_scale_numbers_leave_the_database_as_text(run):
+    """The export writes what the database prints: scale kept, NULL empty, sign kept."""
+    from sqlalchemy import literal_column, select
+
+    from app.csvio import decimal_text
+
+    def values(s):
+        two = literal_column("2")
+        return [
+            s.execute(select(decimal_text(literal_column(v), two))).scalar()
+            for v in ("-1.5", "3", "NULL", "1234567.125")
+        ]
+
+    got = run(values)
+    assert got[:3] == ["-1.50", "3.00", None]
+    assert got[3] in ("1234567.13", "1234567.12")  # binary float on SQLite, numeric on PG
