@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, exists, literal, select, text, union_all
 
 from app import create_app
 from app.db import db
@@ -116,10 +116,10 @@ def _clean_postgres(conn, tables) -> None:
     """TRUNCATE costs about 6 ms a table whether it holds rows or not: empty only
     the tables a test wrote to, then restart every business sequence (what
     RESTART IDENTITY did), security tables (ab_*) left alone."""
-    probe = " UNION ALL ".join(
-        f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables
+    probe = union_all(
+        *(select(literal(t.name)).where(exists(select(literal(1)).select_from(t))) for t in tables)
     )
-    dirty = [f'"{name}"' for name in conn.execute(text(probe)).scalars()]
+    dirty = [f'"{name}"' for name in conn.execute(probe).scalars()]
     if dirty:
         conn.execute(text(f"TRUNCATE {', '.join(dirty)} CASCADE"))
     conn.execute(

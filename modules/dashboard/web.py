@@ -21,6 +21,17 @@ HELPERS = {
 }
 
 
+def json_value(value):
+    """A figure as JSON carries it: Decimal as a number, a date as ISO text."""
+    if value is None or isinstance(value, (int, float, str, bool)):
+        return value
+    if hasattr(value, "quantize"):
+        return float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
 def current_user():
     user = getattr(g, "user", None)
     if user is None or not getattr(user, "is_authenticated", False):

@@ -17,14 +17,8 @@ from app.db import db
 from app.errors import DomainError
 from app.security import API_METHOD_PERMISSIONS
 from modules.inventory.web import text
-from modules.warranty.api_repairs import (
-    LoanerApi,
-    LoanerLoanApi,
-    RepairLabourLineApi,
-    RepairOrderApi,
-    RepairPartLineApi,
-    ShipmentApi,
-)
+from modules.warranty.api_logistics import LoanerApi, LoanerLoanApi, ShipmentApi
+from modules.warranty.api_repairs import RepairLabourLineApi, RepairOrderApi, RepairPartLineApi
 from modules.warranty.models import (
     CHECKLIST_KINDS,
     REPAIR_TYPES,
@@ -37,7 +31,7 @@ from modules.warranty.models import (
     WarrantyPolicy,
     WarrantyVoid,
 )
-from modules.warranty.services import repairs, status
+from modules.warranty.services import inspections, status
 from modules.warranty.web import RepairLineRecordRule, date_value, json_body
 
 
@@ -454,7 +448,7 @@ class InspectionApi(AppRestApi):
             d_to = date_value(request.args.get("date_to"), "date_to")
         except DomainError as err:
             return self.response(400, **err.as_dict())
-        rows = repairs.failed_inspections_by_technician(db.session, d_from, d_to)
+        rows = inspections.failed_inspections_by_technician(db.session, d_from, d_to)
         return self.response(200, result=rows)
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.registry import MenuEntry
-from modules.warranty.views_logistics import LoanerLoanView, LoanerView, ShipmentView
-from modules.warranty.views_repairs import (
+from modules.warranty.views_inspections import (
     ChecklistItemView,
     ChecklistView,
     InspectionReportView,
     InspectionView,
+)
+from modules.warranty.views_logistics import LoanerLoanView, LoanerView, ShipmentView
+from modules.warranty.views_repairs import (
     OverdueRepairView,
     RepairLabourLineView,
     RepairOrderView,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, request, url_for
-from flask_appbuilder import BaseView, expose
+from flask_appbuilder import expose
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
@@ -31,16 +31,13 @@ from modules.warranty.models import (
     REPAIR_STATES,
     REPAIR_TYPES,
     WARRANTY_STATUSES,
-    Checklist,
-    ChecklistItem,
-    Inspection,
     Loaner,
     LoanerLoan,
     RepairLabourLine,
     RepairOrder,
     RepairPartLine,
 )
-from modules.warranty.services import logistics, repairs
+from modules.warranty.services import inspections, logistics, repairs
 from modules.warranty.views_units import LABELS as UNIT_LABELS
 from modules.warranty.views_units import TEMPLATES, pdf_response, status_badge
 from modules.warranty.web import (
@@ -292,8 +289,8 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
         kw["inspection_results"] = INSPECTION_RESULTS
         kw["checklist_kinds"] = CHECKLIST_KINDS
         kw["fitting"] = fitting_parts(db.session, repair.unit.equipment_model_id)
-        kw["final_checklist"] = repairs.checklist_for(db.session, repair, "final")
-        kw["intake_checklist"] = repairs.checklist_for(db.session, repair, "intake")
+        kw["final_checklist"] = inspections.checklist_for(db.session, repair, "final")
+        kw["intake_checklist"] = inspections.checklist_for(db.session, repair, "intake")
         kw["loan"] = repairs.loaner_out(db.session, repair.id)
         kw["loans"] = (
             db.session.query(LoanerLoan)
@@ -386,12 +383,12 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
         kind = f.get("kind", "final")
 
         def go(repair):
-            checklist = repairs.checklist_for(db.session, repair, kind)
+            checklist = inspections.checklist_for(db.session, repair, kind)
             results = {}
             if checklist is not None:
                 results = {it.id: bool(f.get(f"item_{it.id}")) for it in checklist.items}
             passed = None if checklist is not None and checklist.items else f.get("passed") == "1"
-            repairs.record_inspection(
+            inspections.record_inspection(
                 db.session,
                 repair,
                 kind,
@@ -545,88 +542,3 @@ class RepairLabourLineView(AppModelView):
 
     def pre_delete(self, item):
         raise DomainError(_l("Remove lines from the repair order's page."), status=409)
-
-
-class ChecklistItemView(AppModelView):
-    datamodel = AppInterface(ChecklistItem)
-    class_permission_name = "Checklist"
-    list_title = _l("Checklist items")
-    show_title = _l("Checklist item")
-    add_title = _l("Add checklist item")
-    edit_title = _l("Edit checklist item")
-    label_columns = LABELS
-    list_columns = ["checklist", "sequence", "text", "required"]
-    add_columns = edit_columns = show_columns = list_columns
-    search_columns = ["text", "required"]
-    base_order = ("sequence", "asc")
-
-
-class ChecklistView(AppModelView):
-    datamodel = AppInterface(Checklist)
-    class_permission_name = "Checklist"
-    list_title = _l("Checklists")
-    show_title = _l("Checklist")
-    add_title = _l("Add checklist")
-    edit_title = _l("Edit checklist")
-    label_columns = LABELS
-    list_columns = ["name", "kind", "equipment_model", "repair_type", "active"]
-    add_columns = edit_columns = show_columns = list_columns
-    search_columns = ["name", "kind", "repair_type", "active"]
-    formatters_columns = {"kind": CHECKLIST_KINDS.label, "repair_type": REPAIR_TYPES.label}
-    add_form_extra_fields = edit_form_extra_fields = {
-        "kind": CHECKLIST_KINDS.select_field(_l("Kind")),
-        "repair_type": REPAIR_TYPES.select_field(_l("Repair type"), required=False),
-    }
-    description_columns = {
-        "equipment_model": _l("Empty: for every model."),
-        "repair_type": _l("Empty: for every repair type."),
-    }
-    related_views = [ChecklistItemView]
-
-    def process_form(self, form, is_created):
-        super().process_form(form, is_created)
-        if "repair_type" in form and not form.repair_type.data:
-            form.repair_type.data = None
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Checklists are not deleted: untick Active."), status=409)
-
-
-class InspectionView(AppModelView):
-    datamodel = AppInterface(Inspection)
-    class_permission_name = "Inspection"
-    base_permissions = ["can_read"]
-    base_filters = [["repair_id", RepairLineRecordRule, None]]
-    list_title = _l("Inspections")
-    show_title = _l("Inspection")
-    label_columns = LABELS
-    list_columns = ["repair", "kind", "result", "inspector", "technician", "at"]
-    show_columns = [*list_columns, "checklist", "notes"]
-    search_columns = ["kind", "result", "at"]
-    base_order = ("id", "desc")
-    formatters_columns = {"kind": CHECKLIST_KINDS.label, "result": INSPECTION_RESULTS.label}
-
-
-class InspectionReportView(BaseView):
-    """Failed final inspections per technician over a period."""
-
-    route_base = "/warrantyinspections"
-    template_folder = TEMPLATES
-    class_permission_name = "Inspection"
-    method_permission_name = {"failures": "read"}
-    base_permissions = ["can_read"]
-    default_view = "failures"
-
-    @expose("/failures")
-    @has_access
-    def failures(self):
-        try:
-            d_from = date_value(request.args.get("date_from") or None, "date_from")
-            d_to = date_value(request.args.get("date_to") or None, "date_to")
-        except DomainError as err:
-            flash(str(err.message), "danger")
-            d_from = d_to = None
-        rows = repairs.failed_inspections_by_technician(db.session, d_from, d_to)
-        return self.render_template(
-            "warranty/failures.html", rows=rows, date_from=d_from, date_to=d_to
-        )

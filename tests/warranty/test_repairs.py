@@ -27,7 +27,7 @@ from modules.warranty.services import (
     transition,
     void_warranty,
 )
-from modules.warranty.services.repairs import failed_inspections_by_technician
+from modules.warranty.services.inspections import failed_inspections_by_technician
 from tests.warranty.helpers import D, level, make_world, user_id
 
 RECENT = date.today() - timedelta(days=100)

@@ -1,5 +1,6 @@
 """Warranty services: plain functions over a Session, shared by UI, API, CLI and imports."""
 
+from modules.warranty.services.inspections import record_inspection
 from modules.warranty.services.logistics import (
     SHIPMENT_MACHINE,
     create_shipment,
@@ -14,7 +15,6 @@ from modules.warranty.services.repairs import (
     decide_billing,
     open_repair,
     override_billing,
-    record_inspection,
     remove_part_line,
     transition,
 )

@@ -1,0 +1,419 @@
+"""Claim screens: claims, defect codes, claim defects, expert examinations."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from flask import abort, flash, redirect, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from app.datamodel import AppInterface
+from app.db import db
+from app.deadlines import JURISDICTIONS
+from app.errors import DomainError
+from app.security import VIEW_METHOD_PERMISSIONS, WRITE
+from app.views import AppModelView, StateMachineViewMixin
+from modules.claims.models import (
+    CHANNELS,
+    CLAIM_STATES,
+    DEMANDS,
+    EXAM_PAYERS,
+    EXAM_STATES,
+    RESOLUTIONS,
+    ROOT_CAUSES,
+    Claim,
+    ClaimDefect,
+    DefectCode,
+    ExpertExamination,
+)
+from modules.claims.services import claims as claim_services
+from modules.claims.services import defects
+from modules.claims.web import ClaimRecordRule, current_user_id
+
+TEMPLATES = str(Path(__file__).parent / "templates")
+
+LABELS = {
+    "number": _l("Number"),
+    "customer": _l("Customer"),
+    "unit": _l("Unit"),
+    "equipment_model": _l("Equipment model"),
+    "channel": _l("Channel"),
+    "received_on": _l("Received on"),
+    "demand": _l("Consumer demands"),
+    "description": _l("Description"),
+    "jurisdiction": _l("Jurisdiction"),
+    "price": _l("Price of the item"),
+    "quality_check": _l("Quality check needed"),
+    "out_of_stock": _l("Replacement out of stock"),
+    "durable": _l("Durable goods"),
+    "hidden_defect": _l("Hidden defect"),
+    "defect_noticed_on": _l("Defect noticed on"),
+    "loaner_requested_on": _l("Substitute item requested on"),
+    "due_date": _l("Due"),
+    "due": _l("Due"),
+    "officer": _l("Claims officer"),
+    "state": _l("State"),
+    "answer": _l("Written answer"),
+    "answered_on": _l("Answered on"),
+    "resolution": _l("Resolution"),
+    "repair_order": _l("Repair order"),
+    "replacement_serial": _l("Replacement serial number"),
+    "compensation_amount": _l("Amount paid"),
+    "paid_on": _l("Paid on"),
+    "penalty_paid": _l("Penalty paid"),
+    "fulfilled_on": _l("Fulfilled on"),
+    "closed_at": _l("Closed (UTC)"),
+    "notes": _l("Notes"),
+    "created_at": _l("Created (UTC)"),
+    "code": _l("Code"),
+    "name": _l("Name"),
+    "category": _l("Category"),
+    "active": _l("Active"),
+    "claim": _l("Claim"),
+    "defect_code": _l("Defect"),
+    "root_cause": _l("Root cause"),
+    "part": _l("Faulty part"),
+    "supplier": _l("Supplier"),
+    "found_on": _l("Found on"),
+    "organisation": _l("Expert organisation"),
+    "expert": _l("Expert (partner)"),
+    "sent_on": _l("Sent on"),
+    "questions": _l("Questions"),
+    "concluded_on": _l("Concluded on"),
+    "cause_found": _l("Cause found"),
+    "defect_confirmed": _l("Defect confirmed"),
+    "conclusion": _l("Conclusion"),
+    "cost": _l("Cost"),
+    "paid_by": _l("Paid by"),
+    "opened_on": _l("Opened on"),
+    "window_start": _l("Window from"),
+    "window_end": _l("Window to"),
+    "defects": _l("Defects"),
+    "units_sold": _l("Units sold"),
+    "rate_pct": _l("Rate, %"),
+    "lower_pct": _l("Lower bound, %"),
+    "upper_pct": _l("Upper bound, %"),
+    "threshold_pct": _l("Threshold, %"),
+    "confidence_pct": _l("Confidence, %"),
+    "alert": _l("Alert"),
+    "kind": _l("Proposal"),
+    "title": _l("Title"),
+    "rationale": _l("Rationale"),
+    "submitted_on": _l("Submitted on"),
+    "decided_on": _l("Decided on"),
+    "decision_note": _l("Decision"),
+    "author": _l("Author"),
+    "breach": _l("Breach"),
+    "amount": _l("Amount claimed"),
+    "recovered_amount": _l("Amount recovered"),
+    "settled_on": _l("Settled on"),
+    "repairs": _l("Repair orders"),
+    "subject_type": _l("Subject"),
+    "employee": _l("Employee"),
+    "answered_at": _l("Answered (UTC)"),
+    "score": _l("Score"),
+    "comment": _l("Comment"),
+    "window_days": _l("Rolling window, days"),
+    "min_units": _l("Minimum units sold"),
+}
+
+
+def due_cell(value) -> Markup:
+    day, overdue = value
+    if day is None:
+        return Markup("")
+    if overdue:
+        return Markup('<span class="as-overdue label label-danger" title="{}">{}</span>').format(
+            str(_l("Overdue")), day.isoformat()
+        )
+    return escape(day.isoformat())
+
+
+class IntPkMixin:
+    """The show page's pk as an int: FAB passes the URL's text, and the core's file
+    list compares it with an integer column (PostgreSQL refuses integer = varchar)."""
+
+    def render_template(self, template, **kwargs):
+        pk = kwargs.get("pk")
+        if isinstance(pk, str) and pk.isdigit():
+            kwargs["pk"] = int(pk)
+        return super().render_template(template, **kwargs)
+
+
+def _opt(choices, label):
+    return choices.select_field(label, required=False)
+
+
+class ClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
+    datamodel = AppInterface(Claim)
+    class_permission_name = "Claim"
+    method_permission_name = {**VIEW_METHOD_PERMISSIONS, "start_repair": "write"}
+    state_machine = claim_services.CLAIM_MACHINE
+    template_folder = TEMPLATES
+    show_template = "claims/claim_show.html"
+    attachments = True
+    base_filters = [["id", ClaimRecordRule, None]]
+    list_title = _l("Claims")
+    show_title = _l("Claim")
+    add_title = _l("Register a claim")
+    edit_title = _l("Edit claim")
+    label_columns = LABELS
+    list_columns = [
+        "number",
+        "customer",
+        "unit",
+        "demand",
+        "received_on",
+        "due",
+        "officer",
+        "state",
+    ]
+    _legal = [
+        "jurisdiction",
+        "price",
+        "quality_check",
+        "out_of_stock",
+        "hidden_defect",
+        "defect_noticed_on",
+        "loaner_requested_on",
+    ]
+    _settlement = [
+        "answer",
+        "answered_on",
+        "resolution",
+        "replacement_serial",
+        "compensation_amount",
+        "paid_on",
+        "penalty_paid",
+        "fulfilled_on",
+    ]
+    add_columns = [
+        "customer",
+        "unit",
+        "channel",
+        "received_on",
+        "demand",
+        "description",
+        *_legal,
+        "officer",
+        "notes",
+    ]
+    edit_columns = [
+        "channel",
+        "received_on",
+        "demand",
+        "description",
+        *_legal,
+        "durable",
+        "officer",
+        *_settlement,
+        "notes",
+    ]
+    show_columns = [
+        "number",
+        "state",
+        "customer",
+        "unit",
+        "equipment_model",
+        "channel",
+        "received_on",
+        "demand",
+        "description",
+        *_legal,
+        "durable",
+        "due_date",
+        "officer",
+        "repair_order",
+        *_settlement,
+        "closed_at",
+        "notes",
+        "created_at",
+    ]
+    search_columns = ["number", "state", "demand", "channel", "received_on", "due_date"]
+    order_columns = ["number", "received_on", "due_date", "state"]
+    base_order = ("received_on", "desc")
+    formatters_columns = {
+        "due": due_cell,
+        "state": CLAIM_STATES.label,
+        "demand": DEMANDS.label,
+        "channel": CHANNELS.label,
+        "resolution": RESOLUTIONS.label,
+        "jurisdiction": JURISDICTIONS.label,
+    }
+    add_form_extra_fields = {
+        "channel": CHANNELS.select_field(_l("Channel")),
+        "demand": DEMANDS.select_field(_l("Consumer demands")),
+        "jurisdiction": _opt(JURISDICTIONS, _l("Jurisdiction")),
+    }
+    edit_form_extra_fields = {
+        **add_form_extra_fields,
+        "resolution": _opt(RESOLUTIONS, _l("Resolution")),
+    }
+    description_columns = {
+        "jurisdiction": _l("Empty: the installation's jurisdiction."),
+        "price": _l("Empty: the unit's sale price. The delay penalty is a share of it."),
+        "answer": _l("Also recorded from the comment of the accept or reject step."),
+    }
+
+    def apply_transition(self, session, item, action, comment):
+        claim_services.transition(session, item, action, comment)
+
+    def pre_add(self, item):
+        if item.officer is None and item.officer_id is None:
+            item.officer_id = current_user_id()
+        claim_services.create_claim(db.session, item)
+
+    def pre_update(self, item):
+        claim_services.update_claim(db.session, item)
+
+    def pre_delete(self, item):
+        raise DomainError(_l("Claims are not deleted: they are closed."))
+
+    def render_template(self, template, **kwargs):
+        if template == self.show_template and kwargs.get("pk") is not None:
+            claim = self.datamodel.get(kwargs["pk"], self._base_filters)
+            if claim is not None:
+                today = date.today()
+                kwargs["claim_deadlines"] = [
+                    d.as_dict(today)
+                    for d in claim_services.claim_deadlines(db.session, claim, today)
+                ]
+                kwargs["claim_warranty"] = claim_services.unit_warranty(db.session, claim)
+                kwargs["claim"] = claim
+                kwargs["claim_can_write"] = self.appbuilder.sm.has_access(WRITE, "Claim")
+        return super().render_template(template, **kwargs)
+
+    @expose("/start_repair/<int:pk>", methods=["POST"])
+    @has_access
+    def start_repair(self, pk):
+        claim = self.datamodel.get(pk, self._base_filters)
+        if claim is None:
+            abort(404)
+        try:
+            repair = claim_services.start_repair(db.session, claim)
+            db.session.commit()
+        except DomainError as err:
+            db.session.rollback()
+            flash(str(err.message), "danger")
+        else:
+            flash(gettext("Repair order %(number)s opened.", number=repair.number), "success")
+        return redirect(url_for(f"{self.endpoint}.show", pk=pk))
+
+
+class DefectCodeView(AppModelView):
+    datamodel = AppInterface(DefectCode)
+    class_permission_name = "DefectCode"
+    list_title = _l("Defect codes")
+    show_title = _l("Defect code")
+    add_title = _l("Add a defect code")
+    edit_title = _l("Edit defect code")
+    label_columns = LABELS
+    list_columns = ["code", "name", "category", "active"]
+    add_columns = edit_columns = show_columns = [
+        "code",
+        "name",
+        "category",
+        "description",
+        "active",
+    ]
+    search_columns = ["code", "name", "category", "active"]
+    base_order = ("code", "asc")
+
+    def pre_add(self, item):
+        defects.check_defect_code(item)
+
+    def pre_update(self, item):
+        defects.check_defect_code(item)
+
+
+class ClaimDefectView(AppModelView):
+    datamodel = AppInterface(ClaimDefect)
+    class_permission_name = "ClaimDefect"
+    list_title = _l("Defects found")
+    show_title = _l("Defect found")
+    add_title = _l("Record a defect")
+    edit_title = _l("Edit defect")
+    label_columns = LABELS
+    list_columns = ["found_on", "claim", "repair_order", "defect_code", "root_cause", "part"]
+    add_columns = [
+        "claim",
+        "repair_order",
+        "defect_code",
+        "root_cause",
+        "part",
+        "supplier",
+        "found_on",
+        "notes",
+    ]
+    edit_columns = ["defect_code", "root_cause", "part", "supplier", "found_on", "notes"]
+    show_columns = [*add_columns, "equipment_model"]
+    search_columns = ["root_cause", "found_on"]
+    base_order = ("found_on", "desc")
+    formatters_columns = {"root_cause": ROOT_CAUSES.label}
+    add_form_extra_fields = {"root_cause": ROOT_CAUSES.select_field(_l("Root cause"))}
+    edit_form_extra_fields = add_form_extra_fields
+
+    def pre_add(self, item):
+        defects.check_defect(db.session, item)
+
+    def pre_update(self, item):
+        defects.check_defect(db.session, item)
+
+    def pre_delete(self, item):
+        if item.claim is not None and item.claim.state == "closed":
+            raise DomainError(_l("A closed claim cannot be changed."))
+
+
+class ExpertExaminationView(IntPkMixin, StateMachineViewMixin, AppModelView):
+    datamodel = AppInterface(ExpertExamination)
+    class_permission_name = "ExpertExamination"
+    state_machine = defects.EXAM_MACHINE
+    attachments = True
+    list_title = _l("Expert examinations")
+    show_title = _l("Expert examination")
+    add_title = _l("Send to an expert examination")
+    edit_title = _l("Edit examination / record the conclusion")
+    label_columns = LABELS
+    list_columns = ["claim", "organisation", "sent_on", "state", "concluded_on", "cause_found"]
+    add_columns = ["claim", "organisation", "expert", "sent_on", "questions"]
+    edit_columns = [
+        "organisation",
+        "expert",
+        "sent_on",
+        "questions",
+        "concluded_on",
+        "cause_found",
+        "defect_confirmed",
+        "conclusion",
+        "cost",
+        "paid_by",
+    ]
+    show_columns = ["claim", "state", *edit_columns]
+    search_columns = ["organisation", "state", "sent_on", "cause_found", "paid_by"]
+    base_order = ("sent_on", "desc")
+    formatters_columns = {
+        "state": EXAM_STATES.label,
+        "cause_found": ROOT_CAUSES.label,
+        "paid_by": EXAM_PAYERS.label,
+    }
+    edit_form_extra_fields = {
+        "cause_found": _opt(ROOT_CAUSES, _l("Cause found")),
+        "paid_by": _opt(EXAM_PAYERS, _l("Paid by")),
+    }
+
+    def apply_transition(self, session, item, action, comment):
+        defects.exam_transition(session, item, action, comment)
+
+    def pre_add(self, item):
+        defects.send_examination(db.session, item)
+
+    def pre_update(self, item):
+        defects.update_examination(db.session, item)
+
+    def pre_delete(self, item):
+        raise DomainError(_l("Examinations are not deleted: cancel them."))
