@@ -179,7 +179,14 @@ def modules_command():
 @click.option("--bind", default="127.0.0.1:8000", show_default=True)
 @click.option("--workers", default=4, show_default=True, help="Worker processes.")
 @click.option("--threads", default=2, show_default=True, help="Threads per worker.")
-def serve_command(bind, workers, threads):
+@click.option(
+    "--keep-alive",
+    default=65,
+    show_default=True,
+    help="Seconds an idle client connection stays open: longer than the load balancer's "
+    "idle timeout (60 s on most), or it sends a request on a connection being closed.",
+)
+def serve_command(bind, workers, threads, keep_alive):
     """Run the app under gunicorn with several worker processes (no state is kept in a
     process, so more workers or machines behind a load balancer just work)."""
     import os
@@ -197,6 +204,8 @@ def serve_command(bind, workers, threads):
         str(workers),
         "--threads",
         str(threads),
+        "--keep-alive",
+        str(keep_alive),
         "--access-logfile",
         "-",
         "--forwarded-allow-ips",

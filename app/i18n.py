@@ -23,7 +23,18 @@ from app.config import LANGUAGES, PROJECT_ROOT
 TRANSLATIONS = PROJECT_ROOT / "translations"
 POT = TRANSLATIONS / "messages.pot"
 FAB_DIR = Path(flask_appbuilder.__file__).parent
-KEYWORDS = ("-k", "_l", "-k", "lazy_gettext", "-k", "__")
+KEYWORDS = (
+    "-k",
+    "_l",
+    "-k",
+    "lazy_gettext",
+    "-k",
+    "__",
+    "-k",
+    "_p:1c,2",
+    "-k",
+    "lazy_pgettext:1c,2",
+)
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdf]")
 
 

@@ -10,6 +10,7 @@ from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 from markupsafe import Markup, escape
 
 from app.datamodel import AppInterface
@@ -40,7 +41,7 @@ TEMPLATES = str(Path(__file__).parent / "templates")
 LABELS = {
     "number": _l("Number"),
     "customer": _l("Customer"),
-    "unit": _l("Unit"),
+    "unit": _p("sold unit", "Unit"),
     "equipment_model": _l("Equipment model"),
     "channel": _l("Channel"),
     "received_on": _l("Received on"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.datamodel import AppInterface
 from app.db import db
@@ -113,7 +113,14 @@ class DefectRatesView(BaseView):
             db.session.rollback()
             flash(str(err.message), "danger")
         else:
-            flash(gettext("Detection done: %(n)s new alert(s).", n=len(opened)), "success")
+            flash(
+                ngettext(
+                    "Detection done: %(num)s new alert.",
+                    "Detection done: %(num)s new alerts.",
+                    len(opened),
+                ),
+                "success",
+            )
         return redirect(url_for(f"{self.endpoint}.rates"))
 
 

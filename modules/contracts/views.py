@@ -9,6 +9,7 @@ from flask import flash, redirect, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 from markupsafe import Markup, escape
 from wtforms import TimeField
 from wtforms.validators import DataRequired
@@ -46,7 +47,7 @@ LABELS = {
     "state": _l("Stage"),
     "state_since": _l("In this stage since (UTC)"),
     "stage": _l("Stage"),
-    "start_date": _l("Start"),
+    "start_date": _p("date", "Start"),
     "end_date": _l("End"),
     "auto_renew": _l("Renews automatically"),
     "notice_days": _l("Notice period, days"),
@@ -72,7 +73,7 @@ LABELS = {
     "created_at": _l("Created"),
     "contract": _l("Contract"),
     "equipment_model": _l("Equipment model"),
-    "unit": _l("Unit"),
+    "unit": _p("sold unit", "Unit"),
     "note": _l("Note"),
     "seq": _l("No."),
     "period_start": _l("Period start"),

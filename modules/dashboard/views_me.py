@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.datamodel import AppInterface
@@ -89,7 +90,12 @@ class MyNotificationView(AppModelView):
     def read_all(self):
         count = notify.mark_all_read(db.session, current_user_id())
         db.session.commit()
-        flash(str(_l("%(count)s notifications marked read.", count=count)), "info")
+        flash(
+            ngettext(
+                "%(num)s notification marked read.", "%(num)s notifications marked read.", count
+            ),
+            "info",
+        )
         return redirect(url_for("MyNotificationView.list"))
 
 

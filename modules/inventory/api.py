@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import request
 from flask_appbuilder.api import expose, safe
 from flask_appbuilder.security.decorators import protect
+from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 
 from app.api import AppRestApi
@@ -253,7 +254,13 @@ class StockMoveApi(AppRestApi):
         def save(session):
             reason = text(body.get("reason"), "reason", 20)
             if reason not in MOVE_REASONS or reason == "reversal":
-                raise DomainError("reason: " + ", ".join(MOVE_REASONS.values[:-1]), field="reason")
+                raise DomainError(
+                    _l(
+                        "Unknown reason; use one of: %(values)s.",
+                        values=", ".join(MOVE_REASONS.values[:-1]),
+                    ),
+                    field="reason",
+                )
             cost = body.get("unit_cost")
             return services.post_move(
                 session,
@@ -334,7 +341,7 @@ class StockMoveApi(AppRestApi):
             ref_type = text(body.get("ref_type"), "ref_type", 64)
             ref_id = text(body.get("ref_id"), "ref_id", 64)
             if not ref_type or not ref_id:
-                raise DomainError("ref_type and ref_id are required", field="ref_id")
+                raise DomainError(_l("Both ref_type and ref_id are required."), field="ref_id")
             if body.get("quantity") is None:
                 part = int_id(body.get("part"), "part", False)
                 if own_only:

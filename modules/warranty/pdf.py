@@ -7,6 +7,7 @@ from datetime import date
 
 from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 from sqlalchemy.orm import Session
 
 from app.pdf import Document
@@ -50,7 +51,7 @@ def acceptance_act(session: Session, repair: RepairOrder) -> bytes:
     )
     doc.heading(_l("Customer"))
     doc.fields(_customer_fields(repair))
-    doc.heading(_l("Unit"))
+    doc.heading(_p("sold unit", "Unit"))
     doc.fields(_unit_fields(repair.unit))
     doc.heading(_l("Intake"))
     dl = repairs.repair_deadline(session, repair)
@@ -98,7 +99,7 @@ def completion_act(session: Session, repair: RepairOrder) -> bytes:
     )
     doc.heading(_l("Customer"))
     doc.fields(_customer_fields(repair))
-    doc.heading(_l("Unit"))
+    doc.heading(_p("sold unit", "Unit"))
     doc.fields(_unit_fields(repair.unit))
     doc.heading(_l("Repair"))
     doc.fields(
@@ -192,7 +193,7 @@ def warranty_certificate(session: Session, unit: Unit) -> bytes:
     if ext:
         doc.heading(_l("Extended warranties"))
         doc.table(
-            [_l("Reference"), _l("Start"), _l("End")],
+            [_l("Reference"), _p("date", "Start"), _p("date", "End")],
             [(e.reference or "", _d(e.start_date), _d(e.end_date)) for e in ext],
             widths=[0.4, 0.3, 0.3],
         )

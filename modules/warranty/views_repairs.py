@@ -9,8 +9,8 @@ from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -105,7 +105,7 @@ def days_left_badge(value) -> Markup | str:
         return ""
     if value < 0:
         return Markup('<span class="label label-danger wty-overdue">{}</span>').format(
-            gettext("%(n)s days overdue", n=-value)
+            ngettext("%(num)s day overdue", "%(num)s days overdue", -value)
         )
     cls = "warning" if value <= 5 else "default"
     return Markup('<span class="label label-{}">{}</span>').format(cls, value)

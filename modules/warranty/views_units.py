@@ -9,6 +9,7 @@ from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 from markupsafe import Markup, escape
 
 from app.datamodel import AppInterface
@@ -53,10 +54,10 @@ LABELS = {
     "covers_parts": _l("Covers parts"),
     "covers_labour": _l("Covers labour"),
     "covers_transport": _l("Covers transport"),
-    "unit": _l("Unit"),
+    "unit": _p("sold unit", "Unit"),
     "reference": _l("Reference"),
     "sold_on": _l("Sold on"),
-    "start_date": _l("Start"),
+    "start_date": _p("date", "Start"),
     "end_date": _l("End"),
     "cancelled": _l("Cancelled"),
     "voided_on": _l("Voided on"),
@@ -211,7 +212,7 @@ class UnitView(AppModelView):
     show_template = "warranty/unit_show.html"
     attachments = True
     list_title = _l("Units")
-    show_title = _l("Unit")
+    show_title = _p("sold unit", "Unit")
     add_title = _l("Register a sold unit")
     edit_title = _l("Edit unit")
     label_columns = {**LABELS, "warranty_badge": _l("Warranty today")}

@@ -15,7 +15,7 @@ from email.utils import formatdate, make_msgid
 
 from flask import current_app
 from flask_appbuilder.security.sqla.models import User
-from flask_babel import force_locale, format_date, gettext
+from flask_babel import force_locale, format_date, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -112,10 +112,11 @@ def digest(user: User, items: list[Notification], today: date, locale: str) -> E
     config = current_app.config
     base = (config.get("BASE_URL") or "").rstrip("/")
     with force_locale(locale):
-        subject = gettext(
-            "%(app)s: %(count)s notices, %(date)s",
+        subject = ngettext(
+            "%(app)s: %(num)s notice, %(date)s",
+            "%(app)s: %(num)s notices, %(date)s",
+            len(items),
             app=config.get("APP_NAME", "Aftersales"),
-            count=len(items),
             date=format_date(today, "long"),
         )
         lines = [gettext("Hello %(name)s,", name=user.first_name or user.username), ""]
