@@ -68,6 +68,13 @@ def extract(target: Path = POT) -> Catalog:
     return catalog
 
 
+def translated(message) -> bool:
+    """A message has its translation (every plural form, for a plural)."""
+    if isinstance(message.string, list | tuple):
+        return all(message.string)
+    return bool(message.string)
+
+
 def update() -> dict[str, int]:
     """Merge the template into each language; fill from FAB's translations. -> untranslated."""
     left = {}
@@ -83,7 +90,7 @@ def update() -> dict[str, int]:
         fab_po = FAB_DIR / "translations" / lang / "LC_MESSAGES" / "messages.po"
         fab = _read(fab_po, lang) if fab_po.exists() else None
         for message in catalog:
-            if not message.id or message.string:
+            if not message.id or translated(message):
                 continue
             if lang == "en":
                 message.string = message.id
@@ -91,7 +98,7 @@ def update() -> dict[str, int]:
                 message.string = found.string
         with po_path.open("wb") as fh:
             write_po(fh, catalog, sort_output=True, width=100)
-        left[lang] = sum(1 for m in catalog if m.id and not m.string)
+        left[lang] = sum(1 for m in catalog if m.id and not translated(m))
     return left
 
 

@@ -31,13 +31,22 @@ def test_catalog_is_complete(lang):
     assert problems == [], f"{len(problems)} problems in {lang}:\n" + "\n".join(problems[:40])
 
 
+def _text(value):
+    """A message's id or translation; plural forms as a tuple (a .mo gives lists)."""
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
+def _key(message):
+    return message.context, _text(message.id)
+
+
 @pytest.mark.parametrize("lang", ("en", *LANGS))
 def test_compiled_catalog_matches_its_source(lang):
     base = i18n.TRANSLATIONS / lang / "LC_MESSAGES"
     with (base / "messages.po").open("rb") as fh:
-        po = {m.id: m.string for m in read_po(fh) if m.id and m.string and not m.fuzzy}
+        po = {_key(m): _text(m.string) for m in read_po(fh) if m.id and m.string and not m.fuzzy}
     with (base / "messages.mo").open("rb") as fh:
-        mo = {m.id: m.string for m in read_mo(fh) if m.id}
+        mo = {_key(m): _text(m.string) for m in read_mo(fh) if m.id}
     assert po == mo, "run `flask aftersales babel-compile`"
 
 
@@ -53,3 +62,22 @@ def test_menu_and_fab_screens_are_translated(ui, lang):
         translated = catalog.get(msgid).string
         assert translated and translated != msgid
         assert translated in page, (lang, msgid, translated)
+
+
+@pytest.mark.parametrize(
+    ("lang", "n", "expected"),
+    [
+        ("ru", 1, "Просрочено на 1 день"),
+        ("ru", 3, "Просрочено на 3 дня"),
+        ("ru", 11, "Просрочено на 11 дней"),
+        ("ru", 21, "Просрочено на 21 день"),
+        ("pt_BR", 1, "Atrasado em 1 dia"),
+        ("pt_BR", 5, "Atrasado em 5 dias"),
+        ("en", 1, "Overdue by 1 day"),
+    ],
+)
+def test_counts_take_the_language_plural_form(app, lang, n, expected):
+    from flask_babel import force_locale, ngettext
+
+    with app.test_request_context(), force_locale(lang):
+        assert ngettext("Overdue by %(num)s day", "Overdue by %(num)s days", n) == expected
