@@ -44,257 +44,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import bindparam, case, event, func, insert, select, text, update
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-USER, PASSWORD = "bench", "Bench-pw-2026!"
-WAREHOUSES = 5
-# reason -> share of the generated moves (outgoing ones fall back to a receipt
-# when the warehouse has too little of the part)
-MIX = [
-    ("receipt", 30),
-    ("consumption", 25),
-    ("issue", 12),
-    ("sale", 13),
-    ("transfer", 15),
-    ("adjustment", 5),
-]
-
-
-def make_app(db_url: str):
-    from app import create_app
-
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "benchmark-secret-key-of-at-least-32-bytes",
-            "SQLALCHEMY_DATABASE_URI": db_url,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-            "AUTH_RATE_LIMITED": False,
-        }
-    )
-
-
-def login(app):
-    client = app.test_client()
-    r = client.post("/login/", data={"username": USER, "password": PASSWORD})
-    assert r.status_code == 302, r.status_code
-    return client
-
-
-def init_schema(app) -> None:
-    from app.cli import ensure_user, upgrade_schema, write_permissions
-    from app.db import db
-
-    with app.app_context():
-        upgrade_schema()
-        write_permissions()
-        ensure_user(USER, "bench@example.com", "B", "B", PASSWORD, "Admin")
-        db.session.commit()
-
+from inventory_app import init_schema, ledger_sum, login, make_app  # benchmarks/ is on sys.path
+from inventory_concurrency import measure_concurrency
+from inventory_data import build
+from sqlalchemy import event, select, text
 
 # ------------------------------------------------------------------ data set
-
-
-MOVE_COLUMNS = (
-    "part_id",
-    "from_warehouse_id",
-    "to_warehouse_id",
-    "quantity",
-    "unit_cost",
-    "reason",
-    "ref_type",
-    "ref_id",
-    "username",
-    "at",
-)
-
-
-def _ledger(n_moves: int, wh_ids: list[int], part_ids: list[int], rnd, state: dict):
-    """Batches of move rows (tuples in MOVE_COLUMNS order), in time order over the
-    last two years. Keeps each part's on-hand per warehouse (an outgoing move the
-    stock cannot cover becomes a receipt) and its moving average cost; leaves both
-    in `state`. Timestamps are written as SQLAlchemy writes them on SQLite."""
-    n_parts, n_wh = len(part_ids), len(wh_ids)
-    on_hand = [0] * (n_parts * n_wh)
-    total = [0] * n_parts
-    avg = [0.0] * n_parts
-    reasons = [r for r, share in MIX for _ in range(share)]
-    n_reasons = len(reasons)
-    start = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=730)
-    step = 730 * 86400 / max(n_moves, 1)
-    random_ = rnd.random
-    batch = []
-    append = batch.append
-    for i in range(n_moves):
-        p = int(random_() * n_parts)
-        w = int(random_() * n_wh)
-        qty = 1 + int(random_() * 5)
-        reason = reasons[int(random_() * n_reasons)]
-        k = p * n_wh + w
-        src = dst = None
-        if reason == "receipt" or (reason == "adjustment" and random_() < 0.5):
-            dst = w  # a receipt, or a count that found more
-        elif on_hand[k] < qty:
-            reason, dst = "receipt", w
-        else:
-            src = w
-            if reason == "transfer":
-                dst = (w + 1 + int(random_() * (n_wh - 1))) % n_wh
-        if src is None:  # bought in at a purchase cost: the average moves
-            cost = round(5 + (p % 200) * 0.25 + random_(), 2)
-            avg[p] = (total[p] * avg[p] + qty * cost) / (total[p] + qty)
-            total[p] += qty
-        else:
-            cost = round(avg[p], 2)
-            on_hand[k] -= qty
-            if dst is None:
-                total[p] -= qty
-        if dst is not None:
-            on_hand[p * n_wh + dst] += qty
-        at = start + timedelta(seconds=i * step)
-        append(
-            (
-                part_ids[p],
-                None if src is None else wh_ids[src],
-                None if dst is None else wh_ids[dst],
-                qty,
-                cost,
-                reason,
-                "inv_parts_sale" if reason == "sale" else None,
-                str(i) if reason == "sale" else None,
-                USER,
-                at.isoformat(" ", "microseconds"),
-            )
-        )
-        if len(batch) == 50_000:
-            yield batch
-            batch = []
-            append = batch.append
-    if batch:
-        yield batch
-    state.update(on_hand=on_hand, avg=avg)
-
-
-def build(app, n_parts: int, n_moves: int, seed: int = 7) -> dict:
-    """Bulk-load suppliers, warehouses, parts, the ledger and its balances.
-
-    The ledger goes in with executemany on the driver connection, foreign-key
-    checks off and the ledger's secondary indexes dropped meanwhile (then built
-    again as the migrations define them): the generator keeps the references
-    right, and check_balances() compares balances with the ledger afterwards."""
-    from app.db import db
-    from modules.inventory.models import Part, StockBalance, StockMove, Warehouse
-    from modules.partners.models import Partner
-
-    rnd = random.Random(seed)
-    with app.app_context():
-        s = db.session
-        s.execute(
-            insert(Partner.__table__),
-            [{"name": f"Supplier {i:03d}", "is_supplier": True, "active": True} for i in range(50)],
-        )
-        suppliers = s.scalars(select(Partner.id).order_by(Partner.id)).all()
-        s.execute(
-            insert(Warehouse.__table__),
-            [
-                {"code": f"WH{i}", "name": f"Warehouse {i}", "kind": "main", "active": True}
-                for i in range(WAREHOUSES)
-            ],
-        )
-        wh_ids = s.scalars(select(Warehouse.id).order_by(Warehouse.id)).all()
-        s.execute(
-            insert(Part.__table__),
-            [
-                {
-                    "sku": f"SP-{i:06d}",
-                    "name": f"Spare part {i}",
-                    "unit": "pc",
-                    "category": f"Category {i % 40}",
-                    "cost": Decimal("10.00"),
-                    "sale_price": Decimal("19.90"),
-                    "lead_time_days": 14,
-                    "min_order_qty": 1,
-                    "supplier_id": suppliers[i % len(suppliers)],
-                    "active": True,
-                }
-                for i in range(n_parts)
-            ],
-        )
-        part_ids = s.scalars(select(Part.id).order_by(Part.id)).all()
-        s.commit()
-        conn = s.connection()
-        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        table = StockMove.__table__
-        indexes = sorted(table.indexes, key=lambda ix: ix.name)
-        for ix in indexes:
-            conn.exec_driver_sql(f"DROP INDEX {ix.name}")
-        # positional (qmark) INSERT for the driver's executemany, from SQLAlchemy
-        sql = str(insert(table).compile(dialect=conn.dialect, column_keys=list(MOVE_COLUMNS)))
-        state: dict = {}
-        for batch in _ledger(n_moves, wh_ids, part_ids, rnd, state):
-            conn.exec_driver_sql(sql, batch)
-        for ix in indexes:
-            ix.create(conn)
-        n_wh = len(wh_ids)
-        balances = [
-            {"part_id": part_ids[k // n_wh], "warehouse_id": wh_ids[k % n_wh], "on_hand": q}
-            for k, q in enumerate(state["on_hand"])
-            if q
-        ]
-        s.execute(insert(StockBalance.__table__).values(reserved=0), balances)
-        s.execute(
-            update(Part.__table__).where(Part.__table__.c.id == bindparam("pid")),
-            [{"pid": part_ids[i], "avg_cost": round(a, 2)} for i, a in enumerate(state["avg"])],
-        )
-        s.commit()
-        conn = s.connection()
-        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-        conn.exec_driver_sql("ANALYZE")
-        s.commit()
-        mismatches = check_balances(s)
-        s.remove()
-    return {"warehouses": wh_ids, "parts": part_ids, "balances": len(balances), "bad": mismatches}
-
-
-def check_balances(session) -> int:
-    """(part, warehouse) pairs whose balance row differs from the ledger's sum."""
-    from modules.inventory.models import StockBalance, StockMove
-
-    m = StockMove.__table__.c
-    legs = (
-        select(m.part_id.label("p"), m.to_warehouse_id.label("w"), m.quantity.label("q"))
-        .where(m.to_warehouse_id.is_not(None))
-        .union_all(
-            select(m.part_id, m.from_warehouse_id, -m.quantity).where(
-                m.from_warehouse_id.is_not(None)
-            )
-        )
-        .subquery()
-    )
-    sums = (
-        select(legs.c.p, legs.c.w, func.sum(legs.c.q).label("q"))
-        .group_by(legs.c.p, legs.c.w)
-        .subquery()
-    )
-    b = StockBalance.__table__.c
-    joined = sums.outerjoin(
-        StockBalance.__table__, (b.part_id == sums.c.p) & (b.warehouse_id == sums.c.w)
-    )
-    bad = session.scalar(
-        select(func.count()).select_from(joined).where(func.coalesce(b.on_hand, 0) != sums.c.q)
-    )
-    negative = session.scalar(select(func.count()).where(b.on_hand < 0))
-    return bad + negative
 
 
 # --------------------------------------------------------------- measurements
@@ -315,21 +74,6 @@ def count_statements(engine, fn, seen: list | None = None) -> int:
     finally:
         event.remove(engine, "before_cursor_execute", before)
     return n
-
-
-def ledger_sum(session, part_id: int, wh_id: int):
-    """The baseline: what available() would cost without the balance table."""
-    from modules.inventory.models import StockMove
-
-    signed = case(
-        (StockMove.to_warehouse_id == wh_id, StockMove.quantity), else_=-StockMove.quantity
-    )
-    return session.scalar(
-        select(func.coalesce(func.sum(signed), 0)).where(
-            StockMove.part_id == part_id,
-            (StockMove.to_warehouse_id == wh_id) | (StockMove.from_warehouse_id == wh_id),
-        )
-    )
 
 
 def median_call_ms(fn, args_list) -> tuple[float, float]:
@@ -524,13 +268,21 @@ def run_export_child(db_file: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def export_sql(app) -> str:
-    """The export's own statement, as SQLite text for the shell."""
+def export_sql(app, formatted: bool = True) -> str:
+    """The export's own statement, as SQLite text for the shell. With `formatted`
+    False, its columns as stored: numbers leave as SQLite's floats ("2.5", not the
+    file's "2.50"), the cheaper statement that does not write the same text."""
+    from unittest import mock
+
     from app.db import db
 
     with app.app_context():
         export = app.extensions["aftersales"].exports["stock_moves"]
-        stmt = export.statement()
+        if formatted:
+            stmt = export.statement()
+        else:
+            with mock.patch("app.csvio.csv_column", lambda e: e):
+                stmt = export.statement()
         return str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True})) + ";"
 
 
@@ -605,131 +357,12 @@ def measure_export(app, db_file: Path, n_moves: int, report) -> None:
         f"{wall:.2f} s: ratio {app_run['seconds'] / wall:.2f}"
     )
     report("CSV export <= 3x the baseline", ratio <= 3)
-
-
-def _q(value) -> str:
-    return format(Decimal(value).normalize(), "f")
-
-
-def measure_concurrency(pg_url: str, report, writers: int = 8, attempts: int = 25) -> None:
-    """Writers consuming one part at once in a scratch PostgreSQL database."""
-    import uuid
-
-    from sqlalchemy import create_engine
-
-    from app.db import db
-    from app.errors import DomainError
-    from modules.inventory.models import Part, StockBalance, StockMove, Warehouse
-    from modules.inventory.services.stock import post_move
-
-    name = f"aftersales_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        app = make_app(pg_url.rsplit("/", 1)[0] + "/" + name)
-        init_schema(app)
-        initial = Decimal(200)
-        with app.app_context():
-            wh = Warehouse(code="MAIN", name="Main", kind="main")
-            part = Part(sku="HOT-1", name="A part everyone needs")
-            db.session.add_all([wh, part])
-            db.session.flush()
-            post_move(
-                db.session,
-                part_id=part.id,
-                quantity_=initial,
-                reason="receipt",
-                to_warehouse_id=wh.id,
-                unit_cost="3.00",
-            )
-            db.session.commit()
-            part_id, wh_id = part.id, wh.id
-            db.session.remove()
-        lock = threading.Lock()
-        accepted: list[Decimal] = []
-        refused: list[Decimal] = []
-        errors: list[BaseException] = []
-        gate = threading.Barrier(writers)
-
-        def writer(k: int) -> None:
-            rnd = random.Random(k)
-            try:
-                with app.app_context():
-                    gate.wait()
-                    for _ in range(attempts):
-                        qty = Decimal(rnd.randint(1, 3))
-                        try:
-                            post_move(
-                                db.session,
-                                part_id=part_id,
-                                quantity_=qty,
-                                reason="consumption",
-                                from_warehouse_id=wh_id,
-                                ref_type="bench",
-                                ref_id=str(k),
-                            )
-                            db.session.commit()
-                            with lock:
-                                accepted.append(qty)
-                        except DomainError:
-                            db.session.rollback()
-                            with lock:
-                                refused.append(qty)
-                    db.session.remove()
-            except BaseException as exc:  # reported below
-                errors.append(exc)
-
-        threads = [threading.Thread(target=writer, args=(k,)) for k in range(writers)]
-        t = time.perf_counter()
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
-        seconds = time.perf_counter() - t
-        with app.app_context():
-            s = db.session
-            final = s.scalar(
-                select(StockBalance.on_hand).where(
-                    StockBalance.part_id == part_id, StockBalance.warehouse_id == wh_id
-                )
-            )
-            ledger = ledger_sum(s, part_id, wh_id)
-            moves = s.scalar(
-                select(func.count()).where(
-                    StockMove.part_id == part_id, StockMove.reason == "consumption"
-                )
-            )
-            s.remove()
-            db.engine.dispose()
-        took = sum(accepted, Decimal(0))
-        ok = (
-            not errors
-            and final == initial - took
-            and final >= 0
-            and Decimal(ledger) == final
-            and moves == len(accepted)
-        )
-        print(
-            f"concurrent writers (PostgreSQL): {writers} threads x {attempts} consumptions of "
-            f"1-3 units of one part, initial on hand {_q(initial)}: "
-            f"{len(accepted)} accepted ({_q(took)} units), {len(refused)} refused "
-            f"(not enough stock), {len(errors)} errors, {seconds:.1f} s"
-        )
-        print(
-            f"check: final on hand {_q(final)} = {_q(initial)} - "
-            f"{_q(took)} accepted -> {final == initial - took}; never below zero -> "
-            f"{final >= 0}; ledger sum {_q(Decimal(ledger))} equals the balance -> "
-            f"{Decimal(ledger) == final}; one move per accepted consumption -> "
-            f"{moves == len(accepted)}"
-        )
-        if errors:
-            print(f"errors: {errors[:3]!r}")
-        report("concurrent writers consistent", ok)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    raw_label, raw = _baseline(db_file, export_sql(app, formatted=False))
+    raw_cpu = min(raw()[1] for _ in range(3))
+    print(
+        f"  for reference: {raw_label} on the statement without the number formatting "
+        f"(SQLite's floats, not the same text) {raw_cpu:.2f} s CPU: ratio {app_cpu / raw_cpu:.2f}"
+    )
 
 
 def main() -> int:
