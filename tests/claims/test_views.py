@@ -84,3 +84,20 @@ def test_settings_are_one_row_and_reports_answer(ui, run):
     assert manager.get("/satisfactionreport/report?by=model").status_code == 200
     assert manager.get("/satisfactionreport/report?by=planet").status_code == 400
     assert manager.get("/satisfactionreport/report?date_from=bad").status_code == 400
+
+
+def test_rates_page_lists_the_demo_rates_in_each_language(ui, app):
+    from tests.security.robustness import load_demo
+
+    load_demo(app)
+    manager = ui("Service Manager")
+    for lang, header in (
+        ("en", "Lower bound"),
+        ("ru", "Нижняя граница"),
+        ("pt_BR", "Limite inferior"),
+    ):
+        manager.get(f"/lang/{lang}")
+        r = manager.get("/defectrates/rates")
+        page = r.data.decode()
+        assert r.status_code == 200, (lang, page[-500:])
+        assert f"{header}, %" in page and page.count("<tr") > 1, lang
