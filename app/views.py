@@ -29,7 +29,7 @@ from app.db import db
 from app.errors import DomainError
 from app.models import AuditLog, CalendarDay, LegalPeriod
 from app.security import READ, VIEW_METHOD_PERMISSIONS, WRITE
-from app.widgets import LookupField
+from app.widgets import LookupField, LookupMultipleField
 
 AUDIT_ACTIONS = {"insert": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
 
@@ -41,7 +41,8 @@ class AppModelView(ModelView):
     - relations in the list are eager-loaded (a fixed number of statements);
     - the search form leaves out relations (FAB would load the whole related
       table into a select) unless the view lists them in `search_columns`;
-    - many-to-one fields in add/edit forms search the related table over AJAX;
+    - many-to-one and many-to-many fields in add/edit forms search the related
+      table over AJAX;
     - the show page lists the record's audit history.
     """
 
@@ -79,6 +80,13 @@ class AppModelView(ModelView):
                         default=getattr(dm.obj, col).default.arg
                         if getattr(dm.obj, col).default is not None
                         else False,
+                    )
+                    continue
+                if dm.is_relation_many_to_many(col):
+                    extra[col] = LookupMultipleField(
+                        self.label_columns.get(col) or self._prettify_column(col),
+                        model=dm.get_related_model(col),
+                        description=self.description_columns.get(col, ""),
                     )
                     continue
                 if not dm.is_relation_many_to_one(col):
@@ -506,16 +514,15 @@ class LookupView(BaseView):
             if all(v.base_filters for v in readable):
                 query = readable[0]._base_filters.apply_all(query)
             fields = getattr(model, "__lookup_fields__", None) or ("name",)
+        query, columns = _lookup_columns(query, model, fields)
         term = (request.args.get("q") or "").strip()[:100]
         if term:
             like = f"%{term}%"
-            query = query.filter(
-                or_(*(cast(getattr(model, f), String).ilike(like) for f in fields))
-            )
+            query = query.filter(or_(*(cast(c, String).ilike(like) for c in columns)))
         if hasattr(model, "active"):
             query = query.filter(model.active.is_(True))
         rows = (
-            query.order_by(getattr(model, fields[0]), model.id)
+            query.order_by(columns[0], model.id)
             .offset((page - 1) * self.page_size)
             .limit(self.page_size + 1)
             .all()
@@ -524,6 +531,23 @@ class LookupView(BaseView):
             results=[{"id": r.id, "text": str(r)} for r in rows[: self.page_size]],
             more=len(rows) > self.page_size,
         )
+
+
+def _lookup_columns(query, model, fields):
+    """The searched columns of `__lookup_fields__`; "relation.column" joins that
+    (many-to-one) relation once."""
+    columns, joined = [], set()
+    for name in fields:
+        if "." not in name:
+            columns.append(getattr(model, name))
+            continue
+        rel, col = name.split(".", 1)
+        attr = getattr(model, rel)
+        if rel not in joined:
+            query = query.outerjoin(attr)
+            joined.add(rel)
+        columns.append(getattr(attr.property.mapper.class_, col))
+    return query, columns
 
 
 def _model_by_table():

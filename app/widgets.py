@@ -62,3 +62,51 @@ class LookupField(Field):
     def pre_validate(self, form):
         if self._invalid:
             raise StopValidation(_l("The selected record does not exist."))
+
+
+class LookupMultipleWidget:
+    def __call__(self, field, **kwargs):
+        url = url_for("LookupView.search", table=field.model.__tablename__)
+        selected = Markup("").join(
+            Markup('<option value="{}" selected>{}</option>').format(obj.id, str(obj))
+            for obj in field.data or ()
+        )
+        return Markup(
+            '<select id="{}" name="{}" class="form-control as-lookup" multiple '
+            'data-lookup-url="{}" data-placeholder="{}">{}</select>'
+        ).format(field.id, field.name, url, str(_l("Type to search")), selected)
+
+
+class LookupMultipleField(Field):
+    """A many-to-many form field searching the related table over AJAX (see LookupField)."""
+
+    widget = LookupMultipleWidget()
+
+    def __init__(self, label=None, validators=None, model=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.model = model
+        self._invalid = False
+
+    def _value(self):
+        return [str(obj.id) for obj in self.data or ()]
+
+    def process_formdata(self, valuelist):
+        from sqlalchemy import select
+
+        from app.db import db
+
+        self._invalid = False
+        try:
+            ids = {int(v) for v in valuelist if v not in ("", None)}
+        except (TypeError, ValueError):
+            self._invalid, self.data = True, []
+            return
+        rows = []
+        if ids:
+            rows = db.session.scalars(select(self.model).where(self.model.id.in_(ids))).all()
+        self._invalid = len(rows) != len(ids)
+        self.data = sorted(rows, key=lambda r: r.id)
+
+    def pre_validate(self, form):
+        if self._invalid:
+            raise StopValidation(_l("The selected record does not exist."))

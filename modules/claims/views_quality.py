@@ -190,6 +190,8 @@ class SupplierClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
         "amount",
         "opened_on",
         "due_date",
+        "defects",
+        "repairs",
         "notes",
     ]
     edit_columns = [*add_columns, "recovered_amount"]
@@ -200,8 +202,6 @@ class SupplierClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
         "sent_on",
         "recovered_amount",
         "settled_on",
-        "defects",
-        "repairs",
     ]
     search_columns = ["number", "breach", "state", "opened_on", "due_date"]
     base_order = ("id", "desc")
@@ -210,6 +210,7 @@ class SupplierClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
     edit_form_extra_fields = add_form_extra_fields
     description_columns = {
         "due_date": _l("Empty: 30 days from sending, on a working day."),
+        "defects": _l("Defects found on this supplier's parts, from claims and repairs."),
     }
 
     def apply_transition(self, session, item, action, comment):

@@ -101,3 +101,57 @@ def test_rates_page_lists_the_demo_rates_in_each_language(ui, app):
         page = r.data.decode()
         assert r.status_code == 200, (lang, page[-500:])
         assert f"{header}, %" in page and page.count("<tr") > 1, lang
+
+
+def test_supplier_claim_form_links_defects_through_the_lookup(ui, run):
+    from modules.claims.models import SupplierClaim
+    from modules.claims.services import defects
+    from modules.partners.models import Partner
+
+    def setup(s):
+        w = make_world(s)
+        claim = services.register_claim(s, "Leak", unit_id=w["unit"], demand="repair")
+        own = defects.add_defect(
+            s,
+            claim_id=claim.id,
+            defect_code_id=w["code"],
+            supplier_id=w["supplier"],
+            root_cause="supplier_part",
+        )
+        other = Partner(name="Valves Inc", is_supplier=True)
+        s.add(other)
+        s.flush()
+        foreign = defects.add_defect(
+            s,
+            claim_id=claim.id,
+            defect_code_id=w["code"],
+            supplier_id=other.id,
+            root_cause="supplier_part",
+        )
+        return w["supplier"], own.id, foreign.id
+
+    supplier, own, foreign = run(setup)
+    manager = ui("Service Manager")
+    form = manager.get("/supplierclaimview/add").data.decode()
+    assert 'name="defects"' in form and "multiple" in form  # select2 over AJAX, not a full list
+    found = manager.get("/lookup/clm_claim_defect/?q=leak").json["results"]
+    assert {r["id"] for r in found} == {own, foreign}
+    data = {
+        "supplier": str(supplier),
+        "breach": "defective_parts",
+        "description": "Pumps leak",
+        "amount": "80",
+        "opened_on": date.today().isoformat(),
+        "defects": [str(own)],
+    }
+    r = manager.post("/supplierclaimview/add", data=data)
+    assert r.status_code == 302
+    linked = run(lambda s: [d.id for d in s.scalars(select(SupplierClaim)).one().defects])
+    assert linked == [own]
+    # a defect of another supplier, or one that does not exist: a message, nothing saved
+    for bad, message in (([str(foreign)], "names another supplier"), (["99999"], "does not exist")):
+        r = manager.post(
+            "/supplierclaimview/add", data={**data, "defects": bad}, follow_redirects=True
+        )
+        assert message in r.data.decode()
+    assert run(lambda s: s.scalar(select(func.count(SupplierClaim.id)))) == 1

@@ -198,6 +198,7 @@ class ClaimDefect(Model):
     """A defect found on a claim's item or on a repair, with its root cause."""
 
     __tablename__ = "clm_claim_defect"
+    __lookup_fields__ = ("defect_code.code", "defect_code.name", "notes")
     __table_args__ = (
         CheckConstraint(
             "claim_id IS NOT NULL OR repair_order_id IS NOT NULL", name="ck_clm_defect_owner"
