@@ -228,7 +228,9 @@ class ClaimDefect(Model):
     equipment_model: Mapped[EquipmentModel | None] = relationship()
 
     def __str__(self) -> str:
-        return f"{self.defect_code} ({ROOT_CAUSES.label(self.root_cause)})"
+        owner = self.claim or self.repair_order
+        where = f" · {owner.number}" if owner is not None and owner.number else ""
+        return f"{self.defect_code} ({ROOT_CAUSES.label(self.root_cause)}){where}"
 
 
 class ExpertExamination(Model):
