@@ -22,6 +22,7 @@ from modules.contracts import services
 from modules.contracts.models import (
     BILLING_PERIODS,
     CONTRACT_KINDS,
+    CONTRACT_TERMS,
     SLA_CALENDARS,
     ContractCoverage,
     DealerReimbursement,
@@ -34,30 +35,6 @@ from modules.warranty.models import Unit
 
 _TITLE = validate.Length(min=1, max=200)
 
-_CONTRACT_FIELDS = [
-    "title",
-    "kind",
-    "start_date",
-    "end_date",
-    "auto_renew",
-    "notice_days",
-    "price",
-    "billing_period",
-    "covers_parts",
-    "covers_labour",
-    "covers_travel",
-    "visits_per_year",
-    "response_hours",
-    "resolution_hours",
-    "sla_calendar",
-    "business_from",
-    "business_to",
-    "timezone",
-    "labour_rate",
-    "parts_discount_pct",
-    "reporting_duties",
-    "notes",
-]
 _CONTRACT_LIST = [
     "id",
     "number",
@@ -118,12 +95,12 @@ class ServiceContractApi(StateMachineApiMixin, AppRestApi):
     list_columns = _CONTRACT_LIST
     show_columns = [
         *_CONTRACT_LIST,
-        *[f for f in _CONTRACT_FIELDS if f not in _CONTRACT_LIST],
+        *[f for f in CONTRACT_TERMS if f not in _CONTRACT_LIST],
         "signed_on",
         "terminated_on",
         "created_at",
     ]
-    add_columns = [*_CONTRACT_FIELDS, "partner", "manager"]
+    add_columns = list(CONTRACT_TERMS)
     edit_columns = add_columns
     search_columns = [
         "number",

@@ -72,6 +72,34 @@ REIMBURSEMENT_STATES = Choices(
 )
 Percent = Numeric(5, 2, asdecimal=True)
 
+# The terms a user writes on a contract, in form order (screens and API share them).
+CONTRACT_TERMS = (
+    "title",
+    "kind",
+    "partner",
+    "manager",
+    "start_date",
+    "end_date",
+    "auto_renew",
+    "notice_days",
+    "price",
+    "billing_period",
+    "covers_parts",
+    "covers_labour",
+    "covers_travel",
+    "visits_per_year",
+    "response_hours",
+    "resolution_hours",
+    "sla_calendar",
+    "business_from",
+    "business_to",
+    "timezone",
+    "labour_rate",
+    "parts_discount_pct",
+    "reporting_duties",
+    "notes",
+)
+
 
 class ServiceContract(Model):
     """A contract with a dealer (rates we reimburse) or a customer (maintenance, extended

@@ -24,6 +24,7 @@ from modules.contracts.models import (
     BILLING_PERIODS,
     CONTRACT_KINDS,
     CONTRACT_STATES,
+    CONTRACT_TERMS,
     REIMBURSEMENT_STATES,
     SLA_CALENDARS,
     VISIT_STATES,
@@ -252,36 +253,10 @@ class ServiceContractView(StateMachineViewMixin, AppModelView):
     edit_title = _l("Edit service contract")
     label_columns = LABELS
     list_columns = ["number", "title", "partner", "kind", "start_date", "end_date", "stage"]
-    _terms = [
-        "title",
-        "kind",
-        "partner",
-        "manager",
-        "start_date",
-        "end_date",
-        "auto_renew",
-        "notice_days",
-        "price",
-        "billing_period",
-        "covers_parts",
-        "covers_labour",
-        "covers_travel",
-        "visits_per_year",
-        "response_hours",
-        "resolution_hours",
-        "sla_calendar",
-        "business_from",
-        "business_to",
-        "timezone",
-        "labour_rate",
-        "parts_discount_pct",
-        "reporting_duties",
-        "notes",
-    ]
-    add_columns = edit_columns = _terms
+    add_columns = edit_columns = list(CONTRACT_TERMS)
     show_columns = [
         "number",
-        *_terms,
+        *CONTRACT_TERMS,
         "state",
         "state_since",
         "signed_on",
