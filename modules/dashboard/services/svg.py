@@ -11,7 +11,7 @@ import math
 
 from markupsafe import escape
 
-from app.insights import BAR, LINE, PIE, ChartData
+from app.insights import BAR, COUNT, LINE, PIE, ChartData
 from modules.dashboard.services import fmt
 
 PALETTE = (
@@ -58,6 +58,15 @@ def _nice_top(top: float) -> float:
         if step * exp >= top:
             return step * exp
     return 10 * exp
+
+
+def _top(values: list[list[float]], unit: str) -> float:
+    """The axis' top: a round number; for whole counts four times a whole step, so the
+    gridlines fall on whole numbers (no "3.75 defects")."""
+    top = max([v for row in values for v in row] + [0])
+    if unit == COUNT and all(v == int(v) for row in values for v in row):
+        return 4 * _nice_top(max(1, math.ceil(top / 4)))
+    return _nice_top(top)
 
 
 def _values(data: ChartData) -> list[list[float]]:
@@ -110,7 +119,7 @@ def _legend(out: list[str], data: ChartData, y: float) -> None:
 
 def bars(data: ChartData, unit: str, title: str = "") -> str:
     values = _values(data)
-    top = _nice_top(max([v for row in values for v in row] + [0]))
+    top = _top(values, unit)
     n = max(len(data.labels), 1)
     slot = (WIDTH - LEFT - RIGHT) / n
     out = _open(title)
@@ -137,7 +146,7 @@ def bars(data: ChartData, unit: str, title: str = "") -> str:
 
 def lines(data: ChartData, unit: str, title: str = "") -> str:
     values = _values(data)
-    top = _nice_top(max([v for row in values for v in row] + [0]))
+    top = _top(values, unit)
     n = max(len(data.labels), 1)
     slot = (WIDTH - LEFT - RIGHT) / n
     out = _open(title)
