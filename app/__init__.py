@@ -63,6 +63,9 @@ def create_app(
         _register_core_menu(appbuilder)
     _install_request_hooks(app)
     _install_health(app)
+    from app import formats
+
+    app.jinja_env.filters["number"] = formats.number
     logs.configure(app)
     from app.cli import aftersales_cli
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from app import formats
 from app.errors import DomainError
 
 DEFAULT_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -87,7 +88,8 @@ class Document:
             end_label = self.pdf.get_y()
             self.pdf.set_xy(self.pdf.l_margin + label_w, y)
             self.pdf.set_font("DejaVu", "", 9)
-            self.pdf.multi_cell(self.width - label_w, 5, str(value), new_x="LMARGIN", new_y="NEXT")
+            text = str(formats.number(value))
+            self.pdf.multi_cell(self.width - label_w, 5, text, new_x="LMARGIN", new_y="NEXT")
             self.pdf.set_y(max(end_label, self.pdf.get_y()))
         self.pdf.ln(2)
 
@@ -98,7 +100,8 @@ class Document:
         widths: Sequence[float] | None = None,
         empty_rows: int = 0,
     ) -> None:
-        """A bordered table; widths are fractions of the page width."""
+        """A bordered table; widths are fractions of the page width. Numbers are
+        written in the document's language (app.formats)."""
         fractions = widths or [1 / len(headers)] * len(headers)
         cols = [self.width * f for f in fractions]
         self.pdf.set_font("DejaVu", self.strong, 8)
@@ -110,7 +113,7 @@ class Document:
         for row in rows:
             count += 1
             for text, w in zip(row, cols, strict=True):
-                self.pdf.cell(w, 6, "" if text is None else str(text), border=1)
+                self.pdf.cell(w, 6, str(formats.number(text)), border=1)
             self.pdf.ln()
         for _ in range(max(0, empty_rows - count)):
             for w in cols:

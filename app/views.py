@@ -23,7 +23,7 @@ from sqlalchemy import String, cast, or_
 from wtforms import BooleanField
 from wtforms.validators import DataRequired, Optional
 
-from app import attachments, csvio, deadlines
+from app import attachments, csvio, deadlines, formats
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
@@ -248,7 +248,7 @@ def _format_datetime(value) -> str:
 
 
 def _format_plain(value):
-    return "" if value is None else value
+    return formats.number(value)
 
 
 def _int_arg(name: str, default: int) -> int:

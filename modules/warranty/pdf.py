@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
@@ -134,13 +135,13 @@ def completion_act(session: Session, repair: RepairOrder) -> bytes:
             ],
             widths=[0.45, 0.15, 0.1, 0.15, 0.15],
         )
-    payable = repair.total if repair.billing_type == "paid" else 0
+    payable = repair.total if repair.billing_type == "paid" else Decimal("0.00")
     doc.fields(
         [
             (_l("Parts"), repair.parts_total),
             (_l("Labour"), repair.labour_total),
             (_l("Total"), repair.total),
-            (_l("Payable by the customer"), f"{payable:.2f}"),
+            (_l("Payable by the customer"), payable),
         ]
     )
     if repair.billing_type == "warranty" and repair.intake_date:
