@@ -26,6 +26,7 @@ import calendar as _calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -46,7 +47,7 @@ class Period:
     code: str
     length: int
     unit: str = DAYS
-    basis: str = ""
+    basis: Any = ""  # the citation: lazy text for a preset, the row's text for an override
     penalty_pct_per_day: Decimal | None = None
 
 
@@ -55,24 +56,24 @@ PRESETS: dict[str, dict[str, Period]] = {
     "RU": {
         p.code: p
         for p in (
-            Period("repair", 45, DAYS, "Law 2300-1 art. 20 §1", _RU_PENALTY),
-            Period("loaner", 3, DAYS, "Law 2300-1 art. 20 §2", _RU_PENALTY),
-            Period("replacement", 7, DAYS, "Law 2300-1 art. 21 §1", _RU_PENALTY),
-            Period("replacement_check", 20, DAYS, "Law 2300-1 art. 21 §1", _RU_PENALTY),
-            Period("replacement_no_stock", 1, MONTHS, "Law 2300-1 art. 21 §1", _RU_PENALTY),
-            Period("refund", 10, DAYS, "Law 2300-1 art. 22", _RU_PENALTY),
-            Period("price_reduction", 10, DAYS, "Law 2300-1 art. 22", _RU_PENALTY),
-            Period("reimbursement", 10, DAYS, "Law 2300-1 art. 22", _RU_PENALTY),
-            Period("claim_window", 2, YEARS, "Law 2300-1 art. 19 §1"),
+            Period("repair", 45, DAYS, _l("Law 2300-1 art. 20 §1"), _RU_PENALTY),
+            Period("loaner", 3, DAYS, _l("Law 2300-1 art. 20 §2"), _RU_PENALTY),
+            Period("replacement", 7, DAYS, _l("Law 2300-1 art. 21 §1"), _RU_PENALTY),
+            Period("replacement_check", 20, DAYS, _l("Law 2300-1 art. 21 §1"), _RU_PENALTY),
+            Period("replacement_no_stock", 1, MONTHS, _l("Law 2300-1 art. 21 §1"), _RU_PENALTY),
+            Period("refund", 10, DAYS, _l("Law 2300-1 art. 22"), _RU_PENALTY),
+            Period("price_reduction", 10, DAYS, _l("Law 2300-1 art. 22"), _RU_PENALTY),
+            Period("reimbursement", 10, DAYS, _l("Law 2300-1 art. 22"), _RU_PENALTY),
+            Period("claim_window", 2, YEARS, _l("Law 2300-1 art. 19 §1")),
         )
     },
     "BR": {
         p.code: p
         for p in (
-            Period("repair", 30, DAYS, "CDC art. 18 §1"),
-            Period("fix_period", 30, DAYS, "CDC art. 18 §1"),
-            Period("complaint_nondurable", 30, DAYS, "CDC art. 26 I"),
-            Period("complaint_durable", 90, DAYS, "CDC art. 26 II"),
+            Period("repair", 30, DAYS, _l("CDC art. 18 §1")),
+            Period("fix_period", 30, DAYS, _l("CDC art. 18 §1")),
+            Period("complaint_nondurable", 30, DAYS, _l("CDC art. 26 I")),
+            Period("complaint_durable", 90, DAYS, _l("CDC art. 26 II")),
         )
     },
 }
@@ -107,7 +108,7 @@ class Deadline:
 
     @property
     def basis(self) -> str:
-        return self.period.basis
+        return str(self.period.basis)
 
     def days_left(self, today: date) -> int:
         """Calendar days from `today` to the due date; negative when overdue."""

@@ -64,7 +64,7 @@ from modules.warranty.services import open_repair, warranty_status
 ANSWER_CODE = "claim_answer"
 register_code(ANSWER_CODE, _l("Written answer to the claim"))
 for _j in ("RU", "BR"):
-    PRESETS[_j].setdefault(ANSWER_CODE, Period(ANSWER_CODE, 10, DAYS, "Company policy"))
+    PRESETS[_j].setdefault(ANSWER_CODE, Period(ANSWER_CODE, 10, DAYS, _l("Company policy")))
 
 MONEY_DEMANDS = ("refund", "price_reduction", "reimbursement")
 DECIDED = ("accepted", "partly_accepted", "rejected")
