@@ -25,6 +25,8 @@ from modules.claims.api_quality import (
 )
 from modules.claims.models import (
     CHANNELS,
+    CLAIM_LEGAL_FACTS,
+    CLAIM_SETTLEMENT,
     DEMANDS,
     EXAM_PAYERS,
     RESOLUTIONS,
@@ -101,26 +103,6 @@ _CLAIM_LIST = [
     "repair_order.id",
     "jurisdiction",
 ]
-_CLAIM_FIELDS = [
-    "jurisdiction",
-    "price",
-    "quality_check",
-    "out_of_stock",
-    "durable",
-    "hidden_defect",
-    "defect_noticed_on",
-    "loaner_requested_on",
-]
-_CLAIM_SETTLEMENT = [
-    "answer",
-    "answered_on",
-    "resolution",
-    "replacement_serial",
-    "compensation_amount",
-    "paid_on",
-    "penalty_paid",
-    "fulfilled_on",
-]
 
 
 class ClaimApi(StateMachineApiMixin, AppRestApi):
@@ -143,8 +125,9 @@ class ClaimApi(StateMachineApiMixin, AppRestApi):
     show_columns = [
         *_CLAIM_LIST,
         "description",
-        *_CLAIM_FIELDS[1:],
-        *_CLAIM_SETTLEMENT,
+        *CLAIM_LEGAL_FACTS[1:],
+        "durable",
+        *CLAIM_SETTLEMENT,
         "closed_at",
         "notes",
         "created_at",
@@ -156,7 +139,8 @@ class ClaimApi(StateMachineApiMixin, AppRestApi):
         "received_on",
         "demand",
         "description",
-        *_CLAIM_FIELDS,
+        *CLAIM_LEGAL_FACTS,
+        "durable",
         "officer",
         "notes",
     ]
@@ -165,9 +149,10 @@ class ClaimApi(StateMachineApiMixin, AppRestApi):
         "received_on",
         "demand",
         "description",
-        *_CLAIM_FIELDS,
+        *CLAIM_LEGAL_FACTS,
+        "durable",
         "officer",
-        *_CLAIM_SETTLEMENT,
+        *CLAIM_SETTLEMENT,
         "notes",
     ]
     search_columns = [

@@ -21,6 +21,8 @@ from app.security import VIEW_METHOD_PERMISSIONS, WRITE
 from app.views import AppModelView, StateMachineViewMixin
 from modules.claims.models import (
     CHANNELS,
+    CLAIM_LEGAL_FACTS,
+    CLAIM_SETTLEMENT,
     CLAIM_STATES,
     DEMANDS,
     EXAM_PAYERS,
@@ -174,25 +176,6 @@ class ClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
         "officer",
         "state",
     ]
-    _legal = [
-        "jurisdiction",
-        "price",
-        "quality_check",
-        "out_of_stock",
-        "hidden_defect",
-        "defect_noticed_on",
-        "loaner_requested_on",
-    ]
-    _settlement = [
-        "answer",
-        "answered_on",
-        "resolution",
-        "replacement_serial",
-        "compensation_amount",
-        "paid_on",
-        "penalty_paid",
-        "fulfilled_on",
-    ]
     add_columns = [
         "customer",
         "unit",
@@ -200,7 +183,7 @@ class ClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
         "received_on",
         "demand",
         "description",
-        *_legal,
+        *CLAIM_LEGAL_FACTS,
         "officer",
         "notes",
     ]
@@ -209,10 +192,10 @@ class ClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
         "received_on",
         "demand",
         "description",
-        *_legal,
+        *CLAIM_LEGAL_FACTS,
         "durable",
         "officer",
-        *_settlement,
+        *CLAIM_SETTLEMENT,
         "notes",
     ]
     show_columns = [
@@ -225,12 +208,12 @@ class ClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
         "received_on",
         "demand",
         "description",
-        *_legal,
+        *CLAIM_LEGAL_FACTS,
         "durable",
         "due_date",
         "officer",
         "repair_order",
-        *_settlement,
+        *CLAIM_SETTLEMENT,
         "closed_at",
         "notes",
         "created_at",

@@ -136,6 +136,7 @@ def test_supplier_claim_form_links_defects_through_the_lookup(ui, run):
     assert 'name="defects"' in form and "multiple" in form  # select2 over AJAX, not a full list
     found = manager.get("/lookup/clm_claim_defect/?q=leak").json["results"]
     assert {r["id"] for r in found} == {own, foreign}
+    assert all(" · CL-" in r["text"] for r in found)  # each names its claim
     data = {
         "supplier": str(supplier),
         "breach": "defective_parts",

@@ -2,6 +2,8 @@
 
 from modules.claims.models.claims import (
     CHANNELS,
+    CLAIM_LEGAL_FACTS,
+    CLAIM_SETTLEMENT,
     CLAIM_STATES,
     DEMANDS,
     EXAM_PAYERS,
@@ -32,6 +34,8 @@ from modules.claims.models.suppliers import (
 )
 
 __all__ = [
+    "CLAIM_LEGAL_FACTS",
+    "CLAIM_SETTLEMENT",
     "ALERT_STATES",
     "BREACHES",
     "CHANNELS",

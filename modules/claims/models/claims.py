@@ -92,6 +92,29 @@ EXAM_PAYERS = Choices(
 )
 
 
+# The facts the legal deadlines depend on, and how a claim was settled: the screens
+# and the API list them in this order.
+CLAIM_LEGAL_FACTS = (
+    "jurisdiction",
+    "price",
+    "quality_check",
+    "out_of_stock",
+    "hidden_defect",
+    "defect_noticed_on",
+    "loaner_requested_on",
+)
+CLAIM_SETTLEMENT = (
+    "answer",
+    "answered_on",
+    "resolution",
+    "replacement_serial",
+    "compensation_amount",
+    "paid_on",
+    "penalty_paid",
+    "fulfilled_on",
+)
+
+
 class DefectCode(Model):
     """A catalog entry of the defect registry, grouped by category."""
 
@@ -199,6 +222,7 @@ class ClaimDefect(Model):
 
     __tablename__ = "clm_claim_defect"
     __lookup_fields__ = ("defect_code.code", "defect_code.name", "notes")
+    __lookup_load__ = ("claim", "repair_order", "defect_code")  # what __str__ shows
     __table_args__ = (
         CheckConstraint(
             "claim_id IS NOT NULL OR repair_order_id IS NOT NULL", name="ck_clm_defect_owner"
