@@ -19,6 +19,8 @@ from flask import g, has_request_context
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 
+from app.auth import AuthMixin
+
 ADMIN = "Admin"
 SERVICE_MANAGER = "Service Manager"
 TECHNICIAN = "Technician"
@@ -220,7 +222,7 @@ def register_delegation(provider) -> None:
         DELEGATIONS.append(provider)
 
 
-class AppSecurityManager(SecurityManager):
+class AppSecurityManager(AuthMixin, SecurityManager):
     """FAB's security manager, less the user statistics chart (it loads Google's
     chart library from the internet, and the app must work offline), and with
     delegated roles: a deputy holds the roles of the colleague he stands in for,
