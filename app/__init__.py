@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from app import audit, config, edge, hardening, logs, registry
 from app.db import db
+from app.policy import PolicyBook
 from app.security import CORE_PERMISSIONS
 
 __all__ = ["create_app", "db"]
@@ -55,6 +56,7 @@ def create_app(
         _register_core(appbuilder)
         loaded = registry.load(appbuilder, manifests)
         loaded.permissions = {"core": CORE_PERMISSIONS, **loaded.permissions}
+        loaded.policy = PolicyBook.build(loaded.permissions.values())
         app.extensions["aftersales"] = loaded
         _register_core_menu(appbuilder)
     edge.install(app)

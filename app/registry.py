@@ -168,6 +168,7 @@ class LoadedModules:
     apis: list[Any] = field(default_factory=list)
     insights: list[tuple[str, Any]] = field(default_factory=list)  # (module, Insights)
     daily: list[tuple[str, Callable]] = field(default_factory=list)  # (module, job)
+    policy: Any = None  # app.policy.PolicyBook of every loaded module (and the core)
 
     @property
     def names(self) -> list[str]:

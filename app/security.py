@@ -55,6 +55,9 @@ SELF_SERVICE = (
     ("can_this_form_get", "UserInfoEditView"),
     ("can_this_form_post", "UserInfoEditView"),
     ("can_get", "MenuApi"),  # /api/v1/menu/: the menu of the user
+    # the API description documents what exists; every call is still checked
+    ("can_get", "OpenApi"),
+    ("can_show", "SwaggerView"),
 )
 
 # ModelView and ModelRestApi methods collapsed to read / write.
@@ -94,12 +97,18 @@ API_METHOD_PERMISSIONS = {
 
 @dataclass(frozen=True)
 class Grant:
-    """Who may read and who may write one resource (plus named extra permissions)."""
+    """Who may read and who may write one resource (plus named extra permissions).
+
+    why: one line for the rights table of the README; lend: whether a deputy holds
+    these rights of the colleague he stands in for (business work: yes; the audit
+    log and security: no)."""
 
     resource: str
     read: tuple[str, ...] = ()
     write: tuple[str, ...] = ()
     extra: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    why: str = ""
+    lend: bool = True
 
     def pairs_for(self, role: str) -> set[tuple[str, str]]:
         out = set()
@@ -115,7 +124,12 @@ class Grant:
 
 @dataclass(frozen=True)
 class ModulePermissions:
+    """A module's policies: rights per resource, record rules (app.policy.Rows) and
+    fields hidden from some roles (app.policy.Fields)."""
+
     grants: tuple[Grant, ...]
+    rows: tuple = ()
+    fields: tuple = ()
 
     def pairs_for(self, role: str) -> set[tuple[str, str]]:
         out: set[tuple[str, str]] = set()
@@ -130,12 +144,39 @@ class ModulePermissions:
 # The core's own pages: audit log, working calendar, exports/imports page.
 CORE_PERMISSIONS = ModulePermissions(
     grants=(
-        Grant("AuditLog", read=(SERVICE_MANAGER, ACCOUNTANT)),
-        Grant("CalendarDay", read=EVERYONE, write=(SERVICE_MANAGER, HR)),
-        Grant("LegalPeriod", read=EVERYONE, write=(SERVICE_MANAGER,)),
-        # the record's own screen decides who sees or changes its files
-        Grant("Attachment", read=EVERYONE),
-        Grant("Exports", read=EVERYONE),
+        Grant(
+            "AuditLog",
+            read=(SERVICE_MANAGER, ACCOUNTANT),
+            why="who changed what: the manager and the accountant; never lent to a deputy",
+            lend=False,
+        ),
+        Grant(
+            "CalendarDay",
+            read=EVERYONE,
+            write=(SERVICE_MANAGER, HR),
+            why="working days count in every deadline; HR and the manager keep them",
+        ),
+        Grant(
+            "LegalPeriod",
+            read=EVERYONE,
+            write=(SERVICE_MANAGER,),
+            why="the legal periods are read by all; the manager adapts them to the law",
+        ),
+        Grant(
+            "Attachment",
+            read=EVERYONE,
+            why="a record's files follow the record's own rights and record rules",
+        ),
+        Grant(
+            "Exports",
+            read=EVERYONE,
+            why="the page lists only the exports and imports the user's rights allow",
+        ),
+        Grant(
+            "Costs",
+            read=(SERVICE_MANAGER, WAREHOUSE_CLERK, ACCOUNTANT),
+            why="purchase costs, stock value and margins: only the roles that handle money",
+        ),
     )
 )
 
@@ -168,28 +209,31 @@ def expected_pairs(appbuilder, permissions: Iterable[ModulePermissions], role: s
 
 
 def sync_roles(appbuilder, permissions: Iterable[ModulePermissions]) -> dict[str, int]:
-    """Write the built-in roles; returns the number of pairs per role."""
+    """Write the built-in roles; returns the number of pairs per role.
+
+    Every declared (permission, resource) pair is created first and the Admin role is
+    written last, with every pair that then exists: one run leaves Admin complete,
+    whatever order the modules come in, and a second run changes nothing."""
     sm = appbuilder.sm
     permissions = list(permissions)
+    wanted = {
+        role: sorted(expected_pairs(appbuilder, permissions, role)) for role in BUILTIN_ROLES[1:]
+    }
+    pvs: dict[tuple[str, str], object] = {}
+    for pair in sorted({pair for pairs in wanted.values() for pair in pairs}):
+        pvs[pair] = sm.add_permission_view_menu(*pair)
     counts: dict[str, int] = {}
-    pv_cache: dict[tuple[str, str], object] = {}
-
-    def pv(perm: str, res: str):
-        key = (perm, res)
-        if key not in pv_cache:
-            pv_cache[key] = sm.add_permission_view_menu(perm, res)
-        return pv_cache[key]
-
-    for role_name in BUILTIN_ROLES:
+    for role_name in (*BUILTIN_ROLES[1:], ADMIN):
         role = sm.find_role(role_name) or sm.add_role(role_name)
         if role_name == ADMIN:
-            pvs = list(sm.session.query(sm.permissionview_model).all())
+            granted = list(sm.session.query(sm.permissionview_model).all())
         else:
-            pvs = [pv(p, r) for p, r in sorted(expected_pairs(appbuilder, permissions, role_name))]
-        role.permissions = [p for p in pvs if p is not None]
-        counts[role_name] = len(role.permissions)
+            granted = [pvs[pair] for pair in wanted[role_name] if pvs[pair] is not None]
+        if {p.id for p in role.permissions} != {p.id for p in granted}:
+            role.permissions = granted
+        counts[role_name] = len(granted)
     sm.session.commit()
-    return counts
+    return {r: counts[r] for r in BUILTIN_ROLES}
 
 
 def missing_declarations(appbuilder, permissions: Iterable[ModulePermissions]) -> list[str]:
@@ -211,8 +255,8 @@ def missing_declarations(appbuilder, permissions: Iterable[ModulePermissions]) -
     return sorted(set(out))
 
 
-# Providers of delegated rights: f(session, user_id, on) -> ids of the users whose
-# roles `user_id` also holds on that day (e.g. staff: the colleagues he deputises
+# Providers of delegated work: f(session, user_id, on) -> ids of the users whose
+# business work `user_id` holds on that day (e.g. staff: the colleagues he deputises
 # for during their absence). Modules register one with `register_delegation`.
 DELEGATIONS: list = []
 
@@ -224,55 +268,108 @@ def register_delegation(provider) -> None:
 
 class AppSecurityManager(AuthMixin, SecurityManager):
     """FAB's security manager, less the user statistics chart (it loads Google's
-    chart library from the internet, and the app must work offline), and with
-    delegated roles: a deputy holds the roles of the colleague he stands in for,
-    during the absence only."""
+    chart library from the internet, and the app must work offline), with the
+    permissions of a request read once, and with deputies.
+
+    A deputy holds, during the absence, the business rights of the colleague he
+    stands in for: the pairs of the colleague's roles on the resources whose policy
+    lends them (`Grant.lend`), never the Admin role, FAB's security screens or the
+    audit log. His own roles stay his own (`get_user_roles`)."""
 
     userstatschartview = None
 
-    def get_user_roles(self, user) -> list:
-        roles = super().get_user_roles(user)
-        if not DELEGATIONS or not getattr(user, "is_authenticated", False):
-            return roles
-        if not has_request_context():
-            return roles
-        cache = g.setdefault("_as_delegated_roles", {})
-        if user.id not in cache:
-            from datetime import date
+    # ---------------------------------------------------------------- deputies
 
-            others: set[int] = set()
-            for provider in DELEGATIONS:
-                others |= set(provider(self.session, user.id, date.today()))
-            others.discard(user.id)
-            extra = []
-            for other_id in sorted(others):
-                other = self.get_user_by_id(other_id)
-                if other is not None and other.is_active:
-                    extra.extend(r for r in other.roles if r not in roles and r not in extra)
-            cache[user.id] = extra
-        return roles + cache[user.id]
+    def acting_for(self, user) -> set[int]:
+        """The user and the colleagues whose work he holds today (cached per request)."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return set()
+        if not has_request_context():
+            return self._acting_for(user.id)
+        cache = g.setdefault("_as_acting_for", {})
+        if user.id not in cache:
+            cache[user.id] = self._acting_for(user.id)
+        return cache[user.id]
+
+    def _acting_for(self, user_id: int) -> set[int]:
+        from datetime import date
+
+        out = {user_id}
+        for provider in DELEGATIONS:
+            out |= set(provider(self.session, user_id, date.today()))
+        return out
+
+    def lent_pairs(self, user) -> frozenset[tuple[str, str]]:
+        """The (permission, resource) pairs lent to `user` as a deputy today."""
+        others = self.acting_for(user) - {getattr(user, "id", None)}
+        if not others:
+            return frozenset()
+        cache = g.setdefault("_as_lent_pairs", {}) if has_request_context() else {}
+        if user.id in cache:
+            return cache[user.id]
+        from flask import current_app
+
+        grants = current_app.extensions["aftersales"].policy.grants
+        lendable = {res for res, grant in grants.items() if grant.lend}
+        role_ids = set()
+        for other_id in sorted(others):
+            other = self.get_user_by_id(other_id)
+            if other is not None and other.is_active:
+                role_ids |= {r.id for r in other.roles if r.name != ADMIN}
+        pairs = {(perm, res) for perm, res in self._role_pairs(role_ids) if res in lendable}
+        pairs |= menu_pairs(self.appbuilder, pairs)
+        cache[user.id] = frozenset(pairs)
+        return cache[user.id]
+
+    def permission_pairs(self, user) -> set[tuple[str, str]]:
+        """Every (permission, resource) the user holds: his roles' and the lent ones."""
+        own = self._role_pairs({r.id for r in self.get_user_roles(user)})
+        return set(own) | set(self.lent_pairs(user))
+
+    def _has_view_access(self, user, permission_name: str, view_name: str) -> bool:
+        if super()._has_view_access(user, permission_name, view_name):
+            return True
+        return (permission_name, view_name) in self.lent_pairs(user)
+
+    def _get_user_permission_view_menus(self, user, permission_name, view_menus_name):
+        found = super()._get_user_permission_view_menus(user, permission_name, view_menus_name)
+        if user is None or not getattr(user, "is_authenticated", False):
+            return found
+        lent = {res for perm, res in self.lent_pairs(user) if perm == permission_name}
+        if view_menus_name is not None:
+            lent &= set(view_menus_name)
+        return set(found) | lent
+
+    # ---------------------------------------------------------------- one read per request
+
+    def _role_pairs(self, role_ids) -> frozenset[tuple[str, str]]:
+        key = tuple(sorted(role_ids))
+        cache = g.setdefault("_as_role_permissions", {}) if has_request_context() else {}
+        if key not in cache:
+            pv, perm, vm = self.permissionview_model, self.permission_model, self.viewmenu_model
+            link = assoc_permissionview_role
+            rows = (
+                (
+                    self.session.query(perm.name, vm.name)
+                    .select_from(pv)
+                    .join(link, pv.id == link.c.permission_view_id)
+                    .join(perm, pv.permission_id == perm.id)
+                    .join(vm, pv.view_menu_id == vm.id)
+                    .filter(link.c.role_id.in_(key))
+                    .all()
+                )
+                if key
+                else []
+            )
+            cache[key] = frozenset((p, v) for p, v in rows)
+        return cache[key]
 
     def exist_permission_on_roles(self, view_name: str, permission_name: str, role_ids) -> bool:
         """FAB asks the database once per check, and a page checks once per menu entry
         (about a hundred queries); here the roles' permissions are read once per request."""
         if not has_request_context():
             return super().exist_permission_on_roles(view_name, permission_name, role_ids)
-        cache = g.setdefault("_as_role_permissions", {})
-        key = tuple(sorted(role_ids))
-        if key not in cache:
-            pv, perm, vm = self.permissionview_model, self.permission_model, self.viewmenu_model
-            link = assoc_permissionview_role
-            rows = (
-                self.session.query(perm.name, vm.name)
-                .select_from(pv)
-                .join(link, pv.id == link.c.permission_view_id)
-                .join(perm, pv.permission_id == perm.id)
-                .join(vm, pv.view_menu_id == vm.id)
-                .filter(link.c.role_id.in_(key))
-                .all()
-            )
-            cache[key] = {(p, v) for p, v in rows}
-        return (permission_name, view_name) in cache[key]
+        return (permission_name, view_name) in self._role_pairs(role_ids)
 
 
 def role_matrix(appbuilder, permissions) -> dict[str, set[tuple[str, str]]]:

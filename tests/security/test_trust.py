@@ -98,17 +98,18 @@ def test_a_deputy_never_receives_admin_or_security_rights(installed_app):
 
 
 def test_a_deputy_holds_the_business_work_of_the_absent_colleague(installed_app):
-    """The deputy of the service manager sees every repair while the manager is away."""
-    tech = installed_api(installed_app, "Technician")
-    own = tech.get("/api/v1/repair_order/").json["count"]
+    """The technician standing in for the service manager orders parts and plans visits
+    while the manager is away, and no longer once he is back."""
+    assert installed_api(installed_app, "Technician").get("/api/v1/purchase_order/").status_code == 403
     absence = _absence(installed_app, "manager", "technician")
     try:
         tech = installed_api(installed_app, "Technician")
-        lent = tech.get("/api/v1/repair_order/").json["count"]
-        admin = installed_api(installed_app, "Admin")
-        assert lent == admin.get("/api/v1/repair_order/").json["count"] > own
+        assert tech.get("/api/v1/purchase_order/").status_code == 200
+        menu = installed_ui(installed_app, "Technician").get("/api/v1/menu/").get_data(as_text=True)
+        assert "Purchase orders" in menu
     finally:
         _drop_absence(installed_app, absence)
+    assert installed_api(installed_app, "Technician").get("/api/v1/purchase_order/").status_code == 403
 
 
 def test_deputyship_is_shown_on_both_employees_pages(installed_app):
