@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -44,12 +45,26 @@ from app.errors import DomainError
 DELIMITERS = {",": ",", ";": ";", "tab": "\t", "\t": "\t"}
 DECIMALS = (".", ",")
 
+# Spreadsheets run a cell that starts with one of these as a formula ("CSV
+# injection": `=cmd|' /C calc'!A0`, `=HYPERLINK(...)`). Exported text cells that do
+# are prefixed with an apostrophe, which spreadsheets show as text; numbers are
+# written as they are. `formulas=raw` turns this off for programs reading the file.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULAS_ARG = "formulas"
+FORMULAS_VALUES = {"escape": True, "raw": False}
+
+
+def neutralise(text: str) -> str:
+    """A text cell as a spreadsheet will show it, never run it."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
 
 @dataclass(frozen=True)
 class CsvOptions:
     delimiter: str = ","
     decimal: str = "."
     bom: bool = False
+    neutralise: bool = True  # text cells starting like a formula get a leading '
 
     @classmethod
     def from_args(cls, args, default_delimiter: str = ",") -> CsvOptions:
@@ -68,7 +83,18 @@ class CsvOptions:
                 status=400,
             )
         bom = str(args.get("bom", "")).lower() in ("1", "true", "yes", "on")
-        return cls(DELIMITERS[delim], dec, bom)
+        formulas = str(args.get(FORMULAS_ARG, "escape")).lower()
+        if formulas not in FORMULAS_VALUES:
+            raise DomainError(
+                _l(
+                    "Unknown value %(value)s for formulas; use “escape” (text cells that "
+                    "start like a formula get a leading ') or “raw”.",
+                    value=formulas,
+                ),
+                field=FORMULAS_ARG,
+                status=400,
+            )
+        return cls(DELIMITERS[delim], dec, bom, FORMULAS_VALUES[formulas])
 
 
 @dataclass(frozen=True)
@@ -205,7 +231,10 @@ def write_csv(
     writer.writerow(headers)
     dec = options.decimal
     if converters is None:
-        convert = lambda row: [format_value(v, dec) for v in row]  # noqa: E731
+        if options.neutralise:
+            convert = lambda row: [_text_cell(v, dec) for v in row]  # noqa: E731
+        else:
+            convert = lambda row: [format_value(v, dec) for v in row]  # noqa: E731
     elif any(converters):
         pairs = [(i, f) for i, f in enumerate(converters) if f is not None]
 
@@ -240,10 +269,29 @@ def _batches(rows, size: int):
         yield batch
 
 
-def column_converters(exprs, decimal_sep: str = ".") -> list:
+def cell(value: Any, options: CsvOptions) -> str:
+    """One value as an export writes it with these options (for modules that write
+    their own CSV, e.g. a report): numbers with the decimal separator, text cells
+    neutralised unless `formulas=raw`."""
+    if options.neutralise:
+        return _text_cell(value, options.decimal)
+    return format_value(value, options.decimal)
+
+
+def _text_cell(value: Any, decimal_sep: str = ".") -> str:
+    """format_value, and text (not numbers, dates, booleans) neutralised."""
+    text = format_value(value, decimal_sep)
+    if isinstance(value, (bool, int, float, Decimal, date)):
+        return text
+    return neutralise(text)
+
+
+def column_converters(exprs, decimal_sep: str = ".", neutralise_text: bool = False) -> list:
     """Per selected column, how a value becomes text when csv's own str() would be
-    wrong (None where it is right)."""
+    wrong (None where it is right). With `neutralise_text`, text columns (not the
+    numbers a database wrote as text) are neutralised."""
     out = []
+    other = _text_cell if neutralise_text else format_value
     for expr in exprs:
         kind = getattr(expr, "type", None)
         if isinstance(kind, DecimalText):
@@ -252,7 +300,7 @@ def column_converters(exprs, decimal_sep: str = ".") -> list:
         try:
             py = kind.python_type
         except (NotImplementedError, AttributeError):
-            out.append(lambda v, d=decimal_sep: format_value(v, d))
+            out.append(lambda v, d=decimal_sep, f=other: f(v, d))
             continue
         if py is bool:  # not selected through csv_column
             out.append(lambda v: "1" if v else "0")
@@ -262,10 +310,12 @@ def column_converters(exprs, decimal_sep: str = ".") -> list:
             out.append(
                 None if decimal_sep == "." else (lambda v, d=decimal_sep: format_value(v, d))
             )
-        elif py in (str, int, date):
+        elif py is str:
+            out.append(neutralise if neutralise_text else None)
+        elif py in (int, date):
             out.append(None)  # str(date) is ISO already
         else:
-            out.append(lambda v, d=decimal_sep: format_value(v, d))
+            out.append(lambda v, d=decimal_sep, f=other: f(v, d))
     return out
 
 
@@ -279,7 +329,9 @@ def stream_export(
     stmt = export.statement(date_from, date_to)
     result = session.execute(stmt.execution_options(yield_per=1000))
     try:
-        converters = column_converters(stmt.selected_columns, options.decimal)
+        converters = column_converters(
+            stmt.selected_columns, options.decimal, neutralise_text=options.neutralise
+        )
         yield from write_csv(export.headers, result, options, converters=converters)
     finally:
         result.close()
@@ -330,6 +382,54 @@ class ImportResult:
         }
 
 
+def read_upload(upload, max_bytes: int) -> bytes:
+    """The uploaded file's bytes; 413 naming the limit when it holds more."""
+    raw = upload.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise DomainError(
+            _l(
+                "The file is too large: at most %(mb)s MB (CSV_MAX_UPLOAD_BYTES).",
+                mb=_megabytes(max_bytes),
+            ),
+            field="file",
+            status=413,
+        )
+    return raw
+
+
+def _megabytes(n: int) -> str:
+    value = n / (1024 * 1024)
+    return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+
+
+def _max_import_rows() -> int | None:
+    from flask import current_app, has_app_context
+
+    if not has_app_context():
+        return None
+    return current_app.config.get("CSV_MAX_IMPORT_ROWS") or None
+
+
+def check_row_count(text: str, delimiter: str, max_rows: int | None) -> None:
+    """Refuse (422, naming the limit) a file with more data rows than `max_rows`,
+    counted by the csv reader alone before any row is validated: an oversized file
+    costs a parse, not minutes of validation holding a worker."""
+    if not max_rows:
+        return
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = sum(1 for _ in itertools.islice(records, max_rows + 2)) - 1  # less the header
+    if rows > max_rows:
+        raise DomainError(
+            _l(
+                "The file has more than %(max)s data rows, the most one import takes "
+                "(CSV_MAX_IMPORT_ROWS). Split it into smaller files.",
+                max=max_rows,
+            ),
+            field="file",
+            status=422,
+        )
+
+
 def _decode(raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
@@ -357,10 +457,15 @@ def run_import(
     raw: bytes,
     options: CsvOptions | None = None,
     dry_run: bool = False,
+    max_rows: int | None = None,
 ) -> ImportResult:
-    """Validate and save every row in one transaction; any error writes nothing."""
+    """Validate and save every row in one transaction; any error writes nothing.
+
+    More data rows than `max_rows` (default: the app's CSV_MAX_IMPORT_ROWS) is a
+    DomainError (422) raised before any row is validated."""
     options = options or CsvOptions()
     text = _decode(raw)
+    check_row_count(text, options.delimiter, max_rows or _max_import_rows())
     result = ImportResult(dry_run=dry_run)
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=options.delimiter)
     schema = imp.schema()
