@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
 
 import click
@@ -63,7 +64,15 @@ def sync_roles_command():
 @click.option("--lastname", default="User", show_default=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_admin_command(username, email, firstname, lastname, password):
-    """Create a user with the Admin role (or reset the password of an existing one)."""
+    """Create a user with the Admin role (or reset the password of an existing one).
+    The password follows the installation's policy (PASSWORD_MIN_LENGTH)."""
+    from app.auth import password_problem
+
+    problem = password_problem(password)
+    if problem is None and password.casefold() == username.casefold():
+        problem = "The password must not be the user name."
+    if problem is not None:
+        raise click.ClickException(str(problem))
     ensure_user(username, email, firstname, lastname, password, "Admin", reset_password=True)
     click.echo(f"Admin user {username} is ready.")
 
@@ -92,22 +101,42 @@ def ensure_user(username, email, firstname, lastname, password, role_name, reset
     help="small: a few records to click through; medium/large: volumes for load tests.",
 )
 @click.option("--users/--no-users", default=True, help="Create a demo user per role.")
-def demo_command(size, users):
+@click.option(
+    "--well-known-passwords",
+    is_flag=True,
+    help="Give the demo users their well-known passwords (the user name) on any database. "
+    "Without it they get them on SQLite only; elsewhere new demo users get random "
+    "passwords, printed once.",
+)
+def demo_command(size, users, well_known_passwords):
     """Load demo data of every loaded module (safe to run again)."""
     from app.audit import acting_as
     from app.demo import demo_users
 
+    well_known = well_known_passwords or db.engine.dialect.name == "sqlite"
+    created = []
     with acting_as(None, "demo"):
         if users:
+            sm = current_app.appbuilder.sm
             for username, role in demo_users():
+                if sm.find_user(username=username) is not None:
+                    continue  # an existing user keeps his password
+                password = username if well_known else secrets.token_urlsafe(12)
                 ensure_user(
-                    username, f"{username}@example.com", username.title(), "Demo", username, role
+                    username, f"{username}@example.com", username.title(), "Demo", password, role
                 )
+                created.append((username, role, password))
         for name, load in _loaded().demo:
             click.echo(f"demo: {name} ({size})")
             load(db.session, size)
             db.session.commit()
     click.echo("Demo data loaded.")
+    if created and well_known:
+        click.echo("Demo users (password = user name): " + ", ".join(u for u, _r, _p in created))
+    elif created:
+        click.echo("Demo users, with random passwords shown only this once:")
+        for username, role, password in created:
+            click.echo(f"  {username:<12} {password:<18} {role}")
 
 
 @aftersales_cli.command("daily")
@@ -186,12 +215,38 @@ def modules_command():
     help="Seconds an idle client connection stays open: longer than the load balancer's "
     "idle timeout (60 s on most), or it sends a request on a connection being closed.",
 )
-def serve_command(bind, workers, threads, keep_alive):
+@click.option(
+    "--allow-per-process-limits",
+    is_flag=True,
+    help="Run several workers with RATELIMIT_STORAGE_URI=memory:// anyway: each worker "
+    "then counts failed logins, lockouts and logouts on its own (an attacker gets N "
+    "times the attempts, a logout may not reach every worker).",
+)
+def serve_command(bind, workers, threads, keep_alive, allow_per_process_limits):
     """Run the app under gunicorn with several worker processes (no state is kept in a
-    process, so more workers or machines behind a load balancer just work)."""
+    process, so more workers or machines behind a load balancer just work; login
+    limits, lockouts and logouts need a shared RATELIMIT_STORAGE_URI, e.g. Redis)."""
     import os
     import shutil
 
+    per_process = str(current_app.config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith(
+        "memory://"
+    )
+    if per_process and workers > 1 and not current_app.debug:
+        if not allow_per_process_limits:
+            raise click.ClickException(
+                f"--workers {workers} with RATELIMIT_STORAGE_URI=memory:// would give each "
+                "worker its own login throttle, account lockout and logout record. Set "
+                "RATELIMIT_STORAGE_URI to a shared store (e.g. redis://127.0.0.1:6379/0), "
+                "run --workers 1, or pass --allow-per-process-limits to accept it."
+            )
+        click.echo(
+            "WARNING: RATELIMIT_STORAGE_URI=memory:// with several workers: login throttling "
+            "and lockout are counted per worker (an attacker gets "
+            f"{workers} times the attempts) and a logout reaches only the worker that "
+            "served it. Use a shared store (redis://...) in production.",
+            err=True,
+        )
     beside = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     gunicorn = beside if os.path.exists(beside) else shutil.which("gunicorn")
     if not gunicorn:

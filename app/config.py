@@ -8,6 +8,7 @@ and the tests.
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,26 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "AUTH_RATE_LIMITED": True,
         "AUTH_RATE_LIMIT": "10 per 20 second",
         "RATELIMIT_ENABLED": True,
+        # Login throttling, account lockout and logouts live here: memory:// is one
+        # process's memory; several workers or machines need a shared redis://.
         "RATELIMIT_STORAGE_URI": "memory://",
+        # An account is locked after this many failed logins within the window (also
+        # for the right password), form and API alike; 0 turns the lockout off. It is
+        # on while AUTH_RATE_LIMITED is.
+        "LOGIN_LOCKOUT_FAILURES": 5,
+        "LOGIN_LOCKOUT_MINUTES": 15,
+        # Trusted reverse proxies in front of the app: how many X-Forwarded-For /
+        # X-Forwarded-Proto / X-Forwarded-Host entries to believe (werkzeug ProxyFix);
+        # 0 (default): the client address is the TCP peer, the headers are ignored.
+        "PROXY_FIX_X_FOR": 0,
+        "PROXY_FIX_X_PROTO": 0,
+        "PROXY_FIX_X_HOST": 0,
+        # Passwords set in the user forms and by `create-admin` (app.auth.password_policy)
+        "PASSWORD_MIN_LENGTH": 12,
+        "FAB_PASSWORD_COMPLEXITY_ENABLED": True,
+        "FAB_PASSWORD_COMPLEXITY_VALIDATOR": None,  # set in check(): app.auth.password_policy
+        # Strict-Transport-Security max-age, sent when SESSION_COOKIE_SECURE is on
+        "HSTS_MAX_AGE": 365 * 24 * 3600,
         "FAB_CREATE_DB": False,  # the schema, ab_* included, comes from migrations
         "FAB_UPDATE_PERMS": False,  # permissions are written by `flask aftersales init`
         "FAB_API_SWAGGER_UI": True,
@@ -83,9 +103,13 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAIL_DEFAULT_SENDER": None,
         "MAIL_TIMEOUT": 30,
         "BASE_URL": None,  # e.g. https://aftersales.example.com, for links in e-mails
+        # Where a debug instance keeps its generated secret key (see check())
+        "AFTERSALES_INSTANCE_PATH": instance_path,
         # CSV
         "CSV_DEFAULT_DELIMITER": ",",
         "CSV_MAX_UPLOAD_BYTES": 20 * 1024 * 1024,
+        # Data rows of one import in a request (counted before any row is checked)
+        "CSV_MAX_IMPORT_ROWS": 20000,
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
         # Attachments: largest file, and the kinds (extensions) accepted
         "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
@@ -126,6 +150,20 @@ _ENV_STRINGS = (
 )
 
 
+_ENV_INTEGERS = (
+    "ATTACHMENT_MAX_BYTES",
+    "CSV_MAX_UPLOAD_BYTES",
+    "CSV_MAX_IMPORT_ROWS",
+    "LOGIN_LOCKOUT_FAILURES",
+    "LOGIN_LOCKOUT_MINUTES",
+    "PROXY_FIX_X_FOR",
+    "PROXY_FIX_X_PROTO",
+    "PROXY_FIX_X_HOST",
+    "PASSWORD_MIN_LENGTH",
+    "HSTS_MAX_AGE",
+)
+
+
 def from_environment(env: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if env.get("DATABASE_URL"):
@@ -141,8 +179,9 @@ def from_environment(env: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
         out["DEBUG"] = True
     if env.get("MAIL_PORT", "").isdigit():
         out["MAIL_PORT"] = int(env["MAIL_PORT"])
-    if env.get("ATTACHMENT_MAX_BYTES", "").isdigit():
-        out["ATTACHMENT_MAX_BYTES"] = int(env["ATTACHMENT_MAX_BYTES"])
+    for key in _ENV_INTEGERS:
+        if env.get(key, "").strip().isdigit():
+            out[key] = int(env[key])
     if env.get("ATTACHMENT_TYPES"):
         out["ATTACHMENT_TYPES"] = tuple(
             t.strip().lower().lstrip(".") for t in env["ATTACHMENT_TYPES"].split(",") if t.strip()
@@ -155,15 +194,63 @@ def from_environment(env: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
     return out
 
 
+# A production key shorter than this is refused (32 characters: 128 bits as hex).
+MIN_SECRET_KEY_LENGTH = 32
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a key
+
+
 def check(config: dict[str, Any]) -> None:
     """Refuse to start with a configuration that is unsafe or unusable."""
+    development = bool(config.get("DEBUG") or config.get("TESTING"))
     if not config.get("SECRET_KEY"):
-        if config.get("DEBUG") or config.get("TESTING"):
-            config["SECRET_KEY"] = "dev-only-not-secret"  # noqa: S105
+        if config.get("DEBUG"):
+            config["SECRET_KEY"] = instance_secret_key(config.get("AFTERSALES_INSTANCE_PATH"))
+        elif config.get("TESTING"):
+            config["SECRET_KEY"] = secrets.token_hex(32)  # this process only
         else:
             raise ConfigError(
                 "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long "
                 "random string (e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)."
             )
+    elif not development and len(str(config["SECRET_KEY"])) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"SECRET_KEY is too short ({len(str(config['SECRET_KEY']))} characters; at least "
+            f"{MIN_SECRET_KEY_LENGTH}). Use a long random string, e.g. "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+        )
+    if config.get("FAB_PASSWORD_COMPLEXITY_VALIDATOR") is None:
+        from app.auth import password_policy
+
+        config["FAB_PASSWORD_COMPLEXITY_VALIDATOR"] = password_policy
+    for key in ("LOGIN_LOCKOUT_FAILURES", "LOGIN_LOCKOUT_MINUTES", "CSV_MAX_IMPORT_ROWS"):
+        if int(config.get(key) or 0) < 0:
+            raise ConfigError(f"{key} must be 0 or more")
     if not config.get("CALENDAR_COUNTRY"):
         config["CALENDAR_COUNTRY"] = {"RU": "RU", "BR": "BR"}.get(config["JURISDICTION"])
+
+
+def instance_secret_key(instance_path: str | None) -> str:
+    """A debug instance's own random key, kept in `<instance>/secret_key` (mode 0600).
+
+    Kept in a file rather than drawn per process: the development server's reloader
+    restarts the process on every code change, and `flask run` next to `flask
+    aftersales ...` commands must sign alike; the file is the one `scripts/start`
+    writes. Never a fixed key: one published in the source signs anyone's cookie."""
+    if not instance_path:
+        return secrets.token_hex(32)
+    path = Path(instance_path) / SECRET_KEY_FILE
+    try:
+        existing = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        existing = ""
+    if len(existing) >= MIN_SECRET_KEY_LENGTH:
+        return existing
+    key = secrets.token_hex(32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, (key + "\n").encode())
+    finally:
+        os.close(fd)
+    return key

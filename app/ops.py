@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess  # noqa: S404 - pg_dump/pg_restore with fixed arguments
@@ -71,8 +72,6 @@ def _pg_args(url) -> list[str]:
 
 
 def _pg_env(url) -> dict:
-    import os
-
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = url.password
@@ -86,10 +85,23 @@ def _need(tool: str) -> str:
     return path
 
 
+def _private_file(target: Path) -> None:
+    """Create `target` (or take an existing one) readable and writable by its owner
+    only, before any byte of the database goes in: a backup holds every password
+    hash and customer record."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
 def backup(database_url: str, target: Path) -> Path:
+    """Back the database up to `target`, a file with mode 0600."""
     url = make_url(database_url)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _private_file(target)
     if url.get_backend_name() == "sqlite":
         _sqlite_copy(_sqlite_path(url), target)
     elif url.get_backend_name() == "postgresql":
@@ -105,6 +117,7 @@ def backup(database_url: str, target: Path) -> Path:
         _run(cmd, url)
     else:
         raise OpsError(f"no backup for {url.get_backend_name()}")
+    os.chmod(target, 0o600)
     return target
 
 
