@@ -6,12 +6,18 @@ import flask_appbuilder.api as fab_api
 import jsonschema
 from flask import g, request
 from flask_appbuilder.api import BaseApi, ModelRestApi, expose, safe
+from flask_appbuilder.api.convert import Model2SchemaConverter
+from flask_appbuilder.exceptions import FABException, InvalidOrderByColumnFABException
+from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import protect
+from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError, fields
 from sqlalchemy import BigInteger
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import DataError
 
+from app import policy
 from app.datamodel import data_error
 from app.db import db
 from app.errors import DomainError
@@ -48,6 +54,63 @@ class _RisonValidation:
 fab_api.jsonschema = _RisonValidation
 
 
+class UserRef(Schema):
+    """A user as every answer shows him: id, login and name; never his secrets."""
+
+    id = fields.Integer()
+    username = fields.String()
+    name = fields.Method("_name")
+
+    def _name(self, user) -> str:
+        return " ".join(p for p in (user.first_name, user.last_name) if p)
+
+
+class SafeSchemaConverter(Model2SchemaConverter):
+    """FAB's converter, except that a related user is a `UserRef` and a nested row
+    shown whole leaves out its model's secret columns (app.policy.Fields(seen_by=None))."""
+
+    def _column2relation(self, datamodel, column, nested=False, parent_schema_name=None):
+        if nested:
+            related = datamodel.get_related_model(column.name)
+            many = datamodel.is_relation_many_to_many(
+                column.name
+            ) or datamodel.is_relation_one_to_many(column.name)
+            if issubclass(related, User):
+                return fields.Nested(UserRef, many=many, dump_only=True)
+            secret = set(getattr(related, "__secret_columns__", ()))
+            if secret and not column.children:
+                from flask_appbuilder.api.convert import TreeNode
+
+                for attr in sa_inspect(related).column_attrs:
+                    if attr.key not in secret:
+                        column.children.append(TreeNode(attr.key))
+        return super()._column2relation(datamodel, column, nested, parent_schema_name)
+
+
+class PolicyRows(BaseFilter):
+    """The record rule of the model's policy (app.policy.Rows), as a FAB base filter:
+    every list, record, edit, delete and action of a view or API goes through it."""
+
+    name = "policy"
+    arg_name = "policy"
+
+    def apply(self, query, value):
+        return policy.restrict(query, self.datamodel.obj)
+
+
+def add_policy_rows(view) -> None:
+    """Give a view or API the record rule of its model (before its own base filters)."""
+    view._base_filters.add_filter(view.datamodel.get_pk_name(), PolicyRows, None)
+
+
+def hidden_filter(args: dict, hidden: frozenset[str]) -> str | None:
+    """The first hidden column a list request filters by, if any."""
+    for flt in args.get("filters") or []:
+        if isinstance(flt, dict) and str(flt.get("col", "")).split(".")[0] in hidden:
+            return str(flt.get("col"))
+    return None
+
+
 class DomainErrorsMixin:
     """Turn DomainErrors (broken rules, integrity conflicts) into 4xx JSON."""
 
@@ -57,11 +120,55 @@ class DomainErrorsMixin:
 
 
 class AppRestApi(DomainErrorsMixin, ModelRestApi):
-    """ModelRestApi with read/write permissions and errors that are never 500s."""
+    """ModelRestApi with read/write permissions, errors that are never 500s, and the
+    policy of its model: its record rule on every row, its hidden fields never in an
+    answer, a filter, an order or a body, related users as `UserRef`."""
 
     method_permission_name = API_METHOD_PERMISSIONS
     allow_browser_login = True
     page_size = 25
+    model2schemaconverter = SafeSchemaConverter
+
+    _STRIPPED = frozenset({"get", "get_list", "post", "put"})
+
+    def _init_properties(self) -> None:
+        super()._init_properties()
+        add_policy_rows(self)
+
+    def response(self, code, **kwargs):
+        endpoint = (request.endpoint or "").rsplit(".", 1)[-1]
+        if endpoint in self._STRIPPED and "result" in kwargs:
+            model = self.datamodel.obj
+            hidden = policy.hidden(model)
+            kwargs["result"] = policy.strip(kwargs["result"], model)
+            if hidden:
+                for key in ("list_columns", "show_columns", "order_columns"):
+                    if isinstance(kwargs.get(key), list):
+                        kwargs[key] = [c for c in kwargs[key] if c.split(".")[0] not in hidden]
+                if isinstance(kwargs.get("label_columns"), dict):
+                    kwargs["label_columns"] = {
+                        k: v for k, v in kwargs["label_columns"].items() if k not in hidden
+                    }
+        return super().response(code, **kwargs)
+
+    def _handle_filters_args(self, rison_args):
+        column = hidden_filter(rison_args, policy.hidden(self.datamodel.obj))
+        if column is not None:
+            raise FABException(f"Cannot filter by column: {column}")
+        return super()._handle_filters_args(rison_args)
+
+    def _handle_order_args(self, rison_args):
+        order = str(rison_args.get("order_column") or "")
+        if order and order.split(".")[0] in policy.hidden(self.datamodel.obj):
+            raise InvalidOrderByColumnFABException(f"Invalid order by column: {order}")
+        return super()._handle_order_args(rison_args)
+
+    def _hidden_field_errors(self) -> dict[str, list[str]]:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return {}
+        hidden = policy.hidden(self.datamodel.obj)
+        return {k: [str(_l("You may not set this field."))] for k in body if k in hidden}
 
     def _relation_errors(self, columns) -> dict[str, list[str]]:
         """Relations in a JSON body must name existing rows by id.
@@ -100,13 +207,13 @@ class AppRestApi(DomainErrorsMixin, ModelRestApi):
                 if not isinstance(v, int) or isinstance(v, bool) or abs(v) >= 2**63:
                     errors[col] = [str(_l("Not a valid id."))]
                     break
-                if not -limit <= v < limit or db.session.get(related.obj, v) is None:
+                if not -limit <= v < limit or not policy.visible(related.obj, v):
                     errors[col] = [str(_l("The referenced record does not exist."))]
                     break
         return errors
 
     def post_headless(self):
-        errors = self._relation_errors(self.add_columns)
+        errors = self._hidden_field_errors() or self._relation_errors(self.add_columns)
         if errors:
             return self.response_422(message=errors)
         try:
@@ -118,7 +225,7 @@ class AppRestApi(DomainErrorsMixin, ModelRestApi):
 
     def put_headless(self, pk):
         if self.datamodel.get(pk, self._base_filters) is not None:
-            errors = self._relation_errors(self.edit_columns)
+            errors = self._hidden_field_errors() or self._relation_errors(self.edit_columns)
             if errors:
                 return self.response_422(message=errors)
         try:

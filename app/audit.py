@@ -1,7 +1,9 @@
 """Audit log: every insert, update and delete of a model row, in the same transaction.
 
 A model opts out with `__audit__ = False` (logs themselves, counters). FAB's own
-`ab_*` tables are not audited (a login updates `ab_user` every time).
+`ab_*` tables are not audited (a login updates `ab_user` every time). Secret columns
+(`__secret_columns__`, set from the policies' `Fields(seen_by=None)`) are masked when
+the entry is written: the log says that a secret was set or changed, never its value.
 """
 
 from __future__ import annotations
@@ -74,8 +76,12 @@ def _row_id(obj) -> str:
     return ",".join(str(v) for v in ident)
 
 
+MASK = "***"
+
+
 def _column_changes(obj, only_changed: bool) -> dict:
     state = inspect(obj)
+    secret = set(getattr(type(obj), "__secret_columns__", ()))
     out = {}
     for attr in state.mapper.column_attrs:
         hist = state.attrs[attr.key].history
@@ -86,13 +92,16 @@ def _column_changes(obj, only_changed: bool) -> dict:
             new = hist.added[0] if hist.added else None
             if _plain(old) == _plain(new):
                 continue
+            if attr.key in secret:
+                out[attr.key] = [None if old is None else MASK, None if new is None else MASK]
+                continue
             out[attr.key] = [_plain(old), _plain(new)]
         else:
             if attr.key in state.unloaded:
                 continue  # deferred and never read (a file's bytes): nothing to log
             value = getattr(obj, attr.key)
             if value is not None:
-                out[attr.key] = _plain(value)
+                out[attr.key] = MASK if attr.key in secret else _plain(value)
     return out
 
 

@@ -264,3 +264,38 @@ def strip(data: Any, model: type, actor: Actor | None = None) -> Any:
         if rel is not None and isinstance(data[key], (dict, list)):
             data[key] = strip(data[key], rel.mapper.class_, actor)
     return data
+
+
+def resources_by_model() -> dict[type, set[str]]:
+    """The resources whose screens or APIs serve each model (cached per app)."""
+    cache = current_app.extensions.setdefault("aftersales_resources_by_model", {})
+    if not cache:
+        for view in current_app.appbuilder.baseviews:
+            dm = getattr(view, "datamodel", None)
+            resource = getattr(view, "class_permission_name", None)
+            if dm is not None and resource:
+                cache.setdefault(dm.obj, set()).add(resource)
+    return cache
+
+
+def readable_tables(actor: Actor | None = None) -> set[str]:
+    """Tables whose every row the actor may read: a screen or API of the model is his
+    to read, and no record rule limits him on it."""
+    actor = actor or current_actor()
+    the_book = book()
+    out = set()
+    for model, resources in resources_by_model().items():
+        if any(actor.reads(r) for r in resources) and not the_book.restricted(model, actor):
+            out.add(model.__tablename__)
+    return out
+
+
+def visible(model: type, pk, actor: Actor | None = None) -> bool:
+    """Whether row `pk` of `model` exists and the actor may see it."""
+    from sqlalchemy import inspect as sa_inspect
+
+    from app.db import db
+
+    pk_col = sa_inspect(model).primary_key[0]
+    stmt = restrict(select(pk_col).where(pk_col == pk), model, actor)
+    return db.session.execute(stmt.limit(1)).first() is not None

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from flask import (
     Response,
@@ -17,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_appbuilder import BaseView, IndexView, ModelView, expose
+from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, or_
@@ -24,13 +26,26 @@ from sqlalchemy.orm import selectinload
 from wtforms import BooleanField
 from wtforms.validators import DataRequired, Optional
 
-from app import attachments, csvio, deadlines, formats
+from app import attachments, csvio, deadlines, formats, policy
+from app.api import add_policy_rows
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
 from app.models import AuditLog, CalendarDay, LegalPeriod
 from app.security import READ, VIEW_METHOD_PERMISSIONS, WRITE
 from app.widgets import LookupField, LookupMultipleField
+
+
+@dataclass(frozen=True)
+class ShowSection:
+    """A table under a record on its show page: a title, column headings, rows of
+    cells (text), and what to say when there are none."""
+
+    title: object
+    columns: list
+    rows: list[list]
+    empty: object = ""
+
 
 AUDIT_ACTIONS = {"insert": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
 
@@ -44,7 +59,9 @@ class AppModelView(ModelView):
       table into a select) unless the view lists them in `search_columns`;
     - many-to-one and many-to-many fields in add/edit forms search the related
       table over AJAX;
-    - the show page lists the record's audit history.
+    - the show page lists the record's audit history;
+    - the policy of the model (app.policy): its record rule on every row, its hidden
+      fields left out of the list, the record, the search, the sort and the forms.
     """
 
     method_permission_name = VIEW_METHOD_PERMISSIONS
@@ -56,6 +73,7 @@ class AppModelView(ModelView):
 
     def _init_properties(self):
         super()._init_properties()
+        add_policy_rows(self)
         self._init_formatters()
         dm = self.datamodel
         dm.eager_relations = tuple(
@@ -116,8 +134,47 @@ class AppModelView(ModelView):
                 formatters[col] = _format_plain
         self.formatters_columns = formatters
 
+    # ---------------------------------------------------------------- hidden fields
+
+    def hidden_columns(self) -> frozenset[str]:
+        """Columns of the model the current user may not see (app.policy.Fields)."""
+        return policy.hidden(self.datamodel.obj)
+
+    def _visible(self, columns) -> list[str]:
+        hidden = self.hidden_columns()
+        return [c for c in columns if c.split(".")[0] not in hidden]
+
+    def _get_list_widget(self, *args, **kwargs):
+        widgets = super()._get_list_widget(*args, **kwargs)
+        args = widgets["list"].template_args
+        args["include_columns"] = self._visible(args["include_columns"])
+        args["order_columns"] = self._visible(args.get("order_columns") or [])
+        return widgets
+
+    def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
+        widgets = super()._get_show_widget(pk, item, widgets, actions, show_fieldsets)
+        args = widgets["show"].template_args
+        args["include_columns"] = self._visible(args["include_columns"])
+        return widgets
+
+    def _get_search_widget(self, form=None, exclude_cols=None, widgets=None):
+        exclude = [*(exclude_cols or []), *self.hidden_columns()]
+        return super()._get_search_widget(form=form, exclude_cols=exclude, widgets=widgets)
+
+    def _get_add_widget(self, form, exclude_cols=None, widgets=None):
+        exclude = [*(exclude_cols or []), *self.hidden_columns()]
+        return super()._get_add_widget(form, exclude_cols=exclude, widgets=widgets)
+
+    def _get_edit_widget(self, form, exclude_cols=None, widgets=None):
+        exclude = [*(exclude_cols or []), *self.hidden_columns()]
+        return super()._get_edit_widget(form, exclude_cols=exclude, widgets=widgets)
+
     def process_form(self, form, is_created):
-        """Blank text means "no value": NULL, not "" (which unique columns would clash on)."""
+        """Blank text means "no value": NULL, not "" (which unique columns would clash on).
+        A field the user may not see is not written from the form either."""
+        for name in self.hidden_columns():
+            if name in form:
+                del form[name]
         for field in form:
             if isinstance(field.data, str) and not field.data.strip():
                 col = field.name
@@ -128,8 +185,12 @@ class AppModelView(ModelView):
         name = self.__class__.__name__
         order_column = request.args.get(f"_oc_{name}", "")
         order_direction = request.args.get(f"_od_{name}", "")
-        if order_column and order_column not in self.order_columns:
+        if order_column and order_column not in self._visible(self.order_columns):
             abort(400, description=str(_l("Cannot sort by this column.")))
+        hidden = self.hidden_columns()
+        for key in request.args:
+            if key.startswith("_flt_") and key.split("_", 3)[-1].split(".")[0] in hidden:
+                abort(400, description=str(_l("Cannot filter by this column.")))
         if order_direction not in ("", "asc", "desc"):
             abort(400, description=str(_l("Sort direction must be asc or desc.")))
         if not order_column:
@@ -153,10 +214,17 @@ class AppModelView(ModelView):
         self.update_redirect()
         return self._get_search_widget(form=form, widgets=widgets)
 
+    def show_sections(self, item) -> list[ShowSection]:
+        """Tables the show page lists under the record (override: e.g. an employee's
+        absences and whom he stands in for)."""
+        return []
+
     def render_template(self, template, **kwargs):
         if template == self.show_template and kwargs.get("pk") is not None:
+            item = self.datamodel.get(kwargs["pk"], self._base_filters)
+            kwargs["show_sections"] = self.show_sections(item) if item is not None else []
             table = self.datamodel.obj.__tablename__
-            kwargs["audit_rows"] = (
+            kwargs["audit_rows"] = audit_entries(
                 db.session.query(AuditLog)
                 .filter(AuditLog.table_name == table, AuditLog.row_id == str(kwargs["pk"]))
                 .order_by(AuditLog.id.desc())
@@ -281,6 +349,17 @@ class HomeView(IndexView):
         )
 
 
+class AuditRows(BaseFilter):
+    """The audit log of the records a reader may see: the tables his rights let him
+    read without a record rule limiting him (app.policy.readable_tables)."""
+
+    name = "readable"
+    arg_name = "readable"
+
+    def apply(self, query, value):
+        return query.filter(AuditLog.table_name.in_(sorted(policy.readable_tables())))
+
+
 class AuditLogView(AppModelView):
     datamodel = AppInterface(AuditLog)
     class_permission_name = "AuditLog"
@@ -302,6 +381,14 @@ class AuditLogView(AppModelView):
     }
     formatters_columns = {"action": lambda a: AUDIT_ACTIONS.get(a, a)}
     show_template = "appbuilder/general/model/show.html"
+    base_filters = [["table_name", AuditRows, None]]
+
+    def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
+        widgets = super()._get_show_widget(pk, item, widgets, actions, show_fieldsets)
+        values = widgets["show"].template_args["value_columns"]
+        if isinstance(values, dict) and item is not None:
+            values["changes"] = audit_entries([item])[0].changes
+        return widgets
 
 
 class CalendarDayView(AppModelView):
@@ -568,3 +655,29 @@ def _views_by_model():
             if dm is not None and getattr(view, "class_permission_name", None):
                 cache.setdefault(dm.obj, []).append(view)
     return cache
+
+
+def audit_entries(rows: list[AuditLog]) -> list[AuditView]:
+    """Audit rows as the current user may read them: the fields his policy hides are
+    left out of the changes (secrets were masked when they were written)."""
+    actor = policy.current_actor()
+    out = []
+    for row in rows:
+        model = policy.model_of_table(row.table_name)
+        hidden = policy.hidden(model, actor) if model is not None else frozenset()
+        changes = {k: v for k, v in (row.changes or {}).items() if k not in hidden}
+        out.append(
+            AuditView(row.id, row.at, row.username, row.action, row.table_name, row.row_id, changes)
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class AuditView:
+    id: int
+    at: datetime
+    username: str | None
+    action: str
+    table_name: str
+    row_id: str
+    changes: dict

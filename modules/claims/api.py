@@ -38,7 +38,7 @@ from modules.claims.models import (
 )
 from modules.claims.services import claims as claim_services
 from modules.claims.services import defects
-from modules.claims.web import ClaimRecordRule, current_user_id, date_value, json_body
+from modules.claims.web import current_user_id, date_value, json_body
 from modules.inventory.web import int_id, text
 
 
@@ -120,7 +120,6 @@ class ClaimApi(StateMachineApiMixin, AppRestApi):
         "start_repair": "write",
         "settle": "write",
     }
-    base_filters = [["id", ClaimRecordRule, None]]
     list_columns = _CLAIM_LIST
     show_columns = [
         *_CLAIM_LIST,

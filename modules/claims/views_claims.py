@@ -36,7 +36,7 @@ from modules.claims.models import (
 )
 from modules.claims.services import claims as claim_services
 from modules.claims.services import defects
-from modules.claims.web import ClaimRecordRule, current_user_id
+from modules.claims.web import current_user_id
 
 TEMPLATES = str(Path(__file__).parent / "templates")
 
@@ -160,7 +160,6 @@ class ClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
     template_folder = TEMPLATES
     show_template = "claims/claim_show.html"
     attachments = True
-    base_filters = [["id", ClaimRecordRule, None]]
     list_title = _l("Claims")
     show_title = _l("Claim")
     add_title = _l("Register a claim")

@@ -30,7 +30,7 @@ from modules.contracts.models import (
     ServiceContract,
 )
 from modules.contracts.services import life, reimbursements, sla, visits
-from modules.contracts.web import VisitRecordRule, VisitRules, plans_visits
+from modules.contracts.web import VisitRules, plans_visits
 from modules.warranty.models import Unit
 
 _TITLE = validate.Length(min=1, max=200)
@@ -284,7 +284,6 @@ class ScheduledVisitApi(VisitRules, StateMachineApiMixin, AppRestApi):
     class_permission_name = "ScheduledVisit"
     datamodel = AppInterface(ScheduledVisit)
     state_machine = visits.VISIT_MACHINE
-    base_filters = [["id", VisitRecordRule, None]]
     method_permission_name = {**API_METHOD_PERMISSIONS, "record": "write", "generate": "write"}
     list_columns = _VISIT_LIST
     show_columns = [*_VISIT_LIST, "work_done", "notes"]

@@ -35,7 +35,7 @@ from modules.contracts.models import (
     ServiceContract,
 )
 from modules.contracts.services import life, reimbursements, sla, visits
-from modules.contracts.web import VisitRecordRule, VisitRules
+from modules.contracts.web import VisitRules
 
 TEMPLATES = str(Path(__file__).parent / "templates")
 
@@ -154,7 +154,6 @@ class ScheduledVisitView(VisitRules, StateMachineViewMixin, AppModelView):
     datamodel = AppInterface(ScheduledVisit)
     class_permission_name = "ScheduledVisit"
     state_machine = visits.VISIT_MACHINE
-    base_filters = [["id", VisitRecordRule, None]]
     list_title = _l("Scheduled visits")
     show_title = _l("Scheduled visit")
     add_title = _l("Plan a visit")

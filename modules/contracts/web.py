@@ -2,46 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import current_app
-from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 
+from app import policy
 from app.db import db
 from app.errors import DomainError
-from modules.contracts.models import ScheduledVisit
 from modules.contracts.services import visits
-from modules.staff.services import acting_for
 from modules.staff.web import current_user_id
 
-__all__ = ["VisitRecordRule", "VisitRules", "current_user_id", "my_ids", "sees_all_visits"]
-
-
-def sees_all_visits() -> bool:
-    return current_app.appbuilder.sm.has_access("can_see_all", "ScheduledVisit")
+__all__ = ["VisitRules", "current_user_id", "plans_visits"]
 
 
 def plans_visits() -> bool:
-    return current_app.appbuilder.sm.has_access("can_plan", "ScheduledVisit")
-
-
-def my_ids() -> set[int]:
-    """Me and the colleagues I stand in for today; never empty (no match for anonymous)."""
-    return acting_for(db.session, current_user_id(), date.today()) or {-1}
-
-
-class VisitRecordRule(BaseFilter):
-    """Visits a technician may see: his own and those of colleagues he deputises for."""
-
-    name = "visible"
-    arg_name = "visible"
-
-    def apply(self, query, value):
-        if sees_all_visits():
-            return query
-        return query.filter(ScheduledVisit.technician_id.in_(my_ids()))
+    return policy.current_actor().can("can_plan", "ScheduledVisit")
 
 
 # what a technician may change on his own visit; the plan is the manager's

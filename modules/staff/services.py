@@ -7,7 +7,7 @@ from here (they depend on staff); staff never imports them.
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -18,6 +18,7 @@ from app import signals
 from app.db import db, utcnow
 from app.errors import Conflict, DomainError, NotFound
 from app.numbering import next_number
+from app.policy import Actor, current_actor
 from app.statemachine import StateMachine, Transition
 from modules.staff.models import (
     ABSENCE_KINDS,
@@ -90,6 +91,16 @@ def acting_for(session: Session, user_id: int | None, on: date | None = None) ->
     return result
 
 
+def deputyships(session: Session, employee_id: int, since: date | None = None):
+    """(absences of the employee, absences he stands in for), current and future
+    ones first (and those that ended after `since`, 90 days back by default)."""
+    since = since or date.today() - timedelta(days=90)
+    base = select(Absence).where(Absence.date_to >= since).order_by(Absence.date_from.desc())
+    own = session.scalars(base.where(Absence.employee_id == employee_id)).all()
+    covers = session.scalars(base.where(Absence.deputy_id == employee_id)).all()
+    return own, covers
+
+
 def effective_assignee(session: Session, user_id: int | None, on: date | None = None) -> int | None:
     """Who receives work for `user_id` on `on`: his deputy while he is absent."""
     if user_id is None:
@@ -148,7 +159,10 @@ def check_responsibility(resp: Responsibility) -> None:
     _check_period(resp.date_from, resp.date_to, required_to=False)
 
 
-def check_absence(absence: Absence) -> None:
+def check_absence(absence: Absence, actor: Actor | None = None) -> None:
+    """An absence HR records (see permissions.py: HR designates deputies). Nobody
+    names himself deputy: the user who records or changes an absence may not be its
+    deputy (he would hold the absent colleague's work on his own word)."""
     if absence.kind not in ABSENCE_KINDS:
         raise DomainError(_l("Unknown kind of absence."), field="kind")
     _check_period(absence.date_from, absence.date_to, required_to=True)
@@ -161,6 +175,16 @@ def check_absence(absence: Absence) -> None:
     if absence.deputy is not None and not absence.deputy.active:
         raise DomainError(_l("The deputy is no longer employed."), field="deputy")
     session = object_session(absence) or db.session
+    actor = actor or current_actor()
+    if dep_id is not None and not actor.system:
+        with session.no_autoflush:
+            deputy_user = session.scalar(select(Employee.user_id).where(Employee.id == dep_id))
+        if deputy_user is not None and deputy_user == actor.user_id:
+            raise DomainError(
+                _l("Nobody designates himself a deputy: another person records it."),
+                field="deputy",
+                status=403,
+            )
     with session.no_autoflush:
         overlap = session.scalar(
             select(Absence.id).where(

@@ -8,13 +8,14 @@ from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.actions import action
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
 from app.security import VIEW_METHOD_PERMISSIONS
-from app.views import AppModelView
+from app.views import AppModelView, ShowSection
 from modules.staff import pdf, services
 from modules.staff.models import (
     ABSENCE_KINDS,
@@ -116,6 +117,29 @@ class EmployeeView(AppModelView):
 
     def pre_update(self, item):
         services.check_employee(item)
+
+    def show_sections(self, item) -> list[ShowSection]:
+        """Both sides of every deputyship: who stands in for him, for whom he stands in."""
+        own, covers = services.deputyships(db.session, item.id)
+
+        def period(a):
+            return f"{format_date(a.date_from)} – {format_date(a.date_to)}"
+
+        columns = [_l("Absence"), _l("Period")]
+        return [
+            ShowSection(
+                _l("His absences and deputies"),
+                [*columns, _l("Deputy")],
+                [[ABSENCE_KINDS.label(a.kind), period(a), a.deputy or ""] for a in own],
+                _l("No absences."),
+            ),
+            ShowSection(
+                _l("Stands in for"),
+                [*columns, _l("Colleague")],
+                [[ABSENCE_KINDS.label(a.kind), period(a), a.employee] for a in covers],
+                _l("Stands in for nobody."),
+            ),
+        ]
 
 
 class ResponsibilityView(AppModelView):

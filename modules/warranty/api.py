@@ -32,7 +32,7 @@ from modules.warranty.models import (
     WarrantyVoid,
 )
 from modules.warranty.services import inspections, status
-from modules.warranty.web import RepairLineRecordRule, date_value, json_body
+from modules.warranty.web import date_value, json_body
 
 
 def void_dict(v: WarrantyVoid | None) -> dict | None:
@@ -414,7 +414,6 @@ class InspectionApi(AppRestApi):
     datamodel = AppInterface(Inspection)
     include_route_methods = {"get", "get_list", "info", "failures_by_technician"}
     method_permission_name = {**API_METHOD_PERMISSIONS, "failures_by_technician": "read"}
-    base_filters = [["repair_id", RepairLineRecordRule, None]]
     list_columns = show_columns = [
         "id",
         "repair.id",

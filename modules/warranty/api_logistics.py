@@ -24,7 +24,6 @@ from modules.warranty.models import (
 )
 from modules.warranty.services import logistics
 from modules.warranty.web import (
-    RepairLineRecordRule,
     can_see_repair,
     date_value,
     json_body,
@@ -144,7 +143,6 @@ class LoanerLoanApi(AppRestApi):
     datamodel = AppInterface(LoanerLoan)
     include_route_methods = {"get", "get_list", "info", "post", "return_"}
     method_permission_name = {**API_METHOD_PERMISSIONS, "return_": "write"}
-    base_filters = [["repair_id", RepairLineRecordRule, None]]
     list_columns = show_columns = [
         "id",
         "loaner.id",

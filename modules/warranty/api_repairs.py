@@ -26,8 +26,6 @@ from modules.warranty.models import (
 )
 from modules.warranty.services import inspections, repairs
 from modules.warranty.web import (
-    RepairLineRecordRule,
-    RepairRecordRule,
     can_see_repair,
     check_technician,
     current_user_id,
@@ -160,7 +158,6 @@ class RepairOrderApi(StateMachineApiMixin, AppRestApi):
         "acceptance_act": "read",
         "completion_act": "read",
     }
-    base_filters = [["technician_id", RepairRecordRule, None]]
     list_columns = _RO_LIST
     show_columns = _RO_SHOW
     add_columns = [
@@ -464,7 +461,6 @@ class RepairPartLineApi(AppRestApi):
     class_permission_name = "RepairOrder"
     datamodel = AppInterface(RepairPartLine)
     include_route_methods = {"get", "get_list", "info", "post", "delete"}
-    base_filters = [["repair_id", RepairLineRecordRule, None]]
     list_columns = show_columns = [
         "id",
         "repair.id",
@@ -523,7 +519,6 @@ class RepairLabourLineApi(AppRestApi):
     class_permission_name = "RepairOrder"
     datamodel = AppInterface(RepairLabourLine)
     include_route_methods = {"get", "get_list", "info", "post", "delete"}
-    base_filters = [["repair_id", RepairLineRecordRule, None]]
     list_columns = show_columns = [
         "id",
         "repair.id",

@@ -23,7 +23,6 @@ from modules.warranty.services import inspections
 from modules.warranty.views_repairs import LABELS
 from modules.warranty.views_units import TEMPLATES
 from modules.warranty.web import (
-    RepairLineRecordRule,
     date_value,
 )
 
@@ -77,7 +76,6 @@ class InspectionView(AppModelView):
     datamodel = AppInterface(Inspection)
     class_permission_name = "Inspection"
     base_permissions = ["can_read"]
-    base_filters = [["repair_id", RepairLineRecordRule, None]]
     list_title = _l("Inspections")
     show_title = _l("Inspection")
     label_columns = LABELS

@@ -19,7 +19,6 @@ from modules.warranty.models import (
 )
 from modules.warranty.services import logistics
 from modules.warranty.views_repairs import LABELS as REPAIR_LABELS
-from modules.warranty.web import RepairLineRecordRule
 
 LABELS = {
     **REPAIR_LABELS,
@@ -138,7 +137,6 @@ class LoanerLoanView(AppModelView):
 
     datamodel = AppInterface(LoanerLoan)
     class_permission_name = "LoanerLoan"
-    base_filters = [["repair_id", RepairLineRecordRule, None]]
     list_title = _l("Substitute units lent")
     show_title = _l("Loan of a substitute unit")
     label_columns = LABELS

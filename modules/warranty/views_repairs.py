@@ -41,8 +41,6 @@ from modules.warranty.services import inspections, logistics, repairs
 from modules.warranty.views_units import LABELS as UNIT_LABELS
 from modules.warranty.views_units import TEMPLATES, pdf_response, status_badge
 from modules.warranty.web import (
-    RepairLineRecordRule,
-    RepairRecordRule,
     can_see_repair,
     check_technician,
     date_value,
@@ -162,7 +160,6 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
     show_template = "warranty/repair_show.html"
     attachments = True
     state_machine = repairs.REPAIR_MACHINE
-    base_filters = [["technician_id", RepairRecordRule, None]]
     list_title = _l("Repair orders")
     show_title = _l("Repair order")
     add_title = _l("Repair intake")
@@ -476,7 +473,6 @@ class OverdueRepairView(RepairOrderView):
     """Open repair orders past their legal deadline."""
 
     base_filters = [
-        ["technician_id", RepairRecordRule, None],
         ["due_date", OverdueFilter, None],
     ]
     list_title = _l("Overdue repairs")
@@ -486,7 +482,6 @@ class OverdueRepairView(RepairOrderView):
 class RepairPartLineView(AppModelView):
     datamodel = AppInterface(RepairPartLine)
     class_permission_name = "RepairOrder"
-    base_filters = [["repair_id", RepairLineRecordRule, None]]
     list_title = _l("Parts used on repairs")
     show_title = _l("Part line")
     label_columns = LABELS
@@ -521,7 +516,6 @@ class RepairPartLineView(AppModelView):
 class RepairLabourLineView(AppModelView):
     datamodel = AppInterface(RepairLabourLine)
     class_permission_name = "RepairOrder"
-    base_filters = [["repair_id", RepairLineRecordRule, None]]
     list_title = _l("Labour on repairs")
     show_title = _l("Labour line")
     label_columns = LABELS

@@ -172,10 +172,10 @@ _HASH = re.compile(r"(scrypt|pbkdf2):[^\"'\s]{8,}")
 
 
 def _survey_tokens(app) -> list[str]:
-    from modules.claims.models import SatisfactionSurvey
+    from modules.claims.models import SatisfactionRequest
 
     with app.app_context():
-        tokens = list(db.session.scalars(select(SatisfactionSurvey.token)))
+        tokens = list(db.session.scalars(select(SatisfactionRequest.token)))
         db.session.remove()
     return tokens
 
@@ -229,7 +229,7 @@ def test_the_audit_log_never_holds_a_survey_token(installed_app):
         db.session.remove()
     assert not [t for t in tokens if any(t in text for text in texts)]
     client = installed_ui(installed_app, "Accountant")
-    page = client.get("/auditlogview/list/?_flt_0_table_name=clm_satisfaction_survey")
+    page = client.get("/auditlogview/list/?_flt_0_table_name=clm_satisfaction")
     assert page.status_code == 200
     assert not any(t in page.get_data(as_text=True) for t in tokens)
 
