@@ -108,3 +108,51 @@ def test_satisfaction_recorded_signal_reaches_staff_kpis(run):
         assert "claim_closed" in kinds and "satisfaction" in kinds
 
     run(go)
+
+
+@pytest.mark.parametrize(
+    "score",
+    [
+        "\u00b2",  # superscript two: isdigit(), but int() fails
+        "\u0661",  # Arabic-Indic one: int() reads it as 1
+        "\u0663",
+        "\u00bd",
+        "\uff13",  # fullwidth three
+        "9" * 5000,  # beyond int()'s digit limit
+        "99999999999999999999",
+        "",
+        "   ",
+        "+3",
+        "3.0",
+        "1e0",
+        "0",
+        "-1",
+        "6",
+    ],
+)
+def test_public_page_refuses_scores_that_are_not_1_to_5(app, run, score):
+    def setup(s):
+        _closed_claim(s, make_world(s))
+        return s.scalar(select(SatisfactionRequest.token))
+
+    token = run(setup)
+    r = app.test_client().post(f"/satisfaction/{token}", data={"score": score, "comment": "x"})
+    assert r.status_code == 422, r.data[:300]
+    assert b"Choose a score from 1 to 5" in r.data
+    row = run(
+        lambda s: s.execute(
+            select(SatisfactionRequest.score, SatisfactionRequest.answered_at)
+        ).one()
+    )
+    assert tuple(row) == (None, None)
+
+
+def test_a_score_may_come_with_spaces(app, run):
+    def setup(s):
+        _closed_claim(s, make_world(s))
+        return s.scalar(select(SatisfactionRequest.token))
+
+    token = run(setup)
+    r = app.test_client().post(f"/satisfaction/{token}", data={"score": " 4 "})
+    assert r.status_code == 200
+    assert run(lambda s: s.scalar(select(SatisfactionRequest.score))) == 4

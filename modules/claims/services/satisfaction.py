@@ -81,9 +81,16 @@ def by_token(session: Session, token) -> SatisfactionRequest:
     return row
 
 
+SCORES = ("1", "2", "3", "4", "5")
+
+
 def parse_score(value) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    """1 to 5, as a number or as its ASCII digit (surrounding blanks aside).
+
+    `str.isdigit()` also says yes to "²" (int() then fails: a 500) and to "١"
+    (int() reads 1), and a 5,000-digit string exceeds int()'s limit."""
+    if isinstance(value, str):
+        value = int(value.strip()) if value.strip() in SCORES else None
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
         raise DomainError(_l("Choose a score from 1 to 5."), field="score")
     return value
