@@ -54,9 +54,15 @@ def install(app: Flask) -> None:
     _install_proxy_fix(app)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
+    # A body larger than allowed is refused before any hook (app.edge's input checks,
+    # Flask-WTF's CSRF) reads it: right after app.edge's first hook, which sets up
+    # what an error page needs (g.user, the request id).
+    hooks = app.before_request_funcs.setdefault(None, [])
+    first = next((i + 1 for i, f in enumerate(hooks) if f.__name__ == "_request_basics"), 0)
+    hooks.insert(first, _refuse_oversized_body)
+
     @app.before_request
     def _request_guards():
-        _refuse_oversized_body()
         _check_cross_site_api_request()
 
     @app.after_request
@@ -136,15 +142,17 @@ def _check_cross_site_api_request() -> None:
     try:
         current_app.extensions["csrf"].protect()
     except CSRFError:
-        raise CSRFError(
+        # 403, not Flask-WTF's 400: the request is well formed, its origin is refused
+        abort(
+            403,
             description=str(
                 _l(
                     "Cross-site request refused: a request made with the browser's "
                     "login must come from this site's pages or carry the X-CSRFToken "
                     "header; programs use a bearer token."
                 )
-            )
-        ) from None
+            ),
+        )
 
 
 def _same_origin() -> bool:

@@ -163,3 +163,11 @@ def test_a_request_above_max_content_length_is_a_413_naming_the_limit(app, api, 
     r = _upload(api("Service Manager"), "x" * (1024 * 1024 + 10))
     assert r.status_code == 413
     assert "1 MB" in r.json["message"]
+
+
+def test_the_import_page_answers_413_naming_the_limit(app, ui, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024 * 1024)
+    client = ui("Service Manager")
+    r = _upload(client, "x" * (1024 * 1024 + 10), url="/exports/import/partners")
+    assert r.status_code == 413
+    assert b"1 MB" in r.data
