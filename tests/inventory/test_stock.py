@@ -259,3 +259,47 @@ def test_concurrent_consumers_never_go_negative(app, run):
     assert on_hand == D(20) - sum(accepted)
     assert on_hand >= 0
     assert sum(accepted) == 20
+
+
+def test_simultaneous_reversals_of_one_move_record_one(app, api, run):
+    """Eight clerks reverse the same move at once: one reversal, seven 409s (the
+    unique reverses_id used to answer the losers with a 500). Runs on SQLite too."""
+    w = run(make_world)
+    run(lambda s: _receive(s, w, "10", "10.00"))
+    # An issue: its reversal puts stock back, so no "not enough stock" stops the losers.
+    move_id = run(
+        lambda s: (
+            services.post_move(
+                s, part_id=w["part"], quantity_="3", reason="issue", from_warehouse_id=w["main"]
+            ).id
+        )
+    )
+    clients = [api("Warehouse Clerk") for _ in range(8)]
+    barrier = threading.Barrier(len(clients))
+    codes: list[int] = []
+    errors: list[Exception] = []
+    lock = threading.Lock()
+
+    def worker(client):
+        try:
+            barrier.wait()
+            r = client.post(f"/api/v1/stock_move/{move_id}/reverse")
+            with lock:
+                codes.append(r.status_code)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert sorted(codes) == [201] + [409] * 7, codes
+    reversals = run(
+        lambda s: s.scalar(
+            select(func.count()).select_from(StockMove).where(StockMove.reverses_id == move_id)
+        )
+    )
+    assert reversals == 1
+    assert run(lambda s: level(s, w["part"], w["main"])) == (D("10"), D("0"))

@@ -9,9 +9,11 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import current_actor
+from app.datamodel import integrity_error
 from app.db import ZERO
 from app.errors import DomainError, NotFound
 from modules.inventory.models import (
@@ -252,28 +254,48 @@ def post_move(
 
 
 def reverse_move(session: Session, move_id: int, note: str | None = None) -> StockMove:
-    """Correct a mistake: a line moving the same quantity back, at the same cost."""
-    move = session.get(StockMove, move_id)
+    """Correct a mistake: a line moving the same quantity back, at the same cost.
+
+    A move is reversed once, also when several users reverse it at the same moment:
+    the move's row is locked (PostgreSQL) before "already reversed?" is asked, so
+    the others wait and then see the reversal (409). Where rows cannot be locked
+    (SQLite) the unique `reverses_id` stops the second one: also a 409, and the
+    caller rolls the transaction back as for every DomainError."""
+    if not isinstance(move_id, int) or isinstance(move_id, bool) or abs(move_id) >= 2**31:
+        raise NotFound(_l("No such stock move."))
+    move = session.scalars(
+        select(StockMove)
+        .where(StockMove.id == move_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
     if move is None:
         raise NotFound(_l("No such stock move."))
     if move.reverses_id is not None:
         raise DomainError(_l("A reversal cannot itself be reversed."), status=409)
+    already = DomainError(_l("This move has already been reversed."), status=409)
     done = session.scalar(select(StockMove.id).where(StockMove.reverses_id == move.id))
     if done is not None:
-        raise DomainError(_l("This move has already been reversed."), status=409)
-    return post_move(
-        session,
-        part_id=move.part_id,
-        quantity_=move.quantity,
-        reason="reversal",
-        from_warehouse_id=move.to_warehouse_id,
-        to_warehouse_id=move.from_warehouse_id,
-        unit_cost=move.unit_cost,
-        ref_type="inv_stock_move",
-        ref_id=str(move.id),
-        note=note,
-        reverses_id=move.id,
-    )
+        raise already
+    try:
+        return post_move(
+            session,
+            part_id=move.part_id,
+            quantity_=move.quantity,
+            reason="reversal",
+            from_warehouse_id=move.to_warehouse_id,
+            to_warehouse_id=move.from_warehouse_id,
+            unit_cost=move.unit_cost,
+            ref_type="inv_stock_move",
+            ref_id=str(move.id),
+            note=note,
+            reverses_id=move.id,
+        )
+    except IntegrityError as exc:
+        session.rollback()
+        if session.scalar(select(StockMove.id).where(StockMove.reverses_id == move_id)):
+            raise already from None
+        raise integrity_error(exc) from None
 
 
 # ------------------------------------------------------------- reservations
