@@ -24,7 +24,7 @@ from datetime import timedelta
 
 from flask import current_app, flash, g, has_request_context, request, session
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
-from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import user_logged_in
 from limits import RateLimitItemPerMinute
 from limits.storage import storage_from_string
@@ -213,11 +213,13 @@ def _stamp_session(_app, user=None, **_kw) -> None:
 
 
 def lockout_message():
-    minutes = current_app.config.get("LOGIN_LOCKOUT_MINUTES")
-    return _l(
-        "Too many failed logins for this account: it is locked for up to %(minutes)s "
+    minutes = int(current_app.config.get("LOGIN_LOCKOUT_MINUTES") or 0)
+    return ngettext(
+        "Too many failed logins for this account: it is locked for up to %(num)d "
+        "minute. Try again later or ask an administrator.",
+        "Too many failed logins for this account: it is locked for up to %(num)d "
         "minutes. Try again later or ask an administrator.",
-        minutes=minutes,
+        minutes,
     )
 
 
@@ -236,14 +238,19 @@ def password_policy(password: str) -> None:
 
 
 def password_problem(password: str | None):
-    """Why `password` is refused (a lazy translated text), or None."""
+    """Why `password` is refused (translated), or None."""
     password = password or ""
     length = int(current_app.config.get("PASSWORD_MIN_LENGTH") or 12)
     if len(password) < length:
-        return _l("The password must have at least %(n)s characters.", n=length)
+        return ngettext(
+            "The password must have at least %(num)d character.",
+            "The password must have at least %(num)d characters.",
+            length,
+        )
     if len(set(password)) < MIN_DISTINCT_CHARACTERS:
-        return _l(
-            "The password must use at least %(n)s different characters.",
-            n=MIN_DISTINCT_CHARACTERS,
+        return ngettext(
+            "The password must use at least %(num)d different character.",
+            "The password must use at least %(num)d different characters.",
+            MIN_DISTINCT_CHARACTERS,
         )
     return None

@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from marshmallow import ValidationError, fields
 from sqlalchemy import (
     Boolean,
@@ -420,10 +421,12 @@ def check_row_count(text: str, delimiter: str, max_rows: int | None) -> None:
     rows = sum(1 for _ in itertools.islice(records, max_rows + 2)) - 1  # less the header
     if rows > max_rows:
         raise DomainError(
-            _l(
-                "The file has more than %(max)s data rows, the most one import takes "
+            ngettext(
+                "The file has more than %(num)d data row, the most one import takes "
                 "(CSV_MAX_IMPORT_ROWS). Split it into smaller files.",
-                max=max_rows,
+                "The file has more than %(num)d data rows, the most one import takes "
+                "(CSV_MAX_IMPORT_ROWS). Split it into smaller files.",
+                max_rows,
             ),
             field="file",
             status=422,

@@ -74,11 +74,24 @@ VIEWER = ROLE_USERS["Viewer"]
 HR = ROLE_USERS["HR"]
 
 
+@pytest.fixture(scope="module")
+def _strict_module(database_url, app):
+    return strict_app(database_url)
+
+
+@pytest.fixture
+def strict(_strict_module):
+    """The module's strict app with empty counters (no test sees another's failures)."""
+    sm = _strict_module.appbuilder.sm
+    sm.security_store.storage.reset()
+    sm.limiter.reset()
+    return _strict_module
+
+
 # ---------------------------------------------------------------- lockout
 
 
-def test_failed_logins_lock_the_account_even_for_the_right_password(database_url, app):
-    strict = strict_app(database_url)
+def test_failed_logins_lock_the_account_even_for_the_right_password(strict):
     client = strict.test_client()
     codes = [api_login(client, VIEWER, "wrong").status_code for _ in range(3)]
     assert codes == [401, 401, 429]  # the third failure locks
@@ -96,8 +109,7 @@ def test_failed_logins_lock_the_account_even_for_the_right_password(database_url
     assert api_login(client, HR).status_code == 200
 
 
-def test_form_failures_lock_the_api_login_and_the_email_counts_as_the_user(database_url, app):
-    strict = strict_app(database_url)
+def test_form_failures_lock_the_api_login_and_the_email_counts_as_the_user(strict):
     browser = strict.test_client()
     assert not logged_in(form_login(browser, VIEWER, "wrong"))
     assert not logged_in(form_login(browser, f"{VIEWER}@example.com", "wrong"))
@@ -105,16 +117,14 @@ def test_form_failures_lock_the_api_login_and_the_email_counts_as_the_user(datab
     assert api_login(strict.test_client(), VIEWER).status_code == 429
 
 
-def test_unknown_names_are_locked_alike(database_url, app):
+def test_unknown_names_are_locked_alike(strict):
     """The answer does not tell whether an account exists."""
-    strict = strict_app(database_url)
     client = strict.test_client()
     codes = [api_login(client, "nobody-here", "x").status_code for _ in range(4)]
     assert codes == [401, 401, 429, 429]
 
 
-def test_a_successful_login_clears_the_failures(database_url, app):
-    strict = strict_app(database_url)
+def test_a_successful_login_clears_the_failures(strict):
     client = strict.test_client()
     for _ in range(2):
         assert api_login(client, VIEWER, "wrong").status_code == 401
@@ -124,12 +134,11 @@ def test_a_successful_login_clears_the_failures(database_url, app):
     assert api_login(client, VIEWER).status_code == 200
 
 
-def test_the_lock_ends_when_the_window_has_passed(database_url, app, monkeypatch):
+def test_the_lock_ends_when_the_window_has_passed(strict, monkeypatch):
     import time as real_time
 
     import limits.storage.memory as memory
 
-    strict = strict_app(database_url)
     client = strict.test_client()
     for _ in range(3):
         api_login(client, VIEWER, "wrong")
