@@ -15,10 +15,10 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields
 from sqlalchemy import BigInteger
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from app import policy
-from app.datamodel import data_error
+from app.datamodel import data_error, integrity_error
 from app.db import db
 from app.errors import DomainError
 from app.security import API_METHOD_PERMISSIONS
@@ -28,6 +28,20 @@ from app.security import API_METHOD_PERMISSIONS
 # `Related` field look it up, and SQLite's driver raises OverflowError
 # (PostgreSQL: DataError). FAB's @safe would answer 500.
 _BAD_VALUE_ERRORS = (DataError, OverflowError)
+
+
+def _write_errors(api, fn, *args):
+    """Run FAB's write; a broken rule, a value the database refuses or a constraint
+    the loaded body breaks (found when a rule's query flushes it) is a 4xx."""
+    try:
+        return fn(*args)
+    except DomainError as err:
+        return api.domain_error(err)
+    except _BAD_VALUE_ERRORS:
+        return api.domain_error(data_error())
+    except IntegrityError as exc:
+        db.session.rollback()
+        return api.domain_error(integrity_error(exc))
 
 
 class _RisonValidation:
@@ -216,24 +230,14 @@ class AppRestApi(DomainErrorsMixin, ModelRestApi):
         errors = self._hidden_field_errors() or self._relation_errors(self.add_columns)
         if errors:
             return self.response_422(message=errors)
-        try:
-            return super().post_headless()
-        except DomainError as err:
-            return self.domain_error(err)
-        except _BAD_VALUE_ERRORS:
-            return self.domain_error(data_error())
+        return _write_errors(self, super().post_headless)
 
     def put_headless(self, pk):
         if self.datamodel.get(pk, self._base_filters) is not None:
             errors = self._hidden_field_errors() or self._relation_errors(self.edit_columns)
             if errors:
                 return self.response_422(message=errors)
-        try:
-            return super().put_headless(pk)
-        except DomainError as err:
-            return self.domain_error(err)
-        except _BAD_VALUE_ERRORS:
-            return self.domain_error(data_error())
+        return _write_errors(self, super().put_headless, pk)
 
     def delete_headless(self, pk):
         try:

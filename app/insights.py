@@ -42,7 +42,9 @@ class Context:
     """Who is looking, and when: what a KPI or chart may depend on.
 
     `acting_for` is the user himself and everyone whose work he holds today
-    (deputies, see app.security.DELEGATIONS); empty for a system run."""
+    (deputies, see app.security.DELEGATIONS); empty for a system run. `actor` is
+    the app.policy.Actor (None: the system, which sees everything): a figure counts
+    the rows its reader's lists show, `ctx.visible(stmt, Model)`."""
 
     today: date
     user_id: int | None = None
@@ -50,9 +52,16 @@ class Context:
     acting_for: frozenset[int] = frozenset()
     date_from: date | None = None
     date_to: date | None = None
+    actor: Any = None
 
     def month_start(self) -> date:
         return self.today.replace(day=1)
+
+    def visible(self, stmt, model):
+        """`stmt` limited to the rows of `model` the reader's record rule lets him see."""
+        from app.policy import SYSTEM, restrict
+
+        return restrict(stmt, model, self.actor or SYSTEM)
 
 
 # ------------------------------------------------------------------ KPIs and charts
@@ -73,7 +82,9 @@ class Kpi:
     link: the list behind the figure, usually with FAB filters
     (`/taskview/list/?_flt_2_due_date=2026-01-31`), or a callable(ctx) -> str.
     resource: shown to users who may read this FAB resource (None: everyone);
-    roles: further limited to these roles (None: no limit; Admin always sees it).
+    roles: further limited to these roles (None: no limit; Admin always sees it);
+    costs: the figure shows what the department pays (costs, stock value, margins):
+    only for readers who may see costs (app.policy.COSTS).
     warn_above: the figure is flagged when it is above this value (e.g. 0 overdue).
     """
 
@@ -87,6 +98,7 @@ class Kpi:
     group: Any = None  # a section heading; default: the module's
     warn_above: Number = None
     order: int = 100
+    costs: bool = False
 
     def link_for(self, ctx: Context) -> str | None:
         return self.link(ctx) if callable(self.link) else self.link
@@ -126,6 +138,7 @@ class Chart:
     roles: tuple[str, ...] | None = None
     unit: str = COUNT
     order: int = 100
+    costs: bool = False
 
     def link_for(self, ctx: Context) -> str | None:
         return self.link(ctx) if callable(self.link) else self.link

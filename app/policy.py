@@ -27,6 +27,7 @@ from typing import Any
 
 from flask import current_app, g, has_request_context
 from sqlalchemy import false, select
+from sqlalchemy import schema as sa_schema
 from sqlalchemy.sql import visitors
 
 # ------------------------------------------------------------------ declarations
@@ -131,14 +132,17 @@ def current_actor() -> Actor:
 
 
 def actor_for(user) -> Actor:
+    """The actor of `user`. Built without flushing: a door may ask for it halfway
+    through loading a request's changes, which must not reach the database yet."""
     sm = current_app.appbuilder.sm
-    return Actor(
-        user_id=user.id,
-        username=user.username,
-        roles=frozenset(r.name for r in sm.get_user_roles(user)),
-        permissions=frozenset(sm.permission_pairs(user)),
-        acting_for=frozenset(sm.acting_for(user)),
-    )
+    with sm.session.no_autoflush:
+        return Actor(
+            user_id=user.id,
+            username=user.username,
+            roles=frozenset(r.name for r in sm.get_user_roles(user)),
+            permissions=frozenset(sm.permission_pairs(user)),
+            acting_for=frozenset(sm.acting_for(user)),
+        )
 
 
 # ------------------------------------------------------------------ the book of policies
@@ -215,33 +219,28 @@ def model_of_table(table) -> type | None:
     return None
 
 
-def hidden_columns_in(expr, actor: Actor | None = None) -> list[str]:
-    """`table.column` names inside a SQL expression that the actor may not see."""
+def statement_refusal(stmt, actor: Actor | None = None) -> str | None:
+    """Why the actor may not run `stmt` whole (a CSV export reads every row of its
+    kind): it reads a column hidden from him, or a table whose rows a record rule
+    limits for him. None when he may."""
     actor = actor or current_actor()
-    found = []
-    for element in visitors.iterate(expr):
+    the_book = book()
+    for element in visitors.iterate(stmt, {"column_collections": False}):
         table = getattr(element, "table", None)
-        key = getattr(element, "key", None)
-        if table is None or key is None or not hasattr(table, "name"):
+        if isinstance(element, sa_schema.Table):
+            table = element
+        name = getattr(table, "name", None)
+        if not isinstance(name, str):
             continue
-        model = model_of_table(table)
-        if model is not None and key in book().hidden(model, actor):
-            found.append(f"{table.name}.{key}")
-    return found
-
-
-def tables_in(stmt) -> set[str]:
-    from sqlalchemy.sql.util import find_tables
-
-    return {
-        t.name
-        for t in find_tables(stmt, include_joins=True, include_aliases=True)
-        if hasattr(t, "name")
-    } | {
-        getattr(t, "original", t).name
-        for t in find_tables(stmt, include_aliases=True)
-        if hasattr(getattr(t, "original", t), "name")
-    }
+        model = model_of_table(name)
+        if model is None:
+            continue
+        if the_book.restricted(model, actor):
+            return f"rows:{name}"
+        key = getattr(element, "key", None)
+        if isinstance(element, sa_schema.Column) and key in the_book.hidden(model, actor):
+            return f"field:{name}.{key}"
+    return None
 
 
 def strip(data: Any, model: type, actor: Actor | None = None) -> Any:
@@ -297,5 +296,6 @@ def visible(model: type, pk, actor: Actor | None = None) -> bool:
     from app.db import db
 
     pk_col = sa_inspect(model).primary_key[0]
-    stmt = restrict(select(pk_col).where(pk_col == pk), model, actor)
-    return db.session.execute(stmt.limit(1)).first() is not None
+    stmt = restrict(select(model).where(pk_col == pk), model, actor)
+    with db.session.no_autoflush:
+        return db.session.scalars(stmt.limit(1)).first() is not None

@@ -22,6 +22,7 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, or_
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import selectinload
 from wtforms import BooleanField
 from wtforms.validators import DataRequired, Optional
@@ -451,11 +452,20 @@ class LegalPeriodView(AppModelView):
         deadlines.check_legal_period(item)
 
 
+def export_allowed(export, actor=None) -> bool:
+    """The export's resource is readable, and its statement reads no column hidden from
+    the user and no table a record rule limits him on (an export is every row)."""
+    actor = actor or policy.current_actor()
+    return (
+        actor.reads(export.resource) and policy.statement_refusal(export.statement(), actor) is None
+    )
+
+
 def _exports_for_user():
     loaded = current_app.extensions["aftersales"]
-    sm = current_app.appbuilder.sm
-    exports = [e for e in loaded.exports.values() if sm.has_access(READ, e.resource)]
-    imports = [i for i in loaded.imports.values() if sm.has_access(WRITE, i.resource)]
+    actor = policy.current_actor()
+    exports = [e for e in loaded.exports.values() if export_allowed(e, actor)]
+    imports = [i for i in loaded.imports.values() if actor.can(WRITE, i.resource)]
     return exports, imports
 
 
@@ -478,7 +488,7 @@ def export_response(name: str) -> Response:
     export = loaded.exports.get(name)
     if export is None:
         raise DomainError(_l("No such export."), status=404)
-    if not current_app.appbuilder.sm.has_access(READ, export.resource):
+    if not export_allowed(export):
         raise DomainError(_l("You may not take this export."), status=403)
     options = csvio.CsvOptions.from_args(request.args, current_app.config["CSV_DEFAULT_DELIMITER"])
     date_from, date_to = date_arg("date_from"), date_arg("date_to")
@@ -501,7 +511,7 @@ def import_request(name: str) -> csvio.ImportResult:
     imp = loaded.imports.get(name)
     if imp is None:
         raise DomainError(_l("No such import."), status=404)
-    if not current_app.appbuilder.sm.has_access(WRITE, imp.resource):
+    if not policy.current_actor().can(WRITE, imp.resource):
         raise DomainError(_l("You may not import these records."), status=403)
     upload = request.files.get("file")
     if upload is None:
@@ -565,10 +575,12 @@ class ExportsView(BaseView):
 class LookupView(BaseView):
     """`/lookup/<table>/?q=&page=`: select2 search for LookupField.
 
-    Open to a logged-in user who may read a view that shows that table, and
-    limited by that view's base filters (a "my tasks" view only offers my
-    tasks). Login users (`ab_user`) are a directory every logged-in user may
-    search, active users only: assignees, deputies and the like pick from it.
+    Open to a logged-in user who may read a screen or API of that table, limited
+    by the table's record rule (app.policy: a technician is offered his own
+    repairs), on the columns the model declares (`__lookup_fields__`, else its
+    `name`); a table that declares neither has no lookup (404). Login users
+    (`ab_user`) are a directory every logged-in user may search, active users
+    only: assignees, deputies and the like pick from it.
     """
 
     route_base = "/lookup"
@@ -591,17 +603,14 @@ class LookupView(BaseView):
         if model is self.appbuilder.sm.user_model:
             fields = self.USER_FIELDS
         else:
-            sm = self.appbuilder.sm
-            readable = [
-                v
-                for v in _views_by_model().get(model, ())
-                if sm.has_access(READ, v.class_permission_name)
-            ]
-            if not readable:
+            fields = lookup_fields(model)
+            if not fields:
+                return jsonify(message=str(_l("No such table."))), 404
+            actor = policy.current_actor()
+            resources = policy.resources_by_model().get(model, ())
+            if not any(actor.reads(r) for r in resources):
                 return jsonify(message=str(_l("Access is denied."))), 403
-            if all(v.base_filters for v in readable):
-                query = readable[0]._base_filters.apply_all(query)
-            fields = getattr(model, "__lookup_fields__", None) or ("name",)
+            query = policy.restrict(query, model, actor)
         query, columns = _lookup_columns(query, model, fields)
         term = (request.args.get("q") or "").strip()[:100]
         if term:
@@ -622,6 +631,16 @@ class LookupView(BaseView):
             results=[{"id": r.id, "text": str(r)} for r in rows[: self.page_size]],
             more=len(rows) > self.page_size,
         )
+
+
+def lookup_fields(model) -> tuple[str, ...]:
+    """The columns a lookup of `model` searches: its `__lookup_fields__`, else `name`
+    when it has one; none (no lookup) otherwise. Hidden fields are never searched."""
+    fields = getattr(model, "__lookup_fields__", None)
+    if fields is None:
+        fields = ("name",) if "name" in sa_inspect(model).column_attrs else ()
+    hidden = policy.hidden(model)
+    return tuple(f for f in fields if f.split(".")[0] not in hidden)
 
 
 def _lookup_columns(query, model, fields):
@@ -645,16 +664,6 @@ def _model_by_table():
     from flask_appbuilder import Model
 
     return {m.class_.__tablename__: m.class_ for m in Model.registry.mappers}
-
-
-def _views_by_model():
-    cache = current_app.extensions.setdefault("aftersales_lookup_views", {})
-    if not cache:
-        for view in current_app.appbuilder.baseviews:
-            dm = getattr(view, "datamodel", None)
-            if dm is not None and getattr(view, "class_permission_name", None):
-                cache.setdefault(dm.obj, []).append(view)
-    return cache
 
 
 def audit_entries(rows: list[AuditLog]) -> list[AuditView]:

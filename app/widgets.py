@@ -14,6 +14,22 @@ from markupsafe import Markup
 from wtforms import Field
 from wtforms.validators import StopValidation
 
+_ID_RANGE = range(-(2**31), 2**31)  # the key columns are 32-bit integers
+
+
+def _visible_rows(model, ids: set[int]) -> list:
+    """The rows of `model` with these ids that the user may see (its record rule)."""
+    from sqlalchemy import select
+
+    from app import policy
+    from app.db import db
+
+    ids = {i for i in ids if i in _ID_RANGE}
+    if not ids:
+        return []
+    stmt = policy.restrict(select(model).where(model.id.in_(ids)), model)
+    return list(db.session.scalars(stmt))
+
 
 class LookupWidget:
     def __call__(self, field, **kwargs):
@@ -49,13 +65,12 @@ class LookupField(Field):
         if not valuelist or valuelist[0] in ("", None):
             self.data = None
             return
-        from app.db import db
-
         try:
             pk = int(valuelist[0])
         except (TypeError, ValueError):
             pk = None
-        self.data = db.session.get(self.model, pk) if pk is not None else None
+        rows = _visible_rows(self.model, {pk}) if pk is not None else []
+        self.data = rows[0] if rows else None
         if self.data is None:
             self._invalid = True
 
@@ -91,19 +106,13 @@ class LookupMultipleField(Field):
         return [str(obj.id) for obj in self.data or ()]
 
     def process_formdata(self, valuelist):
-        from sqlalchemy import select
-
-        from app.db import db
-
         self._invalid = False
         try:
             ids = {int(v) for v in valuelist if v not in ("", None)}
         except (TypeError, ValueError):
             self._invalid, self.data = True, []
             return
-        rows = []
-        if ids:
-            rows = db.session.scalars(select(self.model).where(self.model.id.in_(ids))).all()
+        rows = _visible_rows(self.model, ids)
         self._invalid = len(rows) != len(ids)
         self.data = sorted(rows, key=lambda r: r.id)
 

@@ -59,11 +59,12 @@ def _late(today: date):
 
 
 def open_claims(session, ctx: Context) -> int:
-    return session.scalar(select(func.count(Claim.id)).where(Claim.state.in_(OPEN_CLAIM_STATES)))
+    stmt = select(func.count(Claim.id)).where(Claim.state.in_(OPEN_CLAIM_STATES))
+    return session.scalar(ctx.visible(stmt, Claim))
 
 
 def overdue_claims(session, ctx: Context) -> int:
-    return session.scalar(select(func.count(Claim.id)).where(*_late(ctx.today)))
+    return session.scalar(ctx.visible(select(func.count(Claim.id)).where(*_late(ctx.today)), Claim))
 
 
 def open_alerts(session, ctx: Context) -> int:

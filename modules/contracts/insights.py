@@ -57,9 +57,7 @@ def overdue_visits(session, ctx: Context) -> int:
     stmt = select(func.count(ScheduledVisit.id)).where(
         ScheduledVisit.state == "planned", ScheduledVisit.planned_on < ctx.today
     )
-    if "Technician" in ctx.roles and SERVICE_MANAGER not in ctx.roles and ctx.acting_for:
-        stmt = stmt.where(ScheduledVisit.technician_id.in_(ctx.acting_for))
-    return session.scalar(stmt)
+    return session.scalar(ctx.visible(stmt, ScheduledVisit))
 
 
 def renewal_notices(session, today: date):

@@ -86,6 +86,7 @@ INSIGHTS = Insights(
             unit=MONEY,
             group=_l("Market"),
             order=810,
+            costs=True,
         ),
     ],
     home=_home,

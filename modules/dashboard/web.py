@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, g
+from flask import g
 from flask_appbuilder.models.filters import BaseFilter
 
-from app.db import db
 from app.insights import Context
-from app.security import READ
+from app.policy import current_actor
 from modules.dashboard.models import Notification
 from modules.dashboard.services import board, fmt
 
@@ -49,15 +48,11 @@ def current_user_id() -> int | None:
 
 
 def can_read(resource: str) -> bool:
-    return bool(current_app.appbuilder.sm.has_access(READ, resource))
+    return current_actor().reads(resource)
 
 
 def user_context(today: date | None = None) -> Context:
-    user = current_user()
-    if user is None:
-        return Context(today=today or date.today())
-    roles = [r.name for r in current_app.appbuilder.sm.get_user_roles(user)]
-    return board.context(db.session, user.id, roles, today)
+    return board.context(current_actor(), today)
 
 
 class MyNotificationsFilter(BaseFilter):

@@ -252,6 +252,7 @@ INSIGHTS = Insights(
             resource="StockLevel",
             unit=MONEY,
             order=310,
+            costs=True,
         ),
         Kpi(
             "inventory.parts_sold_month",
@@ -283,6 +284,7 @@ INSIGHTS = Insights(
             resource="StockLevel",
             unit=MONEY,
             order=310,
+            costs=True,
         ),
     ],
     notifications=[

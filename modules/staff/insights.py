@@ -44,9 +44,8 @@ def _open_states() -> str:
 
 
 def tasks_overdue(session, ctx: Context) -> int:
-    return session.scalar(
-        select(func.count(Task.id)).where(Task.state.in_(OPEN), Task.due_date < ctx.today)
-    )
+    stmt = select(func.count(Task.id)).where(Task.state.in_(OPEN), Task.due_date < ctx.today)
+    return session.scalar(ctx.visible(stmt, Task))
 
 
 def my_tasks_due(session, ctx: Context) -> int:
@@ -113,13 +112,12 @@ def training_compliance(session, ctx: Context) -> Decimal | None:
 
 
 def trainings_expiring(session, ctx: Context) -> int:
-    return session.scalar(
-        select(func.count(TrainingRecord.id)).where(
-            TrainingRecord.result == "passed",
-            TrainingRecord.expires_on >= ctx.today,
-            TrainingRecord.expires_on <= ctx.today + timedelta(days=EXPIRY_DAYS),
-        )
+    stmt = select(func.count(TrainingRecord.id)).where(
+        TrainingRecord.result == "passed",
+        TrainingRecord.expires_on >= ctx.today,
+        TrainingRecord.expires_on <= ctx.today + timedelta(days=EXPIRY_DAYS),
     )
+    return session.scalar(ctx.visible(stmt, TrainingRecord))
 
 
 def _expiring_link(ctx: Context) -> str:

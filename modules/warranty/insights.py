@@ -38,7 +38,7 @@ from app.insights import (
     UnitsSold,
     users_with_role,
 )
-from app.security import SERVICE_MANAGER, TECHNICIAN
+from app.security import SERVICE_MANAGER
 from modules.inventory.models import EquipmentModel
 from modules.partners.models import Partner
 from modules.warranty.models import (
@@ -54,14 +54,12 @@ from modules.warranty.models import (
 )
 
 CENT = Decimal("0.01")
-BROAD = {"Admin", SERVICE_MANAGER, "Accountant", "Viewer", "Claims Officer", "Warehouse Clerk"}
 
 
 def _mine(stmt, ctx: Context):
-    """A technician's figures cover his own repairs (and those he stands in for)."""
-    if TECHNICIAN in ctx.roles and not (ctx.roles & BROAD) and ctx.acting_for:
-        return stmt.where(RepairOrder.technician_id.in_(ctx.acting_for))
-    return stmt
+    """The repairs the reader's lists show (a technician: his own, and those he stands
+    in for), by the repairs' record rule."""
+    return ctx.visible(stmt, RepairOrder)
 
 
 def open_repairs(session, ctx: Context) -> int:
@@ -91,7 +89,8 @@ def average_turnaround(session, ctx: Context) -> Decimal | None:
 
 
 def loaners_out(session, ctx: Context) -> int:
-    return session.scalar(select(func.count(LoanerLoan.id)).where(LoanerLoan.returned_on.is_(None)))
+    stmt = select(func.count(LoanerLoan.id)).where(LoanerLoan.returned_on.is_(None))
+    return session.scalar(ctx.visible(stmt, LoanerLoan))
 
 
 def repairs_by_state(session, ctx: Context) -> ChartData:
@@ -437,6 +436,7 @@ INSIGHTS = Insights(
             cost_by_model,
             resource="WarrantyAccounting",
             unit=MONEY,
+            costs=True,
             order=201,
         ),
     ],

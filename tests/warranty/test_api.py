@@ -227,7 +227,8 @@ def test_technician_sees_own_and_deputised_repairs_only(app, run, api):
         "/api/v1/repair_labour_line/",
         json={"repair": ids["other"], "description": "x", "hours": 1, "rate": 1},
     )
-    assert r.status_code == 404
+    assert r.status_code == 422  # a repair he may not see does not exist for him
+    assert r.json["message"] == {"repair": ["The referenced record does not exist."]}
     r = tc.post(
         "/api/v1/repair_order/",
         json={"unit": w["unit"], "reported_defect": "x", "technician": other},

@@ -41,7 +41,10 @@ def test_demo_and_insights(app, run, api):
     table = run(lambda s: insights.repairs_section(s, date(2000, 1, 1), date.today()))
     assert table.rows
     # a technician's dashboard counts only his repairs: none of them are someone else's
-    tech_ctx = Context(today=date.today(), roles=frozenset({"Technician"}), acting_for={-1})
+    from app.policy import Actor
+
+    tech = Actor(user_id=-1, roles=frozenset({"Technician"}), acting_for=frozenset({-1}))
+    tech_ctx = Context(today=date.today(), roles=tech.roles, acting_for={-1}, actor=tech)
     assert run(lambda s: insights.open_repairs(s, tech_ctx)) == 0
     # the demo pages answer
     r = api("Service Manager").get("/api/v1/repair_order/overdue")

@@ -14,6 +14,7 @@ from flask import current_app
 
 from app import insights
 from app.insights import Chart, Context, Kpi
+from app.policy import COSTS, Actor
 from app.security import ADMIN
 from modules.dashboard.services import fmt, svg
 
@@ -49,25 +50,22 @@ class ChartView:
     error: bool = False
 
 
-def context(session, user_id: int | None, roles, today: date | None = None) -> Context:
-    """The dashboard context of a user: who he is and whose work he holds today."""
-    from app.security import DELEGATIONS
-
-    today = today or date.today()
-    acting = {user_id} if user_id is not None else set()
-    if user_id is not None:
-        for provider in DELEGATIONS:
-            acting |= set(provider(session, user_id, today))
+def context(actor: Actor, today: date | None = None) -> Context:
+    """The dashboard context of a reader: who he is, whose work he holds today, and his
+    policy (a figure counts what his lists show)."""
     return Context(
-        today=today,
-        user_id=user_id,
-        roles=frozenset(roles),
-        acting_for=frozenset(acting),
+        today=today or date.today(),
+        user_id=actor.user_id,
+        roles=actor.roles,
+        acting_for=actor.acting_for,
+        actor=actor,
     )
 
 
 def visible(item: Kpi | Chart, ctx: Context, can_read: Callable[[str], bool]) -> bool:
     if item.resource is not None and not can_read(item.resource):
+        return False
+    if item.costs and not (ctx.actor is None or ctx.actor.can(*COSTS)):
         return False
     if item.roles is not None and ADMIN not in ctx.roles:
         return bool(ctx.roles & set(item.roles))
