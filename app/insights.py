@@ -216,6 +216,7 @@ class ReportSection:
     compute: Callable[[Any, date, date], ReportTable | list[ReportTable]]
     resource: str | None = None  # readers of this resource see the section
     order: int = 100
+    costs: bool = False  # shows what the department pays: only for who sees costs
 
 
 # ------------------------------------------------------------------ money

@@ -14,6 +14,7 @@ from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import select
 
+from app import policy
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
@@ -280,6 +281,7 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
             "can_write", "RepairOrder"
         )
         kw["ro_can_billing"] = sm.has_access("can_override_billing", "RepairOrder")
+        kw["ro_sees_costs"] = "unit_cost" not in policy.hidden(RepairPartLine)
         kw["line_states"] = PART_LINE_STATES
         kw["billing_types"] = BILLING_TYPES
         kw["warranty_statuses"] = WARRANTY_STATUSES

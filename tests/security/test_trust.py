@@ -312,6 +312,10 @@ def test_roles_that_do_not_handle_money_see_no_costs(installed_app, role):
     if page.status_code == 200:
         text = page.get_data(as_text=True)
         assert "Average cost" not in text
+    repairs = client.get("/api/v1/repair_order/")
+    if repairs.status_code == 200 and repairs.json["ids"]:
+        page = ui.get(f"/repairorderview/show/{repairs.json['ids'][0]}").get_data(as_text=True)
+        assert "Unit cost" not in page and "cost to the company" not in page
 
 
 @pytest.mark.parametrize("role", ["Service Manager", "Warehouse Clerk", "Accountant", "Admin"])

@@ -14,7 +14,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app import insights
+from app import insights, policy
 from app.csvio import CsvOptions, format_value
 from app.db import ZERO
 from app.insights import ReportSection, ReportTable
@@ -68,17 +68,42 @@ def _campaign_section(session, date_from: date, date_to: date) -> ReportTable:
 
 
 OWN_SECTIONS = (
-    ReportSection("dashboard.money", _l("Costs and revenue"), _money_section, "CostRevenue", 900),
     ReportSection(
-        "dashboard.campaigns", _l("Promotions and events"), _campaign_section, "Campaign", 950
+        "dashboard.money", _l("Costs and revenue"), _money_section, "CostRevenue", 900, True
+    ),
+    ReportSection(
+        "dashboard.campaigns",
+        _l("Promotions and events"),
+        _campaign_section,
+        "Campaign",
+        950,
+        True,
     ),
 )
+
+
+def section_allowed(section: ReportSection, actor: policy.Actor) -> bool:
+    """A section sums every row of its kind: shown to a reader whom no record rule
+    limits on it, and, when it shows costs, who may see costs."""
+    if section.costs and not actor.can(*policy.COSTS):
+        return False
+    if section.resource is None:
+        return True
+    the_book = policy.book()
+    return not any(
+        the_book.restricted(m, actor) for m in the_book.resource_models(section.resource)
+    )
 
 
 def sections(can_read: Callable[[str], bool] | None = None) -> list[ReportSection]:
     found = [s for _m, s in insights.collect("report_sections")] + list(OWN_SECTIONS)
     if can_read is not None:
-        found = [s for s in found if s.resource is None or can_read(s.resource)]
+        actor = policy.current_actor()
+        found = [
+            s
+            for s in found
+            if (s.resource is None or can_read(s.resource)) and section_allowed(s, actor)
+        ]
     return sorted(found, key=lambda s: s.order)
 
 
