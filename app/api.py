@@ -424,6 +424,11 @@ class CsvApi(DomainErrorsMixin, BaseApi):
           - {in: query, name: delimiter, schema: {type: string, enum: [",", ";", "tab"]}}
           - {in: query, name: decimal, schema: {type: string, enum: [".", ","]}}
           - {in: query, name: bom, schema: {type: boolean}}
+          - in: query
+            name: formulas
+            schema: {type: string, enum: [escape, raw], default: escape}
+            description: "escape: text cells starting with = + - @ tab or CR get a
+              leading ' (spreadsheets show them as text); raw: as stored, for programs"
           responses:
             200:
               description: CSV file

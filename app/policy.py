@@ -21,11 +21,12 @@ everything.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, g, has_request_context
+from flask import abort, current_app, g, has_request_context
 from sqlalchemy import false, select
 from sqlalchemy import schema as sa_schema
 from sqlalchemy.sql import visitors
@@ -299,3 +300,24 @@ def visible(model: type, pk, actor: Actor | None = None) -> bool:
     stmt = restrict(select(model).where(pk_col == pk), model, actor)
     with db.session.no_autoflush:
         return db.session.scalars(stmt.limit(1)).first() is not None
+
+
+def requires(permission: str, resource: str):
+    """A screen's or API's method that needs a right besides its own, e.g. lending a
+    substitute unit from a repair's page needs the loaner pool's write right. Refused
+    with 403; the access-matrix test reads `_requires`."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def inner(*args, **kwargs):
+            if not current_actor().can(permission, resource):
+                door = args[0] if args else None
+                if hasattr(door, "response_403"):  # an API: its JSON 403
+                    return door.response_403()
+                abort(403)
+            return fn(*args, **kwargs)
+
+        inner._requires = (permission, resource)
+        return inner
+
+    return wrap

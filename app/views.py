@@ -135,6 +135,14 @@ class AppModelView(ModelView):
                 formatters[col] = _format_plain
         self.formatters_columns = formatters
 
+    @expose("/download/<string:filename>")
+    @has_access
+    def download(self, filename):
+        """FAB serves files of its FileColumn from UPLOAD_FOLDER here; no model has one
+        (attachments have their own store and rights), so there is nothing to download:
+        404, not the 500 of a missing folder."""
+        abort(404)
+
     # ---------------------------------------------------------------- hidden fields
 
     def hidden_columns(self) -> frozenset[str]:
@@ -516,9 +524,7 @@ def import_request(name: str) -> csvio.ImportResult:
     upload = request.files.get("file")
     if upload is None:
         raise DomainError(_l("Attach a CSV file."), field="file", status=400)
-    raw = upload.read(current_app.config["CSV_MAX_UPLOAD_BYTES"] + 1)
-    if len(raw) > current_app.config["CSV_MAX_UPLOAD_BYTES"]:
-        raise DomainError(_l("The file is too large."), field="file", status=413)
+    raw = csvio.read_upload(upload, current_app.config["CSV_MAX_UPLOAD_BYTES"])
     options = csvio.CsvOptions.from_args(request.form, current_app.config["CSV_DEFAULT_DELIMITER"])
     dry_run = str(request.form.get("dry_run", request.args.get("dry_run", ""))).lower() in (
         "1",

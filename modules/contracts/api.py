@@ -12,6 +12,7 @@ from flask_appbuilder.security.decorators import protect
 from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 
+from app import policy
 from app.api import AppRestApi, DomainErrorsMixin, StateMachineApiMixin
 from app.datamodel import AppInterface
 from app.db import db
@@ -30,7 +31,7 @@ from modules.contracts.models import (
     ServiceContract,
 )
 from modules.contracts.services import life, reimbursements, sla, visits
-from modules.contracts.web import VisitRules, plans_visits
+from modules.contracts.web import VisitRules
 from modules.warranty.models import Unit
 
 _TITLE = validate.Length(min=1, max=200)
@@ -351,6 +352,7 @@ class ScheduledVisitApi(VisitRules, StateMachineApiMixin, AppRestApi):
     @expose("/generate", methods=["POST"])
     @protect()
     @safe
+    @policy.requires("can_plan", "ScheduledVisit")
     def generate(self):
         """Generate the visits of a signed contract from its frequency (idempotent).
         ---
@@ -373,8 +375,6 @@ class ScheduledVisitApi(VisitRules, StateMachineApiMixin, AppRestApi):
             422: {$ref: '#/components/responses/422'}
         """
         try:
-            if not plans_visits():
-                raise DomainError(_l("Only the service manager plans visits."), status=403)
             body = _json_body()
             contract_id, tech = body.get("contract"), body.get("technician")
             for name, value in (("contract", contract_id), ("technician", tech)):

@@ -412,9 +412,8 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
 
     @expose("/lend/<int:pk>", methods=["POST"])
     @has_access
+    @policy.requires("can_write", "LoanerLoan")
     def lend(self, pk):
-        if not self.appbuilder.sm.has_access("can_write", "LoanerLoan"):
-            abort(403)
         f = request.form
         loaner = f.get("loaner", "")
         return self._act(
@@ -431,9 +430,8 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
 
     @expose("/return_loan/<int:pk>/<int:loan_id>", methods=["POST"])
     @has_access
+    @policy.requires("can_write", "LoanerLoan")
     def return_loan(self, pk, loan_id):
-        if not self.appbuilder.sm.has_access("can_write", "LoanerLoan"):
-            abort(403)
         f = request.form
 
         def go(repair):

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import insights, policy
-from app.csvio import CsvOptions, format_value
+from app.csvio import CsvOptions, cell
 from app.db import ZERO
 from app.insights import ReportSection, ReportTable
 from modules.dashboard.models import CAMPAIGN_KINDS, Campaign
@@ -202,9 +202,9 @@ def to_csv(tables: list[ReportTable], options: CsvOptions) -> str:
         if t.columns:
             writer.writerow([str(c) for c in t.columns])
             for row in t.rows:
-                writer.writerow([format_value(_plain(v), options.decimal) for v in row])
+                writer.writerow([cell(_plain(v), options) for v in row])
             if t.totals:
-                writer.writerow([format_value(_plain(v), options.decimal) for v in t.totals])
+                writer.writerow([cell(_plain(v), options) for v in t.totals])
         writer.writerow([])
     return buf.getvalue()
 
