@@ -196,6 +196,19 @@ def notify_command(on, no_mail):
         raise click.ClickException("some e-mails could not be sent; they are retried next run")
 
 
+@aftersales_cli.command("rights")
+@click.option("--readme", is_flag=True, help="Rewrite the rights block of README.md.")
+def rights_command(readme):
+    """Print who may do what (rights, record rules, hidden fields), from the policies."""
+    from app import rights
+
+    if readme:
+        changed = rights.write_readme(_loaded())
+        click.echo("README.md updated" if changed else "README.md is up to date")
+        return
+    click.echo(rights.markdown(_loaded()), nl=False)
+
+
 @aftersales_cli.command("modules")
 def modules_command():
     """List the loaded modules with versions and dependencies."""

@@ -131,3 +131,13 @@ def test_lookup_follows_read_access(app, role):
         allowed = _allowed(app, role, READ, resource)
         assert (r.status_code == 200) == allowed, (role, table, r.status_code)
     assert app.test_client().get("/lookup/ptn_partner/").status_code == 401
+
+
+def test_the_readme_rights_table_is_generated_from_the_policies(app):
+    """The README's rights, record rules and hidden fields are what the app enforces
+    (regenerate with `flask aftersales rights --readme`)."""
+    from app import rights
+
+    with app.app_context():
+        expected = rights.readme_block(app.extensions["aftersales"])
+    assert rights.current_readme_block() == expected
