@@ -216,6 +216,32 @@ def test_no_answer_contains_a_password_hash_or_a_token(installed_app):
     assert not leaks, "\n".join(sorted(set(leaks)))
 
 
+@pytest.mark.parametrize("role", ["Admin", "Technician", "Accountant", "Viewer"])
+def test_no_screen_shows_a_password_hash_or_a_token(installed_app, role):
+    """Every list screen and its first record, as a reader and as Admin."""
+    from flask_appbuilder import ModelView
+
+    tokens = _survey_tokens(installed_app)
+    client = installed_ui(installed_app, role)
+    leaks = []
+    for view in installed_app.appbuilder.baseviews:
+        if not isinstance(view, ModelView):
+            continue
+        page = client.get(f"{view.route_base}/list/")
+        if page.status_code != 200:
+            continue
+        texts = [page.get_data(as_text=True)]
+        first = re.search(rf'href="{re.escape(view.route_base)}/show/(\d+)', texts[0])
+        if first:
+            texts.append(client.get(f"{view.route_base}/show/{first.group(1)}").get_data(True))
+        for text in texts:
+            if _HASH.search(text):
+                leaks.append(f"{view.route_base}: password hash")
+            if any(t in text for t in tokens):
+                leaks.append(f"{view.route_base}: survey token")
+    assert not leaks, "\n".join(sorted(set(leaks)))
+
+
 def test_a_related_user_is_id_username_and_name(installed_app):
     viewer = installed_api(installed_app, "Viewer")
     r = viewer.get("/api/v1/service_contract/")
