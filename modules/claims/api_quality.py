@@ -12,7 +12,7 @@ from app.api import AppRestApi, StateMachineApiMixin
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import Conflict, DomainError
-from app.security import API_METHOD_PERMISSIONS, WRITE
+from app.security import API_METHOD_PERMISSIONS
 from app.views import date_arg
 from modules.claims.models import (
     BREACHES,
@@ -210,16 +210,6 @@ class SatisfactionApi(AppRestApi):
     search_columns = ["subject_type", "score", "answered_at", "equipment_model", "employee"]
     order_columns = ["id", "created_at", "answered_at", "score"]
     base_order = ("id", "desc")
-
-    def pre_get(self, data):
-        from flask import current_app, url_for
-
-        if current_app.appbuilder.sm.has_access(WRITE, "Claim"):
-            row = db.session.get(SatisfactionRequest, int(data["id"]))
-            if row is not None and row.answered_at is None:
-                data["result"]["link"] = url_for(
-                    "SatisfactionPublicView.answer", token=row.token, _external=True
-                )
 
     @expose("/report", methods=["GET"])
     @protect()

@@ -242,6 +242,17 @@ def test_no_screen_shows_a_password_hash_or_a_token(installed_app, role):
     assert not leaks, "\n".join(sorted(set(leaks)))
 
 
+def test_the_claims_desk_reads_no_survey_token(installed_app):
+    """Not even on an unanswered survey: the link goes to the customer, not to staff."""
+    tokens = _survey_tokens(installed_app)
+    client = installed_api(installed_app, "Claims Officer")
+    ids = client.get("/api/v1/satisfaction/?q=(page_size:100)").json["ids"]
+    assert ids
+    for pk in ids:
+        text = client.get(f"/api/v1/satisfaction/{pk}").get_data(as_text=True)
+        assert not any(t in text for t in tokens), pk
+
+
 def test_a_related_user_is_id_username_and_name(installed_app):
     viewer = installed_api(installed_app, "Viewer")
     r = viewer.get("/api/v1/service_contract/")
