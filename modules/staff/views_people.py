@@ -128,7 +128,7 @@ class EmployeeView(AppModelView):
         columns = [_l("Absence"), _l("Period")]
         return [
             ShowSection(
-                _l("His absences and deputies"),
+                _l("Absences and deputies"),
                 [*columns, _l("Deputy")],
                 [[ABSENCE_KINDS.label(a.kind), period(a), a.deputy or ""] for a in own],
                 _l("No absences."),
