@@ -30,8 +30,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import escape
 from sqlalchemy import BigInteger, Integer, SmallInteger
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
+from app.datamodel import data_error
 from app.db import db
 from app.errors import DomainError
 
@@ -92,6 +94,8 @@ def _install_request_hooks(app: Flask) -> None:
             error = _check_action(view)
             if error:
                 return _error_response(404, error)
+        if view is not None and _fab_file_download(app, view):
+            return _error_response(404, _l("Not found."))
         if request.path.startswith("/api/") and "q" in request.args:
             error = _check_q(request.args["q"])
             if error:
@@ -134,6 +138,17 @@ def _install_request_hooks(app: Flask) -> None:
         # field limit") is the client's fault: 400, not 500.
         db.session.rollback()
         return _error_response(400, _l("The file is not a readable CSV file: %(error)s", error=err))
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def _value_error(err: Exception):
+        # A value the database cannot take or compare with: a number too large for
+        # its column (NumericValueOutOfRange on PostgreSQL, OverflowError in SQLite's
+        # driver), in a filter of a screen our datamodel does not serve (FAB's user
+        # and role lists) or a form. The client's value: 400, nothing written.
+        db.session.rollback()
+        log.info("value refused by the database (request id %s): %s", g.get("request_id"), err)
+        return _error_response(400, data_error().message)
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):
@@ -333,6 +348,19 @@ def _ids_can_exist(view) -> bool:
             if not -limit <= value < limit:
                 return False
     return True
+
+
+def _fab_file_download(app: Flask, view) -> bool:
+    """FAB's `/download/<filename>` of its own screens (users, roles) serves files of
+    a FileColumn from UPLOAD_FOLDER; no model has one and no folder is set, so FAB
+    raised KeyError (500). There is nothing to download: 404."""
+    from flask_appbuilder.views import ModelView
+
+    return (
+        request.endpoint == f"{view.endpoint}.download"
+        and getattr(type(view), "download", None) is ModelView.download
+        and not app.config.get("UPLOAD_FOLDER")
+    )
 
 
 # --------------------------------------------------------------------------- actions

@@ -159,3 +159,10 @@ def test_known_actions_on_missing_records_or_of_the_wrong_kind_are_404(app, ui, 
     r = admin.post(f"{base}/action_post", data={"action": "publish", "rowid": "1"})
     assert r.status_code == 404, describe(r)
     assert run(lambda s: s.scalar(select(func.count()).select_from(JobDescription))) == 0
+
+
+def test_fab_file_downloads_of_its_own_screens_are_404(ui):
+    """FAB's /download/<filename> needs UPLOAD_FOLDER (KeyError: 500); nothing has files."""
+    page = ui("Admin")
+    for base in ("/users", "/roles", "/partnerview"):
+        assert page.get(f"{base}/download/missing.csv").status_code == 404
