@@ -41,6 +41,8 @@ Q_INVALID = [
     "zzz",
     "(" * 3000,
     '{"page": "abc"}',
+    "(filters:!((col:id,opr:eq,value:'a\x00b')))",
+    "(filters:!((col:id,opr:eq,value:99999999999999999999)))",
 ]
 
 
@@ -301,7 +303,10 @@ def field_mutations(res: Resource, schema: dict) -> Iterable[tuple[str, Any, boo
             if max_length:
                 yield f"{col}=<maxLength+1>", "x" * (max_length + 1), True
             yield f"{col}=<10,000 chars>", "x" * 10_000, bool(max_length)
-            yield f"{col}=<NUL char>", "a\x00b", False
+            # control characters no text holds: refused at the edge (400)
+            yield f"{col}=<NUL char>", "a\x00b", True
+            yield f"{col}=<ESC char>", "a\x1bb", True
+            yield f"{col}=<lone surrogate>", "a\ud800b", True
             if "enum" in prop:
                 yield f"{col}=<not in enum>", "zz-not-an-option", True
             fmt = prop.get("format")

@@ -93,3 +93,25 @@ def test_a_valid_token_still_works(csrf_app, run):
     )
     assert r.status_code == 302, r.data[:300]
     assert _partners(run) == 1
+
+
+def test_every_form_route_without_a_token_is_a_400(csrf_app):
+    """Every POST route of the screens (walked from app.url_map), logged in as Admin,
+    without a token: the 400 page, never a 500 and never the action."""
+    from tests.security.test_edge_routes import _url
+
+    client = csrf_app.test_client()
+    _login(client, "Admin")
+    bad = []
+    rules = [
+        r
+        for r in csrf_app.url_map.iter_rules()
+        if "POST" in r.methods and not r.rule.startswith("/api/")
+    ]
+    assert len(rules) > 50
+    for rule in rules:
+        url = _url(rule, 1)
+        r = client.post(url, data={"name": "x"})
+        if r.status_code != 400:
+            bad.append(f"POST {url}: {r.status_code}")
+    assert not bad, bad[:40]
