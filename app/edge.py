@@ -356,11 +356,15 @@ def _fab_file_download(app: Flask, view) -> bool:
     raised KeyError (500). There is nothing to download: 404."""
     from flask_appbuilder.views import ModelView
 
-    return (
+    if not (
         request.endpoint == f"{view.endpoint}.download"
         and getattr(type(view), "download", None) is ModelView.download
         and not app.config.get("UPLOAD_FOLDER")
-    )
+    ):
+        return False
+    # Who may not download is refused by FAB first (403, or the login page).
+    permission = (view.method_permission_name or {}).get("download", "download")
+    return view.appbuilder.sm.has_access(f"can_{permission}", view.class_permission_name)
 
 
 # --------------------------------------------------------------------------- actions
