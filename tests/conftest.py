@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, exists, literal, select, text, union_all
 
 from app import create_app
 from app.db import db
+from app.demo import DEMO_USERS
 from app.security import BUILTIN_ROLES
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -172,7 +173,7 @@ def run(app) -> Callable[[Callable], Any]:
 class ApiClient:
     """A test client that logs in through the JWT API and sends the bearer token."""
 
-    def __init__(self, app, username: str | None):
+    def __init__(self, app, username: str | None, password: str | None = None):
         self.client = app.test_client()
         self.headers = {}
         if username:
@@ -180,7 +181,7 @@ class ApiClient:
                 "/api/v1/security/login",
                 json={
                     "username": username,
-                    "password": password_of(username),
+                    "password": password or password_of(username),
                     "provider": "db",
                     "refresh": False,
                 },
@@ -247,17 +248,6 @@ def pytest_report_header(config):
 
 # ------------------------------------------------------------------ a fresh installation
 
-DEMO_USERS = {
-    "Admin": "admin",
-    "Service Manager": "manager",
-    "Technician": "technician",
-    "Warehouse Clerk": "clerk",
-    "Claims Officer": "claims",
-    "HR": "hr",
-    "Accountant": "accountant",
-    "Viewer": "viewer",
-}
-
 
 @pytest.fixture(scope="session")
 def installed_app(database_url, tmp_path_factory):
@@ -308,20 +298,8 @@ def demo_password(username: str) -> str:
 
 def installed_api(app, role: str) -> ApiClient:
     """An API client of the demo user of `role` on `installed_app`."""
-    client = ApiClient(app, None)
     username = DEMO_USERS[role]
-    r = client.client.post(
-        "/api/v1/security/login",
-        json={
-            "username": username,
-            "password": demo_password(username),
-            "provider": "db",
-            "refresh": False,
-        },
-    )
-    assert r.status_code == 200, r.data
-    client.headers = {"Authorization": f"Bearer {r.json['access_token']}"}
-    return client
+    return ApiClient(app, username, demo_password(username))
 
 
 def installed_ui(app, role: str):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import g
 from flask_appbuilder.models.filters import BaseFilter
 
 from app.insights import Context
-from app.policy import current_actor
+from app.policy import current_actor, request_user
 from modules.dashboard.models import Notification
 from modules.dashboard.services import board, fmt
 
@@ -31,19 +30,8 @@ def json_value(value):
     return str(value)
 
 
-def current_user():
-    user = getattr(g, "user", None)
-    if user is None or not getattr(user, "is_authenticated", False):
-        from flask_login import current_user as cu
-
-        user = cu
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return user
-
-
 def current_user_id() -> int | None:
-    user = current_user()
+    user = request_user()
     return user.id if user is not None else None
 
 
