@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from flask import abort, current_app, g, has_request_context
 from sqlalchemy import false, select
@@ -32,6 +32,8 @@ from sqlalchemy import schema as sa_schema
 from sqlalchemy.sql import visitors
 
 # ------------------------------------------------------------------ declarations
+
+ModelClass = type[Any]  # a mapped model class (its columns are read by name)
 
 READ = "can_read"
 # Who sees what the department pays: purchase costs, average costs, stock value,
@@ -46,7 +48,7 @@ class Rows:
     """A record rule: a user without `see_all` (a (permission, resource) pair) sees
     only the rows of `model` that `where(actor)` selects."""
 
-    model: type
+    model: ModelClass
     where: Callable[[Actor], Any]
     see_all: tuple[str, str] | None = None
     why: str = ""
@@ -60,7 +62,7 @@ class Rows:
         return self.where(actor)
 
     @classmethod
-    def via(cls, model: type, key, parent: Rows, why: str = "") -> Rows:
+    def via(cls, model: ModelClass, key, parent: Rows, why: str = "") -> Rows:
         """Rows of `model` whose `key` (a foreign key column) names a visible row of
         `parent`'s model: a repair's lines follow the repair."""
         parent_id = parent.model.id
@@ -76,7 +78,7 @@ class Fields:
     """Columns `names` of `model` are shown only to holders of `seen_by` (a
     (permission, resource) pair); `seen_by=None`: to nobody (secrets)."""
 
-    model: type
+    model: ModelClass
     names: tuple[str, ...]
     seen_by: tuple[str, str] | None = COSTS
     why: str = ""
@@ -135,7 +137,7 @@ def current_actor() -> Actor:
 def actor_for(user) -> Actor:
     """The actor of `user`. Built without flushing: a door may ask for it halfway
     through loading a request's changes, which must not reach the database yet."""
-    sm = current_app.appbuilder.sm
+    sm = cast(Any, current_app).appbuilder.sm
     with sm.session.no_autoflush:
         return Actor(
             user_id=user.id,
@@ -154,8 +156,8 @@ class PolicyBook:
     """The loaded modules' rules, by resource and by model."""
 
     grants: dict[str, Any] = field(default_factory=dict)  # resource -> Grant
-    rows: dict[type, Rows] = field(default_factory=dict)
-    fields: dict[type, list[Fields]] = field(default_factory=dict)
+    rows: dict[ModelClass, Rows] = field(default_factory=dict)
+    fields: dict[ModelClass, list[Fields]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, permissions: Iterable[Any]) -> PolicyBook:
@@ -174,7 +176,7 @@ class PolicyBook:
                     rule.model.__secret_columns__ = tuple(sorted(secret | set(rule.names)))
         return book
 
-    def hidden(self, model: type, actor: Actor) -> frozenset[str]:
+    def hidden(self, model: ModelClass, actor: Actor) -> frozenset[str]:
         """The columns of `model` that `actor` may not see."""
         out: set[str] = set()
         for rule in self.fields.get(model, ()):
@@ -182,14 +184,14 @@ class PolicyBook:
                 out.update(rule.names)
         return frozenset(out)
 
-    def condition(self, model: type, actor: Actor):
+    def condition(self, model: ModelClass, actor: Actor):
         rule = self.rows.get(model)
         return None if rule is None else rule.condition(actor)
 
-    def restricted(self, model: type, actor: Actor) -> bool:
+    def restricted(self, model: ModelClass, actor: Actor) -> bool:
         return self.condition(model, actor) is not None
 
-    def resource_models(self, resource: str) -> list[type]:
+    def resource_models(self, resource: str) -> list[ModelClass]:
         """Models whose rows are ruled by the `see_all` of `resource`."""
         return [m for m, r in self.rows.items() if r.see_all and r.see_all[1] == resource]
 
@@ -198,7 +200,7 @@ def book() -> PolicyBook:
     return current_app.extensions["aftersales"].policy
 
 
-def restrict(query, model: type, actor: Actor | None = None):
+def restrict(query, model: ModelClass, actor: Actor | None = None):
     """`query` (an ORM Query or a select) limited to the rows of `model` the actor sees."""
     cond = book().condition(model, actor or current_actor())
     if cond is None:
@@ -206,11 +208,11 @@ def restrict(query, model: type, actor: Actor | None = None):
     return query.filter(cond) if hasattr(query, "filter") else query.where(cond)
 
 
-def hidden(model: type, actor: Actor | None = None) -> frozenset[str]:
+def hidden(model: ModelClass, actor: Actor | None = None) -> frozenset[str]:
     return book().hidden(model, actor or current_actor())
 
 
-def model_of_table(table) -> type | None:
+def model_of_table(table) -> ModelClass | None:
     from flask_appbuilder import Model
 
     name = getattr(table, "name", table)
@@ -244,7 +246,7 @@ def statement_refusal(stmt, actor: Actor | None = None) -> str | None:
     return None
 
 
-def strip(data: Any, model: type, actor: Actor | None = None) -> Any:
+def strip(data: Any, model: ModelClass, actor: Actor | None = None) -> Any:
     """A serialized row (or list of rows) of `model` less the fields the actor may
     not see, nested relations included."""
     actor = actor or current_actor()
@@ -254,7 +256,7 @@ def strip(data: Any, model: type, actor: Actor | None = None) -> Any:
         return data
     from sqlalchemy import inspect as sa_inspect
 
-    mapper = sa_inspect(model)
+    mapper: Any = sa_inspect(model)
     drop = book().hidden(model, actor)
     for key in list(data):
         if key in drop:
@@ -266,11 +268,11 @@ def strip(data: Any, model: type, actor: Actor | None = None) -> Any:
     return data
 
 
-def resources_by_model() -> dict[type, set[str]]:
+def resources_by_model() -> dict[ModelClass, set[str]]:
     """The resources whose screens or APIs serve each model (cached per app)."""
     cache = current_app.extensions.setdefault("aftersales_resources_by_model", {})
     if not cache:
-        for view in current_app.appbuilder.baseviews:
+        for view in cast(Any, current_app).appbuilder.baseviews:
             dm = getattr(view, "datamodel", None)
             resource = getattr(view, "class_permission_name", None)
             if dm is not None and resource:
@@ -290,13 +292,13 @@ def readable_tables(actor: Actor | None = None) -> set[str]:
     return out
 
 
-def visible(model: type, pk, actor: Actor | None = None) -> bool:
+def visible(model: ModelClass, pk, actor: Actor | None = None) -> bool:
     """Whether row `pk` of `model` exists and the actor may see it."""
     from sqlalchemy import inspect as sa_inspect
 
     from app.db import db
 
-    pk_col = sa_inspect(model).primary_key[0]
+    pk_col: Any = sa_inspect(model).primary_key[0]
     stmt = restrict(select(model).where(pk_col == pk), model, actor)
     with db.session.no_autoflush:
         return db.session.scalars(stmt.limit(1)).first() is not None

@@ -91,10 +91,10 @@ def markdown(loaded) -> str:
         "| fields | seen by | why |",
         "|---|---|---|",
     ]
-    for model, rules in book.fields.items():
-        for rule in rules:
-            names = ", ".join(f"{model.__tablename__}.{n}" for n in rule.names)
-            lines.append(f"| {names} | {_holders(book, rule.seen_by)} | {rule.why} |")
+    for model, field_rules in book.fields.items():
+        for fields in field_rules:
+            names = ", ".join(f"{model.__tablename__}.{n}" for n in fields.names)
+            lines.append(f"| {names} | {_holders(book, fields.seen_by)} | {fields.why} |")
     return "\n".join(lines) + "\n"
 
 
