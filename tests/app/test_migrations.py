@@ -94,3 +94,31 @@ def test_upgrade_downgrade_upgrade_keeps_data(scratch_url):
         assert "ab_user" in inspect(db.engine).get_table_names()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_upgrading_masks_survey_tokens_in_earlier_audit_entries(scratch_url):
+    """Entries written before the log masked secrets held the customer's survey key."""
+    from app.cli import upgrade_schema
+
+    os.environ.setdefault("AFTERSALES_INSTANCE_PATH", "/tmp/aftersales-test-instance")
+    app = create_app(base_config(scratch_url))
+    with app.app_context():
+        upgrade_schema("6a370d1ffbe2")
+        for changes in ('{"id": 1, "token": "s3cr3t-key", "score": null}',
+                        '{"token": [null, "s3cr3t-two"]}',
+                        '{"name": "not a secret"}'):  # fmt: skip
+            db.session.execute(
+                text(
+                    "INSERT INTO core_audit_log (at, username, table_name, row_id, action, "
+                    "changes) VALUES (CURRENT_TIMESTAMP, 'x', :t, '1', 'insert', :c)"
+                ),
+                {"t": "clm_satisfaction" if "token" in changes else "ptn_partner", "c": changes},
+            )
+        db.session.commit()
+        db.session.remove()
+        upgrade_schema()
+        texts = [str(r[0]) for r in db.session.execute(text("SELECT changes FROM core_audit_log"))]
+        assert not [t for t in texts if "s3cr3t" in t]
+        assert any("not a secret" in t for t in texts)
+        db.session.remove()
+        db.engine.dispose()
