@@ -21,6 +21,7 @@ from app import policy
 from app.datamodel import data_error, integrity_error
 from app.db import db
 from app.errors import DomainError
+from app.rules import Rules
 from app.security import API_METHOD_PERMISSIONS
 
 # Raised while a body is loaded, before AppInterface._write can translate them: a
@@ -144,6 +145,16 @@ class AppRestApi(DomainErrorsMixin, ModelRestApi):
     model2schemaconverter = SafeSchemaConverter
 
     _STRIPPED = frozenset({"get", "get_list", "post", "put"})
+    rules: Rules = Rules()  # the resource's rules, shared with its screen (app.rules)
+
+    def pre_add(self, item):
+        self.rules.create(db.session, item, policy.current_actor())
+
+    def pre_update(self, item):
+        self.rules.update(db.session, item, policy.current_actor())
+
+    def pre_delete(self, item):
+        self.rules.delete(db.session, item, policy.current_actor())
 
     def _init_properties(self) -> None:
         super()._init_properties()
@@ -266,7 +277,11 @@ class StateMachineApiMixin:
     state_machine = None  # app.statemachine.StateMachine
 
     def apply_transition(self, session, item, action: str, comment: str | None) -> None:
-        self.state_machine.apply(session, item, action, comment)
+        rules = getattr(self, "rules", None)
+        if rules is not None and rules.state_machine is not None:
+            rules.transition(session, item, action, comment, policy.current_actor())
+        else:
+            self.state_machine.apply(session, item, action, comment)
 
     @expose("/<int:pk>/<action>", methods=["POST"])
     @protect()

@@ -20,9 +20,20 @@ class DomainError(Exception):
             self.status = status
 
     def as_dict(self) -> dict:
+        if isinstance(self.message, dict):  # a schema's messages: {field: [texts]}
+            return {"message": _texts(self.message)}
         if self.field:
             return {"message": {self.field: [str(self.message)]}}
         return {"message": str(self.message)}
+
+
+def _texts(value):
+    """Lazy translatable texts (nested in dicts and lists) as plain strings."""
+    if isinstance(value, dict):
+        return {str(k): _texts(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_texts(v) for v in value]
+    return str(value)
 
 
 class NotFound(DomainError):

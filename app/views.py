@@ -33,6 +33,7 @@ from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
 from app.models import AuditLog, CalendarDay, LegalPeriod
+from app.rules import Rules
 from app.security import READ, VIEW_METHOD_PERMISSIONS, WRITE
 from app.widgets import LookupField, LookupMultipleField
 
@@ -223,6 +224,36 @@ class AppModelView(ModelView):
         self.update_redirect()
         return self._get_search_widget(form=form, widgets=widgets)
 
+    # ---------------------------------------------------------------- rules
+
+    rules: Rules = Rules()  # the resource's rules, shared with its API (app.rules)
+
+    def pre_add(self, item):
+        self.rules.create(db.session, item, policy.current_actor())
+
+    def pre_update(self, item):
+        self.rules.update(db.session, item, policy.current_actor())
+
+    def pre_delete(self, item):
+        self.rules.delete(db.session, item, policy.current_actor())
+
+    def act_on(self, pk, fn, done):
+        """A step on a record from its page (a form POST): `fn(item)` in one
+        transaction; a broken rule rolls back and is flashed, success flashes `done`;
+        back to the record's page. 404 when the user may not see the record."""
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            abort(404)
+        try:
+            fn(item)
+            db.session.commit()
+        except DomainError as err:
+            db.session.rollback()
+            flash(str(err.message), "danger")
+        else:
+            flash(str(done), "success")
+        return redirect(url_for(f"{self.endpoint}.show", pk=pk))
+
     def show_sections(self, item) -> list[ShowSection]:
         """Tables the show page lists under the record (override: e.g. an employee's
         absences and whom he stands in for)."""
@@ -266,7 +297,11 @@ class StateMachineViewMixin:
     state_machine = None  # app.statemachine.StateMachine
 
     def apply_transition(self, session, item, action: str, comment: str | None) -> None:
-        self.state_machine.apply(session, item, action, comment)
+        rules = getattr(self, "rules", None)
+        if rules is not None and rules.state_machine is not None:
+            rules.transition(session, item, action, comment, policy.current_actor())
+        else:
+            self.state_machine.apply(session, item, action, comment)
 
     def shown_transitions(self, item, transitions: list) -> list:
         """The buttons to offer for `item` (override to hide steps that do not apply to

@@ -40,3 +40,18 @@ def date_value(value, field: str, required: bool = False) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise DomainError(_l("Give a date as YYYY-MM-DD."), field=field) from None
+
+
+def load_body(schema) -> dict:
+    """The JSON body of an action, loaded by its marshmallow schema (an instance or a
+    class): unknown fields and wrong types are a 422 with the schema's messages, in
+    the shape FAB's own validation errors have ({"message": {field: [texts]}})."""
+    from marshmallow import RAISE, Schema, ValidationError
+
+    body = json_body()
+    if isinstance(schema, type) and issubclass(schema, Schema):
+        schema = schema(unknown=RAISE)
+    try:
+        return schema.load(body)
+    except ValidationError as err:
+        raise DomainError(err.messages, status=422) from None

@@ -138,7 +138,17 @@ def _clean_tables(request):
     yield
     if "app" not in request.fixturenames:
         return
-    application = request.getfixturevalue("app")
+    empty_tables(request.getfixturevalue("app"))
+
+
+@pytest.fixture
+def clean(app) -> Callable[[], None]:
+    """clean(): empty every business table now (as after each test)."""
+    return lambda: empty_tables(app)
+
+
+def empty_tables(application) -> None:
+    """Every business table emptied, security tables (ab_*) left alone."""
     with application.app_context():
         db.session.rollback()
         db.session.remove()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import g
 from marshmallow import validate
 
 from app.api import AppRestApi
@@ -32,6 +31,7 @@ _PARTNER_FIELDS = [
 class PartnerApi(AppRestApi):
     resource_name = "partner"
     class_permission_name = "Partner"
+    rules = services.PartnerRules()
     datamodel = AppInterface(Partner)
     list_columns = ["id", *_PARTNER_FIELDS]
     show_columns = ["id", *_PARTNER_FIELDS, "created_at"]
@@ -55,12 +55,6 @@ class PartnerApi(AppRestApi):
         "name": validate.Length(min=1, max=200),
     }
 
-    def pre_add(self, item):
-        services.check_partner(item)
-
-    def pre_update(self, item):
-        services.check_partner(item)
-
 
 class ContactApi(AppRestApi):
     resource_name = "contact"
@@ -76,6 +70,7 @@ class ContactApi(AppRestApi):
 class InteractionApi(AppRestApi):
     resource_name = "interaction"
     class_permission_name = "Interaction"
+    rules = services.InteractionRules()
     datamodel = AppInterface(Interaction)
     _fields = ["kind", "on", "subject", "outcome", "next_step", "next_step_on"]
     list_columns = [
@@ -96,12 +91,6 @@ class InteractionApi(AppRestApi):
         "kind": INTERACTION_KINDS.validator(),
         "subject": validate.Length(min=1, max=200),
     }
-
-    def pre_add(self, item):
-        services.check_interaction(item, g.user.id if getattr(g, "user", None) else None)
-
-    def pre_update(self, item):
-        services.check_interaction(item, g.user.id if getattr(g, "user", None) else None)
 
 
 APIS = [PartnerApi, ContactApi, InteractionApi]

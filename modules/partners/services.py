@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError
+from app.rules import Rules
 from modules.partners.models import INTERACTION_KINDS, Interaction, Partner
 
 KINDS = ("customer", "dealer", "supplier")
@@ -41,7 +43,7 @@ def check_partner(partner: Partner) -> None:
             raise DomainError(_l("Not a valid e-mail address."), field="email")
 
 
-def check_interaction(interaction: Interaction, user_id: int | None) -> None:
+def check_interaction(session: Session, interaction: Interaction, user_id: int | None) -> None:
     if interaction.kind not in INTERACTION_KINDS:
         raise DomainError(_l("Unknown kind of interaction."), field="kind")
     if interaction.contact is not None and interaction.partner is not None:
@@ -51,8 +53,29 @@ def check_interaction(interaction: Interaction, user_id: int | None) -> None:
         raise DomainError(
             _l("The next step cannot be before the interaction."), field="next_step_on"
         )
-    if interaction.user_id is None and interaction.user is None:
-        interaction.user_id = user_id
+    if interaction.user_id is None and interaction.user is None and user_id is not None:
+        # the relation, not the key: a form sets `user` to None, which would win at flush
+        interaction.user = session.get(User, user_id)
+
+
+class PartnerRules(Rules):
+    """A partner is at least one of customer, dealer, supplier; name, tax id, country
+    and e-mail normalised and checked (screen, API and import alike)."""
+
+    def create(self, session, item, actor) -> None:
+        check_partner(item)
+
+    update = create
+
+
+class InteractionRules(Rules):
+    """An interaction's contact belongs to its partner; the next step is not before
+    it; the user who records it is its author unless another is named."""
+
+    def create(self, session, item, actor) -> None:
+        check_interaction(session, item, actor.user_id)
+
+    update = create
 
 
 def upsert_partner(session: Session, data: dict) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import g
 from flask_babel import lazy_gettext as _l
 
 from app.datamodel import AppInterface
@@ -59,6 +58,7 @@ class ContactView(AppModelView):
 class InteractionView(AppModelView):
     datamodel = AppInterface(Interaction)
     class_permission_name = "Interaction"
+    rules = services.InteractionRules()
     list_title = _l("Interactions")
     show_title = _l("Interaction")
     add_title = _l("Log an interaction")
@@ -84,16 +84,11 @@ class InteractionView(AppModelView):
     edit_form_extra_fields = add_form_extra_fields
     description_columns = {"user": _l("Who met or called; you when left empty.")}
 
-    def pre_add(self, item):
-        services.check_interaction(item, g.user.id)
-
-    def pre_update(self, item):
-        services.check_interaction(item, g.user.id)
-
 
 class PartnerView(AppModelView):
     datamodel = AppInterface(Partner)
     class_permission_name = "Partner"
+    rules = services.PartnerRules()
     attachments = True  # agreements, registration papers, price lists
     list_title = _l("Partners")
     show_title = _l("Partner")
@@ -139,12 +134,6 @@ class PartnerView(AppModelView):
         "country": _l("Two-letter ISO code, e.g. RU or BR."),
         "active": _l("Archived partners are kept but not offered in new documents."),
     }
-
-    def pre_add(self, item):
-        services.check_partner(item)
-
-    def pre_update(self, item):
-        services.check_partner(item)
 
 
 MENU = [
