@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import flask_appbuilder.api as fab_api
 import jsonschema
 from flask import g, request
@@ -128,6 +130,8 @@ def hidden_filter(args: dict, hidden: frozenset[str]) -> str | None:
 
 class DomainErrorsMixin:
     """Turn DomainErrors (broken rules, integrity conflicts) into 4xx JSON."""
+
+    response: Any  # BaseApi's, which this is mixed into
 
     def domain_error(self, err: DomainError):
         db.session.rollback()
@@ -274,7 +278,7 @@ class StateMachineApiMixin:
     `GET /<pk>/history` lists its steps. Mix into an AppRestApi and set
     `state_machine`; override `apply_transition` to route through a service."""
 
-    state_machine = None  # app.statemachine.StateMachine
+    state_machine: Any = None  # app.statemachine.StateMachine
 
     def apply_transition(self, session, item, action: str, comment: str | None) -> None:
         rules = getattr(self, "rules", None)

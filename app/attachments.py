@@ -18,6 +18,7 @@ import hashlib
 import os
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import DomainError
 from app.models import Attachment
+from app.web import fab
 
 
 def _text(data: bytes) -> bool:
@@ -69,7 +71,7 @@ class Owner:
     """A screen whose records carry files: its rights and record rules apply."""
 
     table: str
-    view: object  # the AppModelView instance
+    view: Any  # the AppModelView instance
 
     @property
     def resource(self) -> str:
@@ -81,7 +83,7 @@ class Owner:
 
 def owner(table: str) -> Owner:
     """The screen whose records of `table` carry files (404 when none does)."""
-    for view in current_app.appbuilder.baseviews:
+    for view in fab().baseviews:
         if getattr(view, "attachments", False) and view.datamodel.obj.__tablename__ == table:
             return Owner(table, view)
     raise DomainError(_l("Files cannot be attached to %(what)s.", what=table), status=404)
@@ -93,7 +95,7 @@ def check_access(table: str, owner_id: int, write: bool) -> Owner:
     from app.security import READ, WRITE
 
     found = owner(table)
-    if not current_app.appbuilder.sm.has_access(WRITE if write else READ, found.resource):
+    if not fab().sm.has_access(WRITE if write else READ, found.resource):
         if write:
             raise DomainError(_l("You may not change the files of this record."), status=403)
         raise DomainError(_l("You may not see the files of this record."), status=403)

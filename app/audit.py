@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from typing import Any
 
 from flask import has_request_context
 from sqlalchemy import event, inspect
@@ -82,7 +83,7 @@ MASK = "***"
 def _column_changes(obj, only_changed: bool) -> dict:
     state = inspect(obj)
     secret = set(getattr(type(obj), "__secret_columns__", ()))
-    out = {}
+    out: dict[str, Any] = {}
     for attr in state.mapper.column_attrs:
         hist = state.attrs[attr.key].history
         if only_changed:

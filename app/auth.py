@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import timedelta
+from typing import Any, cast
 
 from flask import current_app, flash, g, has_request_context, request, session
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
@@ -29,6 +30,8 @@ from flask_login import user_logged_in
 from limits import RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+
+from app.web import fab
 
 log = logging.getLogger("aftersales")
 
@@ -110,17 +113,20 @@ class SecurityStore:
         return moment
 
     def logged_out_at(self, user_id) -> int:
-        return int(self.storage.get(self._logout_key(user_id)) or 0)
+        return int(cast(int, self.storage.get(self._logout_key(user_id))) or 0)
 
     def revoked(self, user_id, issued_ms: int) -> bool:
         return issued_ms <= self.logged_out_at(user_id)
 
 
 def security_store(app=None) -> SecurityStore:
-    return (app or current_app).appbuilder.sm.security_store
+    return fab(app).sm.security_store
 
 
 class AuthMixin:
+    # given by FAB's security manager, which this is mixed into
+    find_user: Any
+
     """Login throttling, lockout and session rules of the security manager."""
 
     security_store: SecurityStore
@@ -184,7 +190,7 @@ class AuthMixin:
         return user
 
     def on_user_logout(self, user) -> None:
-        super().on_user_logout(user)
+        super().on_user_logout(user)  # type: ignore[misc]
         self.security_store.record_logout(user.id)
         log.info("user %s logged out: earlier sessions and tokens revoked", user.username)
 

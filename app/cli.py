@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from app.config import PROJECT_ROOT
 from app.db import db
+from app.web import fab
 
 aftersales_cli = AppGroup("aftersales", help="Aftersales administration commands.")
 
@@ -33,7 +34,7 @@ def write_permissions() -> dict[str, int]:
 
     from app.security import sync_roles
 
-    appbuilder = current_app.appbuilder
+    appbuilder = fab()
     BaseSecurityManager.create_db(appbuilder.sm)  # Admin and Public roles
     appbuilder.add_permissions(update_perms=True)
     return sync_roles(appbuilder, _loaded().permissions.values())

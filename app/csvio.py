@@ -287,11 +287,15 @@ def _text_cell(value: Any, decimal_sep: str = ".") -> str:
     return neutralise(text)
 
 
+def _bool_text(value: Any) -> str:
+    return "1" if value else "0"
+
+
 def column_converters(exprs, decimal_sep: str = ".", neutralise_text: bool = False) -> list:
     """Per selected column, how a value becomes text when csv's own str() would be
     wrong (None where it is right). With `neutralise_text`, text columns (not the
     numbers a database wrote as text) are neutralised."""
-    out = []
+    out: list[Callable[..., Any] | None] = []
     other = _text_cell if neutralise_text else format_value
     for expr in exprs:
         kind = getattr(expr, "type", None)
@@ -299,12 +303,12 @@ def column_converters(exprs, decimal_sep: str = ".", neutralise_text: bool = Fal
             out.append(None if decimal_sep == "." else (lambda v, d=decimal_sep: v.replace(".", d)))
             continue
         try:
-            py = kind.python_type
+            py = kind.python_type  # type: ignore[union-attr]
         except (NotImplementedError, AttributeError):
             out.append(lambda v, d=decimal_sep, f=other: f(v, d))
             continue
         if py is bool:  # not selected through csv_column
-            out.append(lambda v: "1" if v else "0")
+            out.append(_bool_text)
         elif py is datetime:
             out.append(datetime.isoformat)
         elif py in (Decimal, float):
@@ -536,8 +540,8 @@ def run_import(
             result.errors.append(RowError(line, err.field, str(err.message)))
             continue
         except IntegrityError as exc:
-            err = integrity_error(exc)
-            result.errors.append(RowError(line, err.field, str(err.message)))
+            clash = integrity_error(exc)
+            result.errors.append(RowError(line, clash.field, str(clash.message)))
             break  # the transaction is spoilt; the rest cannot be checked
         if outcome == "updated":
             result.updated += 1

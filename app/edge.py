@@ -36,6 +36,7 @@ from werkzeug.exceptions import HTTPException
 from app.datamodel import data_error
 from app.db import db
 from app.errors import DomainError
+from app.web import fab
 
 log = logging.getLogger("aftersales")
 
@@ -284,7 +285,7 @@ def _views_by_blueprint(app: Flask) -> dict:
     cache = app.extensions.get("aftersales_edge_views")
     if cache is None:
         cache = {}
-        for view in app.appbuilder.baseviews:
+        for view in fab(app).baseviews:
             blueprint = getattr(view, "blueprint", None)
             if blueprint is not None:
                 cache[blueprint.name] = view
@@ -402,7 +403,7 @@ def _check_action(view):
 
 def _check_order_arg(app: Flask, key: str, value: str):
     view_name = key.split("_oc_", 1)[1]
-    for view in app.appbuilder.baseviews:
+    for view in fab(app).baseviews:
         if view.__class__.__name__ == view_name:
             if value not in (getattr(view, "order_columns", None) or ()):
                 return _l("Cannot sort by this column.")
@@ -459,11 +460,11 @@ _CSRF_MESSAGE = _l(
 
 def _error_page(code: int, detail):
     """An error page inside the app's layout, in the user's language."""
-    from flask import current_app, render_template
+    from flask import render_template
 
     if "user" not in g:  # refused before FAB's own hook ran: the menu reads g.user
         g.user = current_user
-    appbuilder = current_app.appbuilder
+    appbuilder = fab()
     return render_template(
         "aftersales/error.html",
         code=code,

@@ -8,11 +8,12 @@ dot-decimal text it asked for (see app/csvio.py)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from flask_babel import format_decimal
 
 
-def number(value) -> str:
+def number(value: Any) -> Any:
     """A Decimal or float in the current language; None empty; anything else as is."""
     if value is None:
         return ""

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, jsonify, request, session
@@ -88,7 +89,7 @@ def _install_proxy_fix(app: Flask) -> None:
         k: int(app.config.get(f"PROXY_FIX_X_{k.upper()}") or 0) for k in ("for", "proto", "host")
     }
     if any(hops.values()):
-        app.wsgi_app = ProxyFix(
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops["for"], x_proto=hops["proto"], x_host=hops["host"]
         )
 
@@ -169,7 +170,7 @@ def install_login_limits(appbuilder: AppBuilder) -> None:
     """FAB throttles the login form only: give the JWT login the same limit; a locked
     account answers 429 on the API; add the API logout."""
     sm = appbuilder.sm
-    app = current_app._get_current_object()  # called inside the app context
+    app = cast(Any, current_app)._get_current_object()  # called inside the app context
     if sm.is_auth_limited:
         for view in appbuilder.baseviews:
             if isinstance(view, sm.security_api):

@@ -123,6 +123,6 @@ def problems(lang: str) -> list[str]:
             out.append(f"untranslated: {ids[0]!r}")
         elif m.fuzzy:
             out.append(f"fuzzy: {ids[0]!r}")
-        elif set(PLACEHOLDER.findall(ids[0])) != set(PLACEHOLDER.findall(strings[0])):
+        elif set(PLACEHOLDER.findall(str(ids[0]))) != set(PLACEHOLDER.findall(str(strings[0]))):
             out.append(f"placeholders differ: {ids[0]!r} -> {strings[0]!r}")
     return out

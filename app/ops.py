@@ -114,7 +114,7 @@ def backup(database_url: str, target: Path) -> Path:
             *_pg_args(url),
             url.database,
         ]
-        _run(cmd, url)
+        _run([str(c) for c in cmd], url)
     else:
         raise OpsError(f"no backup for {url.get_backend_name()}")
     os.chmod(target, 0o600)
@@ -140,7 +140,7 @@ def restore(database_url: str, source: Path) -> None:
             url.database,
             str(source),
         ]
-        _run(cmd, url)
+        _run([str(c) for c in cmd], url)
     else:
         raise OpsError(f"no restore for {url.get_backend_name()}")
 

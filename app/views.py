@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from flask import (
     Response,
@@ -294,7 +295,7 @@ class StateMachineViewMixin:
     `apply_transition` to route through a service function.
     """
 
-    state_machine = None  # app.statemachine.StateMachine
+    state_machine: Any = None  # app.statemachine.StateMachine
 
     def apply_transition(self, session, item, action: str, comment: str | None) -> None:
         rules = getattr(self, "rules", None)

@@ -4,11 +4,17 @@ checked one by one (a clear 4xx `DomainError` naming the field, never a 500)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
-from flask import g, request
+from flask import Flask, current_app, g, request
 from flask_babel import lazy_gettext as _l
 
 from app.errors import DomainError
+
+
+def fab(app: Flask | None = None) -> Any:
+    """The app's AppBuilder (FAB sets it as an attribute type checkers do not know)."""
+    return cast(Any, app or current_app).appbuilder
 
 
 def current_user_id() -> int | None:

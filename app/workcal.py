@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import holidays as holidays_lib
 from sqlalchemy import select
@@ -24,7 +25,7 @@ class WorkCalendar:
     subdiv: str | None = None
     overrides: dict[date, bool] = field(default_factory=dict)  # day -> working?
     weekend: frozenset[int] = frozenset({5, 6})
-    _public: object = field(init=False, repr=False, default=None)
+    _public: Any = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         # Lazily filled per year on first look-up, so it is empty (falsy) at first.
