@@ -9,6 +9,7 @@ back. No number is skipped and none is handed out twice.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -22,6 +23,7 @@ _T = DocumentSequence.__table__
 def _ensure_row(session: Session, doc_type: str, year: int) -> None:
     dialect = session.get_bind().dialect.name
     values = {"doc_type": doc_type, "year": year, "last_value": 0}
+    stmt: Any
     if dialect == "postgresql":
         stmt = postgresql.insert(_T).values(**values).on_conflict_do_nothing()
     elif dialect == "sqlite":
