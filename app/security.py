@@ -11,7 +11,6 @@ left alone.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -370,11 +369,3 @@ class AppSecurityManager(AuthMixin, SecurityManager):
         if not has_request_context():
             return super().exist_permission_on_roles(view_name, permission_name, role_ids)
         return (permission_name, view_name) in self._role_pairs(role_ids)
-
-
-def role_matrix(appbuilder, permissions) -> dict[str, set[tuple[str, str]]]:
-    permissions = list(permissions)
-    matrix: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for role in BUILTIN_ROLES[1:]:
-        matrix[role] = declared_pairs(permissions, role)
-    return matrix

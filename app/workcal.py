@@ -40,9 +40,6 @@ class WorkCalendar:
         rows = session.execute(select(CalendarDay.day, CalendarDay.working)).all()
         return cls(country=country, subdiv=subdiv, overrides={d: w for d, w in rows})
 
-    def holiday_name(self, day: date) -> str | None:
-        return self._public.get(day) if self._public is not None else None
-
     def is_working_day(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
