@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -476,17 +476,33 @@ def run_import(
     result = ImportResult(dry_run=dry_run)
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=options.delimiter)
     schema = imp.schema()
-    known = set(schema.fields)
-    headers = reader.fieldnames or []
-    if not headers:
-        result.errors.append(RowError(1, None, str(_l("The file is empty."))))
+    header_error = _header_error(reader.fieldnames or [], set(schema.fields))
+    if header_error is not None:
+        result.errors.append(header_error)
         return result
+    rows = _load_rows(reader, schema, imp.unique_key, options, result)
+    if not result.errors:
+        _save_rows(session, imp, rows, result)
+    if result.errors or dry_run:
+        session.rollback()
+        if result.errors:
+            result.created = result.updated = 0
+    else:
+        session.commit()
+    return result
+
+
+def _header_error(headers: Sequence[str], known: set[str]) -> RowError | None:
+    if not headers:
+        return RowError(1, None, str(_l("The file is empty.")))
     unknown = [h for h in headers if h not in known]
     if unknown:
-        result.errors.append(
-            RowError(1, None, str(_l("Unknown columns: %(cols)s", cols=", ".join(unknown))))
-        )
-        return result
+        return RowError(1, None, str(_l("Unknown columns: %(cols)s", cols=", ".join(unknown))))
+    return None
+
+
+def _load_rows(reader, schema, unique_key, options: CsvOptions, result: ImportResult):
+    """(line, loaded values) of every valid row; each invalid one adds its errors."""
     decimal_fields = {
         n for n, f in schema.fields.items() if isinstance(f, (fields.Decimal, fields.Float))
     }
@@ -506,27 +522,25 @@ def run_import(
         try:
             loaded = schema.load(data)
         except ValidationError as err:
-            for fld, msg in _flatten(err.messages):
-                result.errors.append(RowError(line, fld, msg))
+            result.errors.extend(RowError(line, f, m) for f, m in _flatten(err.messages))
             continue
-        if imp.unique_key and loaded.get(imp.unique_key) not in (None, ""):
-            key = str(loaded[imp.unique_key]).casefold()
-            if key in seen:
-                result.errors.append(
-                    RowError(
-                        line,
-                        imp.unique_key,
-                        str(_l("Repeats line %(line)s.", line=seen[key])),
-                    )
-                )
+        key = loaded.get(unique_key) if unique_key else None
+        if key not in (None, ""):
+            folded = str(key).casefold()
+            if folded in seen:
+                message = str(_l("Repeats line %(line)s.", line=seen[folded]))
+                result.errors.append(RowError(line, unique_key, message))
                 continue
-            seen[key] = line
+            seen[folded] = line
         rows.append((line, loaded))
     if not rows and not result.errors:
         result.errors.append(RowError(line, None, str(_l("The file has no data rows."))))
-    if result.errors:
-        session.rollback()
-        return result
+    return rows
+
+
+def _save_rows(session: Session, imp: CsvImport, rows, result: ImportResult) -> None:
+    """Save the rows in order, counting created and updated; a broken rule adds an
+    error, a database conflict ends the run (the transaction is spoilt)."""
     from sqlalchemy.exc import IntegrityError
 
     from app.datamodel import integrity_error
@@ -542,15 +556,8 @@ def run_import(
         except IntegrityError as exc:
             clash = integrity_error(exc)
             result.errors.append(RowError(line, clash.field, str(clash.message)))
-            break  # the transaction is spoilt; the rest cannot be checked
+            break
         if outcome == "updated":
             result.updated += 1
         else:
             result.created += 1
-    if result.errors or dry_run:
-        session.rollback()
-        if result.errors:
-            result.created = result.updated = 0
-    else:
-        session.commit()
-    return result
