@@ -93,6 +93,12 @@ class Document:
             self.pdf.set_y(max(end_label, self.pdf.get_y()))
         self.pdf.ln(2)
 
+    def headings_style(self):
+        """The style of a table's heading row: bold when the bold font is there."""
+        from fpdf.fonts import FontFace
+
+        return FontFace(emphasis="BOLD" if self.strong else None, fill_color=(235, 235, 235))
+
     def table(
         self,
         headers: Sequence[object],
@@ -100,25 +106,24 @@ class Document:
         widths: Sequence[float] | None = None,
         empty_rows: int = 0,
     ) -> None:
-        """A bordered table; widths are fractions of the page width. Numbers are
-        written in the document's language (app.formats)."""
-        fractions = widths or [1 / len(headers)] * len(headers)
-        cols = [self.width * f for f in fractions]
-        self.pdf.set_font("DejaVu", self.strong, 8)
-        for text, w in zip(headers, cols, strict=True):
-            self.pdf.cell(w, 6, str(text), border=1)
-        self.pdf.ln()
+        """A bordered table (fpdf2's own: cells wrap, a page break repeats the heading);
+        widths are fractions of the page width, numbers in the document's language
+        (app.formats), blank rows to fill in by hand up to `empty_rows`."""
         self.pdf.set_font("DejaVu", "", 8)
         count = 0
-        for row in rows:
-            count += 1
-            for text, w in zip(row, cols, strict=True):
-                self.pdf.cell(w, 6, str(formats.number(text)), border=1)
-            self.pdf.ln()
-        for _ in range(max(0, empty_rows - count)):
-            for w in cols:
-                self.pdf.cell(w, 6, "", border=1)
-            self.pdf.ln()
+        with self.pdf.table(
+            col_widths=tuple(widths) if widths else None,
+            width=self.width,
+            line_height=self.pdf.font_size * 1.8,
+            first_row_as_headings=True,
+            headings_style=self.headings_style(),
+        ) as table:
+            table.row([str(h) for h in headers])
+            for row in rows:
+                count += 1
+                table.row([str(formats.number(cell)) for cell in row])
+            for _ in range(max(0, empty_rows - count)):
+                table.row([""] * len(headers))
         self.pdf.ln(2)
 
     def signatures(self, labels: Iterable[object]) -> None:
