@@ -25,6 +25,16 @@ csrf = CSRFProtect()
 migrate = Migrate(compare_type=True, render_as_batch=True)
 
 
+@migrate.configure
+def _module_migrations(alembic_config):
+    """Every module's own revisions next to the core's (app.ops.version_locations)."""
+    from app import ops
+
+    alembic_config.set_main_option("version_path_separator", "os")
+    alembic_config.set_main_option("version_locations", os.pathsep.join(ops.version_locations()))
+    return alembic_config
+
+
 def create_app(
     config_overrides: Mapping[str, Any] | None = None, modules: Iterable[str] | None = None
 ) -> Flask:
@@ -117,9 +127,9 @@ def _install_health(app: Flask) -> None:
     503 otherwise; open to anyone (a load balancer has no login)."""
     from app import ops
 
-    head = ops.migration_head()
+    heads = ops.migration_heads()
 
     @app.get("/health")
     def health():
-        ok, body = ops.health(db.engine, head)
+        ok, body = ops.health(db.engine, heads)
         return jsonify(body), 200 if ok else 503

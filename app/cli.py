@@ -22,7 +22,7 @@ def _loaded():
     return current_app.extensions["aftersales"]
 
 
-def upgrade_schema(revision: str = "head") -> None:
+def upgrade_schema(revision: str = "heads") -> None:
     from flask_migrate import upgrade
 
     upgrade(directory=MIGRATIONS, revision=revision)

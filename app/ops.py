@@ -30,21 +30,42 @@ class OpsError(RuntimeError):
     """An operation cannot be done; the message says why and what to do."""
 
 
-def migration_head() -> str | None:
-    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+def version_locations() -> list[str]:
+    """Where revisions live: the core's history (FAB's tables and the built-in modules'
+    schema so far) and the `migrations` folder each discovered module ships (its own
+    branch, so a module installed from its own package brings its tables)."""
+    from app.registry import discover
+
+    found = [str(MIGRATIONS / "versions")]
+    for manifest in discover().values():
+        folder = manifest.migrations_dir()
+        if folder and folder not in found:
+            found.append(folder)
+    return found
 
 
-def health(engine: Engine, head: str | None) -> tuple[bool, dict]:
-    out: dict = {"database": "unreachable", "migration": None, "head": head}
+def scripts() -> ScriptDirectory:
+    return ScriptDirectory(str(MIGRATIONS), version_locations=version_locations())
+
+
+def migration_heads() -> list[str]:
+    """The newest revision of every branch (the core's and each module's)."""
+    return sorted(scripts().get_heads())
+
+
+def health(engine: Engine, heads: list[str]) -> tuple[bool, dict]:
+    out: dict = {"database": "unreachable", "migration": None, "head": None}
+    out["head"] = heads[0] if len(heads) == 1 else heads
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
             out["database"] = "ok"
-            out["migration"] = MigrationContext.configure(conn).get_current_revision()
+            current = sorted(MigrationContext.configure(conn).get_current_heads())
     except Exception as exc:  # any driver error means "not healthy"
         out["error"] = type(exc).__name__
         return False, {"status": "fail", **out}
-    ok = out["migration"] == head
+    out["migration"] = current[0] if len(current) == 1 else current
+    ok = current == list(heads)
     return ok, {"status": "ok" if ok else "fail", **out}
 
 

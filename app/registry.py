@@ -11,6 +11,7 @@ when the module is actually loaded.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -75,6 +76,16 @@ class ModuleManifest:
         "insights": "insights:INSIGHTS",
         "daily": "jobs:daily",
     }
+
+    def migrations_dir(self) -> str | None:
+        """The module's own Alembic versions folder (`<package>/migrations`), if it ships
+        one: its revisions form a branch labelled with the module's name."""
+        pkg = importlib.import_module(self.package)
+        for base in getattr(pkg, "__path__", []):
+            folder = os.path.join(base, "migrations")
+            if os.path.isdir(folder):
+                return folder
+        return None
 
     def resolve(self, what: str) -> Any:
         """Import what the manifest names for `what`, or None when absent."""

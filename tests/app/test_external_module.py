@@ -1,5 +1,5 @@
 """An external package plugs in through the `aftersales.modules` entry point,
-with its models, menu, API and roles, without any change to the core."""
+with its models, migrations, menu, API and roles, without any change to the core."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ def test_external_module_is_discovered_ordered_and_served(tmp_path):
         import sys
         sys.path.insert(0, {str(EXT)!r})
         from app import create_app
-        from app.cli import ensure_user, write_permissions
+        from sqlalchemy import inspect
+
+        from app.cli import ensure_user, upgrade_schema, write_permissions
         from app.db import db
 
         app = create_app({{"TESTING": True, "SECRET_KEY": "x" * 32, "WTF_CSRF_ENABLED": False,
@@ -29,7 +31,8 @@ def test_external_module_is_discovered_ordered_and_served(tmp_path):
         loaded = app.extensions["aftersales"]
         assert loaded.names == ["partners", "ext_notes"], loaded.names
         with app.app_context():
-            db.create_all()
+            upgrade_schema()  # the core's history and the plug-in's own branch
+            assert "ext_partner_note" in inspect(db.engine).get_table_names()
             write_permissions()
             ensure_user("mgr", "m@example.com", "M", "G", "pw-mgr-123", "Service Manager")
             ensure_user("view", "v@example.com", "V", "W", "pw-view-123", "Viewer")

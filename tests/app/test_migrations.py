@@ -74,11 +74,9 @@ def test_upgrade_downgrade_upgrade_keeps_data(scratch_url):
             )
         )
         db.session.commit()
-        from alembic.script import ScriptDirectory
-        from flask_migrate import Migrate  # noqa: F401
+        from app import ops
 
-        script = ScriptDirectory(MIGRATIONS)
-        revisions = list(script.walk_revisions())
+        revisions = list(ops.scripts().walk_revisions("base", "heads"))
         db.session.remove()  # release every lock before alembic alters tables
         if len(revisions) > 1:
             # step back over every later migration, then forward again
