@@ -7,9 +7,10 @@ both refuse it and write nothing.
     def test_partner_rules_hold_at_both_doors(app, run):
         check_both_doors(app, run, DOOR, CASES, role="Service Manager")
 
-A case may be an edit (`pk` names the row, from `prepare(session)`), or a step on a
-document's life (`action`). The screen is driven as a browser would: the form field
-names are the column names, relations are ids, booleans are ticked or absent.
+A case may be an edit (`pk` names the row, from `prepare(session)`), a deletion of
+that row (`delete`), or a step on a document's life (`action`). The screen is driven
+as a browser would: the form field names are the column names, relations are ids,
+booleans are ticked or absent.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class Case:
     # an edit of the row prepare() returns, or a transition ("action") on it
     edit: bool = False
     action: str | None = None
+    delete: bool = False  # delete the row prepare() returns
     prepare: Callable[[Any], Any] | None = None  # session -> row id (edits, actions)
     extra_form: dict[str, str] = field(default_factory=dict)  # form-only fields
 
@@ -148,6 +150,8 @@ def _send(app, run, door: Door, case: Case, role: str, through: str):
         client = ApiClient(app, ROLE_USERS[role])
         if case.action:
             r = client.post(f"{door.api}{pk}/{case.action}", json=case.body)
+        elif case.delete:
+            r = client.delete(f"{door.api}{pk}")
         elif case.edit:
             r = client.put(f"{door.api}{pk}", json=case.body)
         else:
@@ -159,6 +163,8 @@ def _send(app, run, door: Door, case: Case, role: str, through: str):
         if case.action:
             url = f"{door.view}/transition/{pk}/{case.action}"
             data = {**form_of(case.body), **case.extra_form}
+        elif case.delete:
+            url, data = f"{door.view}/delete/{pk}", dict(case.extra_form)
         else:
             url = f"{door.view}/edit/{pk}" if case.edit else f"{door.view}/add"
             data = {**browser_form(client, url), **form_of(case.body), **case.extra_form}

@@ -9,12 +9,14 @@ from flask_appbuilder.security.decorators import protect
 from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 
+from app import policy
 from app.api import AppRestApi, DomainErrorsMixin
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
 from app.security import API_METHOD_PERMISSIONS
 from app.views import date_arg
+from app.web import load_body
 from modules.staff import services
 from modules.staff.models import (
     ABSENCE_KINDS,
@@ -25,6 +27,7 @@ from modules.staff.models import (
     Position,
     Responsibility,
 )
+from modules.staff.schemas import AcknowledgeBody, NoBody
 from modules.staff.views_people import pdf_response
 from modules.staff.web import current_user_id
 
@@ -38,6 +41,7 @@ class PositionApi(AppRestApi):
     list_columns = show_columns = ["id", "name", "code", "department", "active"]
     add_columns = edit_columns = ["name", "code", "department", "active"]
     validators_columns = {"name": _NAME}
+    rules = services.PositionRules()
 
 
 class EmployeeApi(AppRestApi):
@@ -59,13 +63,8 @@ class EmployeeApi(AppRestApi):
     add_columns = edit_columns = [*_fields, "user", "position", "manager"]
     search_columns = ["name", "personnel_no", "department", "position", "user", "active"]
     order_columns = ["id", "name", "personnel_no", "hire_date"]
-    validators_columns = {"name": _NAME, "email": validate.Email()}
-
-    def pre_add(self, item):
-        services.check_employee(item)
-
-    def pre_update(self, item):
-        services.check_employee(item)
+    validators_columns = {"name": _NAME}
+    rules = services.EmployeeRules()
 
 
 class JobDescriptionApi(AppRestApi):
@@ -93,19 +92,17 @@ class JobDescriptionApi(AppRestApi):
     edit_columns = _text
     search_columns = ["position", "state", "version", "title"]
     validators_columns = {"title": _NAME}
-
-    def pre_add(self, item):
-        services.prepare_job_description(db.session, item)
-
-    def pre_update(self, item):
-        services.check_job_description_edit(item)
-
-    def pre_delete(self, item):
-        if item.state != "draft":
-            raise DomainError(_l("A published version cannot be deleted."), status=409)
+    rules = services.JobDescriptionRules()
+    openapi_spec_component_schemas = (NoBody,)
 
     def _item(self, pk):
         return self.datamodel.get(pk, self._base_filters)
+
+    @staticmethod
+    def _step(session, item, step):
+        """A step on the job description, its body (none) checked first."""
+        load_body(NoBody)
+        return step(session, item, policy.current_actor())
 
     @expose("/<int:pk>/publish", methods=["POST"])
     @protect()
@@ -116,17 +113,21 @@ class JobDescriptionApi(AppRestApi):
         post:
           parameters:
           - {in: path, name: pk, required: true, schema: {type: integer}}
+          requestBody:
+            required: false
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/StaffNoBody'}
           responses:
             200: {description: Published}
             404: {$ref: '#/components/responses/404'}
             409: {description: Not a draft}
+            422: {$ref: '#/components/responses/422'}
         """
         item = self._item(pk)
         if item is None:
             return self.response_404()
-        from flask import g
-
-        _, err = self.run_service(services.publish_job_description, item, g.user.username)
+        _, err = self.run_service(self._step, item, self.rules.publish)
         if err is not None:
             return err
         return self.response(200, id=item.id, version=item.version, state=item.state)
@@ -140,14 +141,20 @@ class JobDescriptionApi(AppRestApi):
         post:
           parameters:
           - {in: path, name: pk, required: true, schema: {type: integer}}
+          requestBody:
+            required: false
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/StaffNoBody'}
           responses:
             201: {description: The new draft}
             404: {$ref: '#/components/responses/404'}
+            422: {$ref: '#/components/responses/422'}
         """
         item = self._item(pk)
         if item is None:
             return self.response_404()
-        copy, err = self.run_service(services.new_version, item)
+        copy, err = self.run_service(self._step, item, self.rules.new_version)
         if err is not None:
             return err
         return self.response(201, id=copy.id, version=copy.version, state=copy.state)
@@ -195,6 +202,8 @@ class AcknowledgementApi(AppRestApi):
     edit_columns = ["signed_name"]
     search_columns = ["job_description", "employee", "acknowledged_at"]
     include_route_methods = {"get", "get_list", "info", "acknowledge"}
+    rules = services.AcknowledgementRules()
+    openapi_spec_component_schemas = (AcknowledgeBody,)
 
     @expose("/acknowledge", methods=["POST"])
     @protect()
@@ -207,10 +216,7 @@ class AcknowledgementApi(AppRestApi):
             required: false
             content:
               application/json:
-                schema:
-                  type: object
-                  properties:
-                    job_description: {type: integer}
+                schema: {$ref: '#/components/schemas/StaffAcknowledgeBody'}
           responses:
             201: {description: Signed}
             400: {$ref: '#/components/responses/400'}
@@ -218,13 +224,12 @@ class AcknowledgementApi(AppRestApi):
             409: {description: Already signed}
             422: {$ref: '#/components/responses/422'}
         """
-        body = request.get_json(silent=True) if request.data else {}
-        if not isinstance(body, dict):
-            return self.response_400(message="Request body must be a JSON object")
-        jd_id = body.get("job_description")
-        if jd_id is not None and (not isinstance(jd_id, int) or isinstance(jd_id, bool)):
-            return self.response_422(message={"job_description": ["Not a valid integer."]})
-        ack, err = self.run_service(services.acknowledge, current_user_id(), jd_id)
+
+        def sign(session):
+            body = load_body(AcknowledgeBody)
+            return self.rules.acknowledge(session, policy.current_actor(), body["job_description"])
+
+        ack, err = self.run_service(sign)
         if err is not None:
             return err
         return self.response(
@@ -248,12 +253,7 @@ class ResponsibilityApi(AppRestApi):
     list_columns = show_columns = ["id", "employee.id", "employee.name", *_fields]
     add_columns = edit_columns = ["employee", *_fields]
     search_columns = ["employee", "kind", "key", "date_from", "date_to"]
-
-    def pre_add(self, item):
-        services.check_responsibility(item)
-
-    def pre_update(self, item):
-        services.check_responsibility(item)
+    rules = services.ResponsibilityRules()
 
     @expose("/propose", methods=["GET"])
     @protect()
@@ -297,12 +297,7 @@ class AbsenceApi(AppRestApi):
     add_columns = edit_columns = ["employee", "deputy", *_fields]
     search_columns = ["employee", "deputy", "kind", "date_from", "date_to"]
     validators_columns = {"kind": ABSENCE_KINDS.validator()}
-
-    def pre_add(self, item):
-        services.check_absence(item)
-
-    def pre_update(self, item):
-        services.check_absence(item)
+    rules = services.AbsenceRules()
 
 
 class MyJobDescriptionApi(DomainErrorsMixin, BaseApi):

@@ -4,7 +4,6 @@ from marshmallow import validate
 
 from app.api import AppRestApi
 from app.datamodel import AppInterface
-from app.db import db
 from modules.staff import services
 from modules.staff.models import (
     RESULTS,
@@ -27,12 +26,7 @@ class TrainingProgramApi(AppRestApi):
     add_columns = edit_columns = [*_fields, "mandatory_for"]
     search_columns = ["topic", "code", "certificate", "active"]
     validators_columns = {"topic": _NAME}
-
-    def pre_add(self, item):
-        services.check_program(item)
-
-    def pre_update(self, item):
-        services.check_program(item)
+    rules = services.TrainingProgramRules()
 
 
 class TrainingSessionApi(AppRestApi):
@@ -43,12 +37,7 @@ class TrainingSessionApi(AppRestApi):
     list_columns = show_columns = ["id", "program.id", "program.topic", *_fields]
     add_columns = edit_columns = ["program", *_fields]
     search_columns = ["program", "date_from", "title"]
-
-    def pre_add(self, item):
-        services.check_session(item)
-
-    def pre_update(self, item):
-        services.check_session(item)
+    rules = services.TrainingSessionRules()
 
 
 _RECORD_FIELDS = ["result", "score", "completed_on", "certificate_no", "expires_on"]
@@ -71,12 +60,7 @@ class TrainingRecordApi(AppRestApi):
     add_columns = edit_columns = ["session", "employee", *_RECORD_FIELDS]
     search_columns = ["session", "employee", "result", "expires_on"]
     validators_columns = {"result": RESULTS.validator()}
-
-    def pre_add(self, item):
-        services.check_record(db.session, item)
-
-    def pre_update(self, item):
-        services.check_record(db.session, item)
+    rules = services.TrainingRecordRules()
 
 
 class MyTrainingApi(AppRestApi):

@@ -1,18 +1,15 @@
 """REST resources: intake, tasks (with transitions), my tasks, time logs."""
 
-from datetime import date
-
-from flask import request
 from flask_appbuilder.api import expose, safe
 from flask_appbuilder.security.decorators import protect
-from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 
+from app import policy
 from app.api import AppRestApi, StateMachineApiMixin
 from app.datamodel import AppInterface
-from app.db import db
-from app.errors import DomainError
+from app.rules import Rules
 from app.security import API_METHOD_PERMISSIONS
+from app.web import load_body
 from modules.staff import services
 from modules.staff.models import (
     INTAKE_CHANNELS,
@@ -21,7 +18,8 @@ from modules.staff.models import (
     Task,
     TimeLog,
 )
-from modules.staff.web import MyTasksFilter, TaskRules, current_user_id
+from modules.staff.schemas import TimeLogBody
+from modules.staff.web import MyTasksFilter
 
 _NAME = validate.Length(min=1, max=200)
 
@@ -61,16 +59,7 @@ class IntakeApi(AppRestApi):
         "from_name": _NAME,
         "subject": _NAME,
     }
-
-    def pre_add(self, item):
-        services.register_intake(db.session, item, date.today())
-
-    def pre_update(self, item):
-        if item.assignee_id is None and item.assignee is None:
-            services.route_intake(db.session, item, date.today())
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Incoming requests are closed, not deleted."), status=409)
+    rules = services.IntakeRules()
 
 
 _TASK_FIELDS = ["title", "description", "due_date", "priority", "ref_type", "ref_id"]
@@ -93,9 +82,10 @@ _TASK_LIST = [
 ]
 
 
-class _TaskApiBase(TaskRules, StateMachineApiMixin, AppRestApi):
+class _TaskApiBase(StateMachineApiMixin, AppRestApi):
     datamodel = AppInterface(Task)
     state_machine = services.TASK_MACHINE
+    rules: Rules = services.TaskRules()
     list_columns = _TASK_LIST
     show_columns = [*_TASK_LIST, "description", "created_by.id"]
     search_columns = [
@@ -118,24 +108,19 @@ class TaskApi(_TaskApiBase):
     class_permission_name = "Task"
     add_columns = edit_columns = [*_TASK_FIELDS, "assignee", "responsible"]
 
-    def pre_add(self, item):
-        services.create_task(db.session, item, current_user_id())
-
 
 class MyTaskApi(_TaskApiBase):
     """My tasks and those of colleagues I stand in for; I log my hours on them."""
 
     resource_name = "my_task"
-    own_tasks = True
     class_permission_name = "MyTask"
     method_permission_name = {**API_METHOD_PERMISSIONS, "log_time": "write"}
     base_filters = [["assignee_id", MyTasksFilter, None]]
     add_columns = _TASK_FIELDS
     edit_columns = ["description"]
-
-    def pre_add(self, item):
-        item.assignee_id = item.responsible_id = current_user_id()
-        services.create_task(db.session, item, current_user_id())
+    rules = services.MyTaskRules()
+    time_rules = services.MyTimeLogRules()
+    openapi_spec_component_schemas = (TimeLogBody,)
 
     @expose("/<int:pk>/time_log", methods=["POST"])
     @protect()
@@ -147,41 +132,26 @@ class MyTaskApi(_TaskApiBase):
           parameters:
           - {in: path, name: pk, required: true, schema: {type: integer}}
           requestBody:
+            required: true
             content:
               application/json:
-                schema:
-                  type: object
-                  properties:
-                    hours: {type: number}
-                    "on": {type: string, format: date}
-                    note: {type: string}
+                schema: {$ref: '#/components/schemas/StaffTimeLogBody'}
           responses:
             201: {description: Recorded}
+            400: {$ref: '#/components/responses/400'}
+            403: {description: Not a task I may act on}
             404: {$ref: '#/components/responses/404'}
             422: {$ref: '#/components/responses/422'}
         """
-        from decimal import Decimal, InvalidOperation
-
         task = self.datamodel.get(pk, self._base_filters)
         if task is None:
             return self.response_404()
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            return self.response_400(message="Request body must be a JSON object")
-        try:
-            hours = Decimal(str(body.get("hours")))
-            on = date.fromisoformat(body["on"]) if body.get("on") else date.today()
-        except (InvalidOperation, ValueError, TypeError):
-            return self.response_422(message={"hours": ["hours is a number, on a YYYY-MM-DD"]})
-        note = body.get("note")
-        if note is not None and not isinstance(note, str):
-            return self.response_422(message={"note": ["Not a valid string."]})
-        uid = current_user_id()
 
         def save(session):
-            log = TimeLog(task_id=task.id, on=on, hours=hours, note=(note or None) and note[:200])
+            body = load_body(TimeLogBody)
+            log = TimeLog(task=task, on=body["on"], hours=body["hours"], note=body["note"])
+            self.time_rules.create(session, log, policy.current_actor())
             session.add(log)
-            services.log_time(session, log, uid)
             session.flush()
             return log
 
@@ -207,9 +177,4 @@ class TimeLogApi(AppRestApi):
     ]
     add_columns = edit_columns = ["task", "user", "on", "hours", "note"]
     search_columns = ["task", "user", "on"]
-
-    def pre_add(self, item):
-        services.log_time(db.session, item, current_user_id(), may_act_for_all=True)
-
-    def pre_update(self, item):
-        services.log_time(db.session, item, current_user_id(), may_act_for_all=True)
+    rules = services.TimeLogRules()

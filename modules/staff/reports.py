@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -22,7 +23,6 @@ from modules.staff.models import (
     TrainingRecord,
     TrainingSession,
 )
-from modules.staff.services import add_months
 
 STATUS_LABELS = {
     "missing": _l("Never trained"),
@@ -155,8 +155,8 @@ def compliance(session: Session, on: date | None = None, horizon: date | None = 
 def next_quarter(today: date | None = None) -> tuple[date, date]:
     today = today or date.today()
     q_start_month = ((today.month - 1) // 3) * 3 + 1
-    start = add_months(date(today.year, q_start_month, 1), 3)
-    end = add_months(start, 3) - timedelta(days=1)
+    start = date(today.year, q_start_month, 1) + relativedelta(months=3)
+    end = start + relativedelta(months=3) - timedelta(days=1)
     return start, end
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Response, abort, flash, g, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.actions import action
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
+from wtforms import StringField
+from wtforms.validators import Length, Optional
 
+from app import policy
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
@@ -83,6 +86,7 @@ class PositionView(AppModelView):
     list_columns = ["name", "code", "department", "active"]
     add_columns = edit_columns = show_columns = ["name", "code", "department", "active"]
     base_order = ("name", "asc")
+    rules = services.PositionRules()
 
 
 class EmployeeView(AppModelView):
@@ -111,12 +115,7 @@ class EmployeeView(AppModelView):
     search_columns = ["name", "personnel_no", "department", "hire_date", "active"]
     base_order = ("name", "asc")
     description_columns = {"user": _l("The login of this employee (for tasks and deputies).")}
-
-    def pre_add(self, item):
-        services.check_employee(item)
-
-    def pre_update(self, item):
-        services.check_employee(item)
+    rules = services.EmployeeRules()
 
     def show_sections(self, item) -> list[ShowSection]:
         """Both sides of every deputyship: who stands in for him, for whom he stands in."""
@@ -170,12 +169,16 @@ class ResponsibilityView(AppModelView):
         "key": _l("Which one: a product line, a region, a warehouse code; * for all."),
         "date_to": _l("Empty: until further notice."),
     }
-
-    def pre_add(self, item):
-        services.check_responsibility(item)
-
-    def pre_update(self, item):
-        services.check_responsibility(item)
+    # blank is "*" (the rule fills it in), as at the API: not a required field
+    add_form_extra_fields = {
+        "key": StringField(
+            LABELS["key"],
+            validators=[Optional(), Length(max=100)],
+            description=description_columns["key"],
+        )
+    }
+    edit_form_extra_fields = add_form_extra_fields
+    rules = services.ResponsibilityRules()
 
 
 class AbsenceView(AppModelView):
@@ -203,12 +206,7 @@ class AbsenceView(AppModelView):
     description_columns = {
         "deputy": _l("Sees and receives the absent person's work during the absence.")
     }
-
-    def pre_add(self, item):
-        services.check_absence(item)
-
-    def pre_update(self, item):
-        services.check_absence(item)
+    rules = services.AbsenceRules()
 
 
 def pdf_response(jd: JobDescription, employee_id: int | None = None) -> Response:
@@ -231,12 +229,7 @@ class AcknowledgementView(AppModelView):
     show_columns = list_columns
     search_columns = ["signed_name", "acknowledged_at"]
     base_order = ("id", "desc")
-
-    def pre_add(self, item):
-        raise DomainError(_l("Use “My job description” to acknowledge."))
-
-    def pre_update(self, item):
-        raise DomainError(_l("An acknowledgement cannot be changed."))
+    rules = services.AcknowledgementRules()
 
 
 class JobDescriptionView(AppModelView):
@@ -262,16 +255,7 @@ class JobDescriptionView(AppModelView):
     base_order = ("id", "desc")
     formatters_columns = {"state": JD_STATES.label}
     related_views = [AcknowledgementView]
-
-    def pre_add(self, item):
-        services.prepare_job_description(db.session, item)
-
-    def pre_update(self, item):
-        services.check_job_description_edit(item)
-
-    def pre_delete(self, item):
-        if item.state != "draft":
-            raise DomainError(_l("A published version cannot be deleted."), status=409)
+    rules = services.JobDescriptionRules()
 
     @action(
         "publish",
@@ -281,22 +265,21 @@ class JobDescriptionView(AppModelView):
         multiple=False,
     )
     def publish(self, item):
-        try:
-            services.publish_job_description(db.session, item, g.user.username)
-            db.session.commit()
-            flash(
-                str(_l("Published: every holder of the position must acknowledge it.")), "success"
-            )
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err.message), "danger")
-        return redirect(url_for(f"{self.endpoint}.show", pk=item.id))
+        return self.act_on(
+            item.id,
+            lambda jd: self.rules.publish(db.session, jd, policy.current_actor()),
+            _l("Published: every holder of the position must acknowledge it."),
+        )
 
     @action("new_version", _l("New version"), None, "fa-copy", multiple=False)
     def new_version(self, item):
-        copy = services.new_version(db.session, item)
-        db.session.commit()
-        return redirect(url_for(f"{self.endpoint}.edit", pk=copy.id))
+        made = []
+
+        def copy(jd):
+            made.append(self.rules.new_version(db.session, jd, policy.current_actor()))
+
+        back = self.act_on(item.id, copy, _l("A new draft version: edit it, then publish it."))
+        return redirect(url_for(f"{self.endpoint}.edit", pk=made[0].id)) if made else back
 
     @expose("/pdf/<int:pk>")
     @has_access

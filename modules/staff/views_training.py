@@ -76,12 +76,7 @@ class TrainingRecordView(AppModelView):
     description_columns = {
         "expires_on": _l("Left empty: computed from the program's validity."),
     }
-
-    def pre_add(self, item):
-        services.check_record(db.session, item)
-
-    def pre_update(self, item):
-        services.check_record(db.session, item)
+    rules = services.TrainingRecordRules()
 
 
 class MyTrainingView(TrainingRecordView):
@@ -104,12 +99,7 @@ class TrainingSessionView(AppModelView):
     search_columns = ["title", "date_from", "trainer", "place"]
     base_order = ("date_from", "desc")
     related_views = [TrainingRecordView]
-
-    def pre_add(self, item):
-        services.check_session(item)
-
-    def pre_update(self, item):
-        services.check_session(item)
+    rules = services.TrainingSessionRules()
 
 
 class TrainingProgramView(AppModelView):
@@ -135,12 +125,7 @@ class TrainingProgramView(AppModelView):
     base_order = ("topic", "asc")
     related_views = [TrainingSessionView]
     description_columns = {"validity_months": _l("Empty: valid for ever.")}
-
-    def pre_add(self, item):
-        services.check_program(item)
-
-    def pre_update(self, item):
-        services.check_program(item)
+    rules = services.TrainingProgramRules()
 
 
 class StaffReportsView(BaseView):

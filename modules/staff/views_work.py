@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.datamodel import AppInterface
-from app.db import db
-from app.errors import DomainError
+from app.rules import Rules
 from app.views import AppModelView, StateMachineViewMixin
 from modules.staff import services
 from modules.staff.models import INTAKE_CHANNELS, PRIORITIES, TASK_STATES, Intake, Task, TimeLog
@@ -18,8 +15,6 @@ from modules.staff.web import (
     MyIntakeFilter,
     MyTasksFilter,
     MyTimeLogsFilter,
-    TaskRules,
-    current_user_id,
 )
 
 LABELS = {
@@ -77,34 +72,23 @@ class TimeLogView(AppModelView):
     add_columns = edit_columns = show_columns = ["task", "user", "on", "hours", "note"]
     search_columns = ["on", "hours"]
     base_order = ("on", "desc")
-
-    def pre_add(self, item):
-        services.log_time(db.session, item, current_user_id(), may_act_for_all=True)
-
-    def pre_update(self, item):
-        services.log_time(db.session, item, current_user_id(), may_act_for_all=True)
+    rules: Rules = services.TimeLogRules()
 
 
 class MyTimeLogView(TimeLogView):
     """My own hours; recorded on tasks I may act on (mine or a colleague's I stand in for)."""
 
     class_permission_name = "MyTask"
-    own_tasks = True
     list_title = _l("My time")
     base_filters = [["user_id", MyTimeLogsFilter, None]]
     add_columns = edit_columns = ["task", "on", "hours", "note"]
-
-    def pre_add(self, item):
-        item.user_id = current_user_id()
-        services.log_time(db.session, item, current_user_id())
-
-    def pre_update(self, item):
-        services.log_time(db.session, item, current_user_id())
+    rules = services.MyTimeLogRules()
 
 
-class _TaskViewBase(TaskRules, StateMachineViewMixin, AppModelView):
+class _TaskViewBase(StateMachineViewMixin, AppModelView):
     datamodel = AppInterface(Task)
     state_machine = services.TASK_MACHINE
+    rules: Rules = services.TaskRules()
     label_columns = LABELS
     list_columns = ["number", "title", "assignee", "responsible", "due", "priority", "state"]
     show_columns = [
@@ -152,9 +136,6 @@ class TaskView(_TaskViewBase):
         "ref_id": _l("The number or id of that record."),
     }
 
-    def pre_add(self, item):
-        services.create_task(db.session, item, current_user_id())
-
 
 class MyTaskView(_TaskViewBase):
     """Everyone: my tasks and those of colleagues I stand in for during their absence."""
@@ -168,10 +149,7 @@ class MyTaskView(_TaskViewBase):
     add_columns = ["title", "description", "due_date", "priority", "ref_type", "ref_id"]
     edit_columns = ["description"]
     related_views = [MyTimeLogView]
-
-    def pre_add(self, item):
-        item.assignee_id = item.responsible_id = current_user_id()
-        services.create_task(db.session, item, current_user_id())
+    rules = services.MyTaskRules()
 
 
 class IntakeView(AppModelView):
@@ -222,16 +200,7 @@ class IntakeView(AppModelView):
         "area_kind": _l("Routes the request to who is responsible for this area."),
         "assignee": _l("Leave empty to route by responsibilities."),
     }
-
-    def pre_add(self, item):
-        services.register_intake(db.session, item, date.today())
-
-    def pre_update(self, item):
-        if item.assignee_id is None and item.assignee is None:
-            services.route_intake(db.session, item, date.today())
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Incoming requests are closed, not deleted."), status=409)
+    rules: Rules = services.IntakeRules()
 
 
 class MyIntakeView(IntakeView):
@@ -242,9 +211,7 @@ class MyIntakeView(IntakeView):
     base_filters = [["assignee_id", MyIntakeFilter, None]]
     edit_columns = ["description", "closed"]
     include_route_methods = {"list", "show", "edit", "transition"}
-
-    def pre_update(self, item):
-        pass  # the routing stays as the manager set it
+    rules = services.MyIntakeRules()
 
 
 class IntakeQueueView(IntakeView):

@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from flask_appbuilder.models.filters import BaseFilter
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 
 from app.db import db
-from app.errors import DomainError
 from app.web import current_user_id  # noqa: F401 - re-exported
 from modules.staff import services
 from modules.staff.models import Employee, Task, TimeLog, TrainingRecord
@@ -73,19 +71,3 @@ class IntakeQueueFilter(BaseFilter):
         from modules.staff.models import Intake
 
         return query.filter(Intake.assignee_id.is_(None), Intake.closed.is_(False))
-
-
-class TaskRules:
-    """The task hooks shared by the task screens and the task API."""
-
-    own_tasks = False  # "my tasks": the assignee starts and completes, no more
-
-    def apply_transition(self, session, item, action, comment):
-        own = current_user_id() if self.own_tasks else None
-        services.transition_task(session, item, action, comment, own_user_id=own)
-
-    def pre_update(self, item):
-        services.check_task(item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Tasks are not deleted: cancel them."), status=409)
