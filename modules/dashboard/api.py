@@ -6,18 +6,18 @@ cost_revenue, planning (/cost_per_unit, /warranty_extension)."""
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
 from flask_appbuilder.api import BaseApi, expose, safe
 from flask_appbuilder.security.decorators import protect
-from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 from sqlalchemy import select
 
 from app.api import AppRestApi, DomainErrorsMixin
 from app.datamodel import AppInterface
 from app.db import db
-from app.errors import Conflict, DomainError
+from app.errors import DomainError
 from app.security import API_METHOD_PERMISSIONS
+from app.web import load_body
 from modules.dashboard.api_reports import CostRevenueApi, PlanningApi, ServiceReportApi
 from modules.dashboard.models import (
     CAMPAIGN_KINDS,
@@ -28,6 +28,7 @@ from modules.dashboard.models import (
     Notification,
     UserSetting,
 )
+from modules.dashboard.schemas import NoBody, SettingsBody
 from modules.dashboard.services import board, market, notify
 from modules.dashboard.web import (
     MyNotificationsFilter,
@@ -49,12 +50,7 @@ class CompetitorApi(AppRestApi):
     order_columns = ["id", "name"]
     validators_columns = {"name": validate.Length(min=1, max=200)}
     openapi_spec_tag = "Market"
-
-    def pre_add(self, item):
-        market.check_competitor(item)
-
-    def pre_update(self, item):
-        market.check_competitor(item)
+    rules = market.CompetitorRules()
 
 
 class MarketTermsApi(AppRestApi):
@@ -83,12 +79,7 @@ class MarketTermsApi(AppRestApi):
         "repair_days": validate.Range(min=0, max=365),
     }
     openapi_spec_tag = "Market"
-
-    def pre_add(self, item):
-        market.check_terms(item)
-
-    def pre_update(self, item):
-        market.check_terms(item)
+    rules = market.MarketTermsRules()
 
 
 class CampaignApi(AppRestApi):
@@ -106,15 +97,7 @@ class CampaignApi(AppRestApi):
     }
     openapi_spec_tag = "Market"
     method_permission_name = {**API_METHOD_PERMISSIONS, "effect": "read"}
-
-    def pre_add(self, item):
-        market.check_campaign(item)
-
-    def pre_update(self, item):
-        market.check_campaign(item)
-
-    def pre_delete(self, item):
-        raise Conflict(_l("Promotions and events are not deleted: mark them cancelled."))
+    rules = market.CampaignRules()
 
     @expose("/<int:pk>/effect", methods=["GET"])
     @protect()
@@ -184,6 +167,7 @@ class MyNotificationApi(AppRestApi):
     order_columns = ["id", "due_on", "created_at"]
     base_order = ("id", "desc")
     openapi_spec_tag = "Notifications"
+    openapi_spec_component_schemas = (NoBody,)
 
     @expose("/<int:pk>/read", methods=["POST"])
     @protect()
@@ -194,16 +178,26 @@ class MyNotificationApi(AppRestApi):
         post:
           parameters:
           - {in: path, name: pk, required: true, schema: {type: integer}}
+          requestBody:
+            required: false
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/DashboardNoBody'}
           responses:
             200: {description: Read}
+            400: {$ref: '#/components/responses/400'}
             401: {$ref: '#/components/responses/401'}
             404: {$ref: '#/components/responses/404'}
+            422: {$ref: '#/components/responses/422'}
         """
-        try:
-            n = notify.mark_read(db.session, current_user_id(), pk)
-            db.session.commit()
-        except DomainError as err:
-            return self.domain_error(err)
+
+        def read(session):
+            load_body(NoBody)
+            return notify.mark_read(session, current_user_id(), pk)
+
+        n, err = self.run_service(read)
+        if err is not None:
+            return err
         return self.response(200, id=n.id, read_at=n.read_at.isoformat())
 
     @expose("/read_all", methods=["POST"])
@@ -213,12 +207,25 @@ class MyNotificationApi(AppRestApi):
         """Mark all my notifications read.
         ---
         post:
+          requestBody:
+            required: false
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/DashboardNoBody'}
           responses:
             200: {description: How many were marked}
+            400: {$ref: '#/components/responses/400'}
             401: {$ref: '#/components/responses/401'}
+            422: {$ref: '#/components/responses/422'}
         """
-        count = notify.mark_all_read(db.session, current_user_id())
-        db.session.commit()
+
+        def read_all(session):
+            load_body(NoBody)
+            return notify.mark_all_read(session, current_user_id())
+
+        count, err = self.run_service(read_all)
+        if err is not None:
+            return err
         return self.response(200, count=count)
 
 
@@ -228,6 +235,7 @@ class MySettingsApi(DomainErrorsMixin, BaseApi):
     method_permission_name = {"get": "read", "put": "write"}
     allow_browser_login = True
     openapi_spec_tag = "Notifications"
+    openapi_spec_component_schemas = (SettingsBody,)
 
     def _body(self):
         uid = current_user_id()
@@ -264,31 +272,18 @@ class MySettingsApi(DomainErrorsMixin, BaseApi):
             required: true
             content:
               application/json:
-                schema:
-                  type: object
-                  properties:
-                    locale: {type: string, nullable: true, enum: [en, pt_BR, ru, null]}
-                    email_digest: {type: boolean}
+                schema: {$ref: '#/components/schemas/DashboardSettingsBody'}
           responses:
             200: {description: Saved}
             400: {$ref: '#/components/responses/400'}
             401: {$ref: '#/components/responses/401'}
             422: {$ref: '#/components/responses/422'}
         """
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            return self.response_400(message="Request body must be a JSON object")
-        unknown = {k: ["Unknown field."] for k in body if k not in ("locale", "email_digest")}
-        if unknown:
-            return self.response_422(message=unknown)
-        current = self._body()
-        locale = body.get("locale", current["locale"])
-        digest = body.get("email_digest", current["email_digest"])
-        if locale is not None and not isinstance(locale, str):
-            return self.response_422(message={"locale": ["Not a valid string."]})
-        if not isinstance(digest, bool):
-            return self.response_422(message={"email_digest": ["Not a valid boolean."]})
         try:
+            body = load_body(SettingsBody)
+            current = self._body()
+            locale = body.get("locale", current["locale"])
+            digest = body.get("email_digest", current["email_digest"])
             notify.save_settings(db.session, current_user_id(), locale, digest)
             db.session.commit()
         except DomainError as err:

@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 
 from app.datamodel import AppInterface
 from app.db import db
-from app.errors import Conflict
 from app.views import AppModelView
 from modules.dashboard.models import (
     CAMPAIGN_KINDS,
@@ -90,12 +89,7 @@ class MarketTermsView(AppModelView):
         "competitor": _l("Leave empty for our own terms."),
         "segment": _l("The equipment category compared, e.g. washing machines."),
     }
-
-    def pre_add(self, item):
-        market.check_terms(item)
-
-    def pre_update(self, item):
-        market.check_terms(item)
+    rules = market.MarketTermsRules()
 
 
 class CompetitorView(AppModelView):
@@ -111,12 +105,7 @@ class CompetitorView(AppModelView):
     search_columns = ["name", "brands", "active"]
     base_order = ("name", "asc")
     related_views = [MarketTermsView]
-
-    def pre_add(self, item):
-        market.check_competitor(item)
-
-    def pre_update(self, item):
-        market.check_competitor(item)
+    rules = market.CompetitorRules()
 
 
 class CampaignView(AppModelView):
@@ -152,15 +141,7 @@ class CampaignView(AppModelView):
         "region": _l("Revenue is compared for this region only; empty: everywhere."),
         "cancelled": _l("Campaigns are not deleted: tick to cancel."),
     }
-
-    def pre_add(self, item):
-        market.check_campaign(item)
-
-    def pre_update(self, item):
-        market.check_campaign(item)
-
-    def pre_delete(self, item):
-        raise Conflict(_l("Promotions and events are not deleted: mark them cancelled."))
+    rules = market.CampaignRules()
 
     def render_template(self, template, **kwargs):
         if template == self.show_template and kwargs.get("pk") is not None:

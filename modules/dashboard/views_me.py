@@ -78,12 +78,11 @@ class MyNotificationView(AppModelView):
     @expose("/read/<int:pk>", methods=["POST"])
     @has_access
     def read(self, pk):
-        try:
-            notify.mark_read(db.session, current_user_id(), pk)
-        except DomainError:
-            abort(404)
-        db.session.commit()
-        return redirect(request.referrer or url_for("MyNotificationView.list"))
+        return self.act_on(
+            pk,
+            lambda n: notify.mark_read(db.session, current_user_id(), n.id),
+            _l("Marked read."),
+        )
 
     @expose("/read_all", methods=["POST"])
     @has_access

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from modules.dashboard.services import planning
 from tests.dashboard import data
@@ -155,7 +156,7 @@ def test_cost_and_revenue_page_and_errors(app, world, ui, api):
 def _warranty_history():
     sold = date(2023, 1, 10)
     fails = [
-        Failure("WM-1", sold, planning.add_months(sold, age - 1) + timedelta(days=5), D("200"))
+        Failure("WM-1", sold, sold + relativedelta(months=age - 1, days=5), D("200"))
         for age in (14, 18, 20, 22, 24)
     ]
     fails.append(Failure("WM-1", sold, date(2023, 6, 20), D("80")))  # age 6: already covered

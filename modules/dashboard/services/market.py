@@ -6,16 +6,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app import insights
+from app import amounts, insights
 from app.db import ZERO
 from app.errors import DomainError
 from app.insights import COUNT, MONEY, REVENUE
+from app.rules import Archived, Rules
 from modules.dashboard.models import (
     CAMPAIGN_KINDS,
     LOANER_POLICIES,
@@ -26,26 +28,12 @@ from modules.dashboard.models import (
 from modules.dashboard.services import money
 
 log = logging.getLogger("aftersales.dashboard")
-MAX_MONEY = Decimal("999999999999.99")
 
 
-def _text(value: str | None) -> str | None:
+def _text(value: str | None) -> Any:
+    """Trimmed text, or None for blank (typed Any: it is assigned to mapped columns)."""
     value = (value or "").strip()
     return value or None
-
-
-def _money(value, field: str, required: bool = False) -> Decimal | None:
-    if value is None:
-        if required:
-            raise DomainError(_l("This field is required."), field=field)
-        return None
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise DomainError(_l("Must be a number."), field=field) from None
-    if not amount.is_finite() or amount < 0 or amount > MAX_MONEY:
-        raise DomainError(_l("An amount is zero or more."), field=field)
-    return amount.quantize(Decimal("0.01"))
 
 
 def check_competitor(c: Competitor) -> None:
@@ -68,8 +56,15 @@ def check_terms(t: MarketTerms) -> None:
         raise DomainError(_l("The warranty is 0 to 240 months."), field="warranty_months")
     if t.repair_days is not None and not 0 <= t.repair_days <= 365:
         raise DomainError(_l("The repair time is 0 to 365 days."), field="repair_days")
-    t.contract_price = _money(t.contract_price, "contract_price")
-    t.extended_warranty_price = _money(t.extended_warranty_price, "extended_warranty_price")
+    t.contract_price = amounts.money(
+        t.contract_price, "contract_price", label=_l("Service contract, a year"), required=False
+    )
+    t.extended_warranty_price = amounts.money(
+        t.extended_warranty_price,
+        "extended_warranty_price",
+        label=_l("Extended warranty price"),
+        required=False,
+    )
 
 
 def check_campaign(c: Campaign) -> None:
@@ -86,10 +81,42 @@ def check_campaign(c: Campaign) -> None:
         raise DomainError(_l("The period ends before it starts."), field="date_to")
     if (c.date_to - c.date_from).days > 3660:
         raise DomainError(_l("The period is too long."), field="date_to")
-    c.cost = _money(c.cost if c.cost is not None else ZERO, "cost")
+    cost = amounts.money(c.cost if c.cost is not None else ZERO, "cost", label=_l("Cost"))
+    c.cost = cast(Decimal, cost)  # required: never None
     c.region = _text(c.region)
     if c.cancelled is None:
         c.cancelled = False
+
+
+class CompetitorRules(Rules):
+    """A competitor has a name; website and brands trimmed."""
+
+    def create(self, session, item, actor) -> None:
+        check_competitor(item)
+
+    update = create
+
+
+class MarketTermsRules(Rules):
+    """Terms of a segment (ours without a competitor): a known loaner policy, warranty
+    0-240 months, repair 0-365 days, prices zero or more."""
+
+    def create(self, session, item, actor) -> None:
+        check_terms(item)
+
+    update = create
+
+
+class CampaignRules(Archived):
+    """A named promotion or event of a known kind over a period (at most ten years),
+    its cost zero or more; cancelled, never deleted."""
+
+    not_deleted_message = _l("Promotions and events are not deleted: mark them cancelled.")
+
+    def create(self, session, item, actor) -> None:
+        check_campaign(item)
+
+    update = create
 
 
 # ------------------------------------------------------------------ side by side
@@ -220,6 +247,8 @@ def effect(session: Session, campaign: Campaign) -> Effect:
     campaign's region when it has one."""
     prev_from, prev_to = previous_period(campaign.date_from, campaign.date_to)
     rows = []
+    cur: Decimal | int | None
+    prev: Decimal | int | None
     for src in money.sources():
         if src.kind != REVENUE:
             continue

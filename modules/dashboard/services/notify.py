@@ -18,6 +18,7 @@ from flask_appbuilder.security.sqla.models import User
 from flask_babel import force_locale, format_date, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from app import insights
@@ -32,7 +33,8 @@ log = logging.getLogger("aftersales.dashboard")
 
 def collect(session: Session, today: date) -> tuple[list[tuple[str, Notice]], list[str]]:
     """(source key, notice) from every loaded source, and the sources that failed."""
-    out, failed = [], []
+    out: list[tuple[str, Notice]] = []
+    failed: list[str] = []
     for _m, src in insights.collect("notifications"):
         try:
             out.extend((src.key, n) for n in src.collect(session, today))
@@ -51,7 +53,7 @@ def store(session: Session, today: date) -> dict:
     created = 0
     for source_key, notice in notices:
         recipient = insights.stand_in(session, notice.user_id, today)
-        if recipient not in active:
+        if recipient is None or recipient not in active:
             continue
         key = notice.key[:200]
         if (recipient, key) in existing:
@@ -186,8 +188,7 @@ def send_digests(session: Session, today: date) -> dict:
     try:
         for user_id, items in by_user.items():
             user = session.get(User, user_id)
-            reachable = user is not None and user.email and user.active
-            if not reachable or not wants_mail(session, user_id):
+            if user is None or not (user.email and user.active) or not wants_mail(session, user_id):
                 for n in items:
                     n.mail_state = "skipped"
                 session.commit()
@@ -221,11 +222,12 @@ def send_digests(session: Session, today: date) -> dict:
 def unread_count(session: Session, user_id: int | None) -> int:
     if user_id is None:
         return 0
-    return session.scalar(
+    count = session.scalar(
         select(func.count(Notification.id)).where(
             Notification.user_id == user_id, Notification.read_at.is_(None)
         )
     )
+    return count or 0
 
 
 def mark_read(session: Session, user_id: int, notification_id: int) -> Notification:
@@ -238,7 +240,7 @@ def mark_read(session: Session, user_id: int, notification_id: int) -> Notificat
 
 
 def mark_all_read(session: Session, user_id: int) -> int:
-    result = session.execute(
+    result: CursorResult = session.execute(  # type: ignore[assignment]
         update(Notification)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
         .values(read_at=utcnow())

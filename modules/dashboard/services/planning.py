@@ -13,13 +13,13 @@
 
 from __future__ import annotations
 
-import calendar
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
 
 from app import insights
@@ -33,21 +33,14 @@ CENT = Decimal("0.01")
 RATE = Decimal("0.0001")
 
 
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day + relativedelta(day=31)
 
 
 def age_in_months(sold_on: date, failed_on: date) -> int:
     """The month of life in which a unit failed: 1 for the first month after the sale."""
     m = (failed_on.year - sold_on.year) * 12 + failed_on.month - sold_on.month
-    if add_months(sold_on, m) < failed_on:
+    if sold_on + relativedelta(months=m) < failed_on:
         m += 1
     return max(m, 1)
 
@@ -163,7 +156,8 @@ def extension(session, current: int, proposed: int, today: date | None = None) -
     today = today or date.today()
     sold = units(session, None, today)
     broke = [f for f in failures(session) if f.failed_on >= f.sold_on]
-    year_ago = add_months(today.replace(day=1), -12)  # the last 12 months, this one included
+    # the last 12 months, this one included
+    year_ago = today.replace(day=1) - relativedelta(months=12)
     models = sorted({u.model for u in sold} | {f.model for f in broke})
     out = []
     for model in models:
@@ -176,7 +170,7 @@ def extension(session, current: int, proposed: int, today: date | None = None) -
         observed = 0
         in_range: list[Decimal] = []
         for m in range(current + 1, proposed + 1):
-            exposure = sum(n for end, n in cohorts if add_months(end, m) <= today)
+            exposure = sum(n for end, n in cohorts if end + relativedelta(months=m) <= today)
             in_range += ages.get(m, [])
             if exposure <= 0:
                 continue

@@ -211,11 +211,11 @@ def pie(data: ChartData, unit: str, title: str = "") -> str:
     for i, v in enumerate(values):
         color = PALETTE[i % len(PALETTE)]
         label = data.labels[i] if len(data.labels[i]) <= 28 else data.labels[i][:27] + "…"
-        share = fmt.number(round(v / total * 100, 1), "percent") if total else ""
+        percent = fmt.number(round(v / total * 100, 1), "percent") if total else ""
         out.append(f'<rect x="250" y="{y - 9}" width="10" height="10" fill="{color}"/>')
         out.append(
             f'<text x="265" y="{y}" fill="#333">{escape(label)}: '
-            f"{escape(fmt.number(data.series[0].values[i], unit))} ({escape(share)})</text>"
+            f"{escape(fmt.number(data.series[0].values[i], unit))} ({escape(percent)})</text>"
         )
         y += 17
         if y > HEIGHT - 8:
