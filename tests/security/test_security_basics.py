@@ -6,7 +6,7 @@ import pytest
 
 from app import create_app
 from app.config import ConfigError
-from tests.conftest import ROLE_USERS, base_config, password_of
+from tests.conftest import ROLE_USERS, base_config, password_of, ui_login
 
 
 @pytest.fixture
@@ -77,17 +77,28 @@ def test_passwords_are_hashed(app):
         db.session.remove()
 
 
-def test_sessions_expire(database_url, app):
-    import time
-    from datetime import timedelta
+def test_sessions_expire(app, monkeypatch):
+    """A browser session ends PERMANENT_SESSION_LIFETIME (8 hours) after the login: the
+    server checks the signed cookie's age, whatever the browser keeps. The server's
+    clock (the signer's timestamp) is moved forward instead of waiting."""
+    from itsdangerous import TimestampSigner
 
-    cfg = base_config(database_url)
-    cfg["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=1)
-    short = create_app(cfg)
-    client = short.test_client()
-    user = ROLE_USERS["Viewer"]
-    client.post("/login/", data={"username": user, "password": password_of(user)})
-    assert client.get("/partnerview/list/").status_code == 200
-    time.sleep(2.1)
-    r = client.get("/partnerview/list/")
+    lifetime = int(app.permanent_session_lifetime.total_seconds())
+    assert lifetime == 8 * 3600  # the documented default
+    real = TimestampSigner.get_timestamp
+
+    def logged_in():
+        client = app.test_client()
+        ui_login(client, ROLE_USERS["Viewer"])
+        assert client.get("/partnerview/list/").status_code == 200
+        return client
+
+    def clock(ahead: int) -> None:
+        monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: real(self) + ahead)
+
+    early, late = logged_in(), logged_in()
+    clock(lifetime - 60)
+    assert early.get("/partnerview/list/").status_code == 200  # a minute before: still in
+    clock(lifetime + 60)
+    r = late.get("/partnerview/list/")
     assert r.status_code == 302 and "/login" in r.headers["Location"]
