@@ -8,7 +8,6 @@ from datetime import date
 from flask import request
 from flask_appbuilder.api import expose, safe
 from flask_appbuilder.security.decorators import protect
-from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 
 from app.api import AppRestApi
@@ -16,7 +15,7 @@ from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
 from app.security import API_METHOD_PERMISSIONS
-from modules.inventory.web import text
+from app.web import load_body
 from modules.warranty.api_logistics import LoanerApi, LoanerLoanApi, ShipmentApi
 from modules.warranty.api_repairs import RepairLabourLineApi, RepairOrderApi, RepairPartLineApi
 from modules.warranty.models import (
@@ -31,8 +30,9 @@ from modules.warranty.models import (
     WarrantyPolicy,
     WarrantyVoid,
 )
-from modules.warranty.services import inspections, status
-from modules.warranty.web import date_value, json_body
+from modules.warranty.schemas import ReinstateBody, VoidBody
+from modules.warranty.services import inspections, status, units
+from modules.warranty.web import actor, date_value
 
 
 def void_dict(v: WarrantyVoid | None) -> dict | None:
@@ -86,6 +86,9 @@ class UnitApi(AppRestApi):
     resource_name = "unit"
     class_permission_name = "Unit"
     datamodel = AppInterface(Unit)
+    rules = units.UnitRules()
+    void_rules = units.WarrantyVoidRules()
+    openapi_spec_component_schemas = (VoidBody, ReinstateBody)
     method_permission_name = {
         **API_METHOD_PERMISSIONS,
         "warranty": "read",
@@ -108,15 +111,6 @@ class UnitApi(AppRestApi):
     ]
     order_columns = ["id", "serial_number", "sale_date"]
     validators_columns = {"serial_number": validate.Length(min=1, max=64)}
-
-    def pre_add(self, item):
-        status.check_unit(db.session, item)
-
-    def pre_update(self, item):
-        status.check_unit(db.session, item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Units are not deleted: archive them (untick Active)."), status=409)
 
     def pre_get(self, data):
         unit = db.session.get(Unit, int(data["id"]))
@@ -186,13 +180,7 @@ class UnitApi(AppRestApi):
             required: true
             content:
               application/json:
-                schema:
-                  type: object
-                  required: [reason]
-                  properties:
-                    reason: {type: string}
-                    date: {type: string, format: date}
-                    document: {type: string}
+                schema: {$ref: '#/components/schemas/WarrantyVoidBody'}
           responses:
             200: {description: The void}
             404: {$ref: '#/components/responses/404'}
@@ -204,14 +192,7 @@ class UnitApi(AppRestApi):
             return self.response_404()
 
         def save(session):
-            body = json_body()
-            return status.void_warranty(
-                session,
-                unit.id,
-                text(body.get("reason"), "reason", 2000),
-                date_value(body.get("date"), "date"),
-                text(body.get("document"), "document", 200),
-            )
+            return self.void_rules.void(session, unit, load_body(VoidBody), actor())
 
         v, err = self.run_service(save)
         return err or self.response(200, result=void_dict(v))
@@ -229,14 +210,10 @@ class UnitApi(AppRestApi):
             required: true
             content:
               application/json:
-                schema:
-                  type: object
-                  required: [reason]
-                  properties:
-                    reason: {type: string}
-                    date: {type: string, format: date}
+                schema: {$ref: '#/components/schemas/WarrantyReinstateBody'}
           responses:
-            200: {description: The void, now reinstated}
+            200: {description: 'The void, now reinstated (the unit''s repairs still at
+              intake that the void made paid are billed again)'}
             404: {$ref: '#/components/responses/404'}
             409: {description: Not voided}
             422: {$ref: '#/components/responses/422'}
@@ -246,13 +223,7 @@ class UnitApi(AppRestApi):
             return self.response_404()
 
         def save(session):
-            body = json_body()
-            return status.reinstate_warranty(
-                session,
-                unit.id,
-                text(body.get("reason"), "reason", 2000),
-                date_value(body.get("date"), "date"),
-            )
+            return self.void_rules.reinstate(session, unit, load_body(ReinstateBody), actor())
 
         v, err = self.run_service(save)
         return err or self.response(200, result=void_dict(v))
@@ -277,6 +248,7 @@ class WarrantyPolicyApi(AppRestApi):
     resource_name = "warranty_policy"
     class_permission_name = "WarrantyPolicy"
     datamodel = AppInterface(WarrantyPolicy)
+    rules = units.WarrantyPolicyRules()
     list_columns = show_columns = ["id", "equipment_model.id", "equipment_model.code"] + [
         c for c in _POLICY_FIELDS if c != "equipment_model"
     ]
@@ -289,15 +261,6 @@ class WarrantyPolicyApi(AppRestApi):
         "statutory_months": validate.Range(min=0, max=1200),
         "manufacturer_months": validate.Range(min=0, max=1200),
     }
-
-    def pre_add(self, item):
-        status.check_policy(item)
-
-    def pre_update(self, item):
-        status.check_policy(item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Policies are not deleted: untick Active."), status=409)
 
 
 _EXT_FIELDS = [
@@ -318,6 +281,7 @@ class ExtendedWarrantyApi(AppRestApi):
     resource_name = "extended_warranty"
     class_permission_name = "ExtendedWarranty"
     datamodel = AppInterface(ExtendedWarranty)
+    rules = units.ExtendedWarrantyRules()
     list_columns = show_columns = ["id", "unit.id", "unit.serial_number", "cancelled"] + [
         c for c in _EXT_FIELDS if c != "unit"
     ]
@@ -326,15 +290,6 @@ class ExtendedWarrantyApi(AppRestApi):
     search_columns = ["unit", "reference", "start_date", "end_date", "cancelled"]
     order_columns = ["id", "start_date", "end_date"]
 
-    def pre_add(self, item):
-        status.check_extended(item)
-
-    def pre_update(self, item):
-        status.check_extended(item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Sold warranties are not deleted: cancel them."), status=409)
-
 
 class WarrantyVoidApi(AppRestApi):
     """Voids and reinstatements (read-only; POST /unit/<id>/void and /reinstate)."""
@@ -342,6 +297,7 @@ class WarrantyVoidApi(AppRestApi):
     resource_name = "warranty_void"
     class_permission_name = "WarrantyVoid"
     datamodel = AppInterface(WarrantyVoid)
+    rules = units.WarrantyVoidRules()
     include_route_methods = {"get", "get_list", "info"}
     list_columns = show_columns = [
         "id",
@@ -363,6 +319,7 @@ class ChecklistApi(AppRestApi):
     resource_name = "checklist"
     class_permission_name = "Checklist"
     datamodel = AppInterface(Checklist)
+    rules = inspections.ChecklistRules()
     list_columns = show_columns = [
         "id",
         "name",
@@ -388,14 +345,12 @@ class ChecklistApi(AppRestApi):
                 for i in c.items
             ]
 
-    def pre_delete(self, item):
-        raise DomainError(_l("Checklists are not deleted: untick Active."), status=409)
-
 
 class ChecklistItemApi(AppRestApi):
     resource_name = "checklist_item"
     class_permission_name = "Checklist"
     datamodel = AppInterface(ChecklistItem)
+    rules = inspections.ChecklistItemRules()
     list_columns = show_columns = ["id", "checklist.id", "sequence", "text", "required"]
     add_columns = edit_columns = ["checklist", "sequence", "text", "required"]
     search_columns = ["checklist", "text"]
@@ -412,6 +367,7 @@ class InspectionApi(AppRestApi):
     resource_name = "inspection"
     class_permission_name = "Inspection"
     datamodel = AppInterface(Inspection)
+    rules = inspections.InspectionRules()
     include_route_methods = {"get", "get_list", "info", "failures_by_technician"}
     method_permission_name = {**API_METHOD_PERMISSIONS, "failures_by_technician": "read"}
     list_columns = show_columns = [

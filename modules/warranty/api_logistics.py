@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from flask_appbuilder.api import expose, safe
 from flask_appbuilder.security.decorators import protect
-from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError, validate
+from marshmallow import validate
 
 from app.api import AppRestApi, StateMachineApiMixin
 from app.datamodel import AppInterface
-from app.db import db
-from app.errors import DomainError
 from app.security import API_METHOD_PERMISSIONS
-from modules.inventory.web import check_keys, int_id, text
+from app.web import load_body
 from modules.warranty.models import (
     LOANER_STATES,
     PAYERS,
@@ -22,12 +19,9 @@ from modules.warranty.models import (
     RepairOrder,
     Shipment,
 )
+from modules.warranty.schemas import LendBody, LoanReturnBody
 from modules.warranty.services import logistics
-from modules.warranty.web import (
-    can_see_repair,
-    date_value,
-    json_body,
-)
+from modules.warranty.web import actor
 
 _SHIP_LIST = [
     "id",
@@ -71,6 +65,7 @@ class ShipmentApi(StateMachineApiMixin, AppRestApi):
     class_permission_name = "Shipment"
     datamodel = AppInterface(Shipment)
     state_machine = logistics.SHIPMENT_MACHINE
+    rules = logistics.ShipmentRules()
     list_columns = _SHIP_LIST
     show_columns = [*_SHIP_LIST, "notes"]
     add_columns = _SHIP_FIELDS
@@ -82,20 +77,6 @@ class ShipmentApi(StateMachineApiMixin, AppRestApi):
         "paid_by": PAYERS.validator(),
     }
 
-    def apply_transition(self, session, item, action, comment):
-        logistics.shipment_transition(session, item, action, comment)
-
-    def pre_add(self, item):
-        logistics.create_shipment(db.session, item)
-
-    def pre_update(self, item):
-        if item.state == "cancelled":
-            raise DomainError(_l("A cancelled shipment cannot be changed."), status=409)
-        logistics.check_shipment(item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Shipments are not deleted: cancel them."), status=409)
-
 
 class LoanerApi(AppRestApi):
     """The pool of substitute units."""
@@ -103,6 +84,7 @@ class LoanerApi(AppRestApi):
     resource_name = "loaner"
     class_permission_name = "Loaner"
     datamodel = AppInterface(Loaner)
+    rules = logistics.LoanerRules()
     list_columns = show_columns = [
         "id",
         "code",
@@ -122,17 +104,6 @@ class LoanerApi(AppRestApi):
         "state": LOANER_STATES.validator(),
     }
 
-    def pre_add(self, item):
-        item.state = "available"
-        logistics.check_loaner(item)
-
-    def pre_update(self, item):
-        logistics.check_loaner(item)
-        logistics.check_loaner_state(db.session, item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Substitute units are not deleted: untick Active."), status=409)
-
 
 class LoanerLoanApi(AppRestApi):
     """Substitute units lent for repairs: POST lends one; POST /<id>/return records its
@@ -141,6 +112,8 @@ class LoanerLoanApi(AppRestApi):
     resource_name = "loaner_loan"
     class_permission_name = "LoanerLoan"
     datamodel = AppInterface(LoanerLoan)
+    rules = logistics.LoanRules()
+    openapi_spec_component_schemas = (LendBody, LoanReturnBody)
     include_route_methods = {"get", "get_list", "info", "post", "return_"}
     method_permission_name = {**API_METHOD_PERMISSIONS, "return_": "write"}
     list_columns = show_columns = [
@@ -161,23 +134,17 @@ class LoanerLoanApi(AppRestApi):
     search_columns = ["loaner", "repair", "lent_on", "returned_on"]
 
     def post_headless(self):
+        """Lend a substitute unit (the body: `WarrantyLendBody`)."""
+
         def save(session):
-            body = json_body()
-            errors = check_keys(body, self.add_columns, not_null=self.add_columns[:4])
-            if errors:
-                raise ValidationError(errors)
-            repair = session.get(RepairOrder, int_id(body.get("repair"), "repair"))
-            if not can_see_repair(repair):
-                raise DomainError(_l("No such repair order."), field="repair", status=404)
-            return logistics.lend_loaner(
-                session,
-                repair,
-                int_id(body.get("loaner"), "loaner"),
-                requested_on=date_value(body.get("requested_on"), "requested_on"),
-                lent_on=date_value(body.get("lent_on"), "lent_on"),
-                condition_out=text(body.get("condition_out"), "condition_out", 200),
-                notes=text(body.get("notes"), "notes", 2000),
+            body = load_body(LendBody)
+            loan = LoanerLoan(
+                repair=session.get(RepairOrder, body.pop("repair")),
+                loaner=session.get(Loaner, body.pop("loaner")),
+                **body,
             )
+            self.rules.create(session, loan, actor())
+            return loan
 
         loan, err = self.run_service(save)
         return err or self.response(201, id=loan.id, result=self.show_model_schema.dump(loan))
@@ -195,13 +162,7 @@ class LoanerLoanApi(AppRestApi):
             required: true
             content:
               application/json:
-                schema:
-                  type: object
-                  required: [condition_back]
-                  properties:
-                    returned_on: {type: string, format: date}
-                    condition_back: {type: string}
-                    needs_maintenance: {type: boolean}
+                schema: {$ref: '#/components/schemas/WarrantyLoanReturnBody'}
           responses:
             200: {description: The loan, returned}
             404: {$ref: '#/components/responses/404'}
@@ -213,17 +174,7 @@ class LoanerLoanApi(AppRestApi):
             return self.response_404()
 
         def save(session):
-            body = json_body()
-            maint = body.get("needs_maintenance", False)
-            if not isinstance(maint, bool):
-                raise DomainError(_l("Not a valid boolean."), field="needs_maintenance")
-            return logistics.return_loaner(
-                session,
-                loan,
-                returned_on=date_value(body.get("returned_on"), "returned_on"),
-                condition_back=text(body.get("condition_back"), "condition_back", 200),
-                needs_maintenance=maint,
-            )
+            return self.rules.give_back(session, loan, load_body(LoanReturnBody), actor())
 
         done, err = self.run_service(save)
         return err or self.response(200, id=done.id, result=self.show_model_schema.dump(done))

@@ -16,7 +16,7 @@ from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
 from app.security import API_METHOD_PERMISSIONS
-from modules.inventory.web import text
+from app.web import load_body
 from modules.warranty.models import (
     OPEN_STATES,
     REPAIR_TYPES,
@@ -24,13 +24,9 @@ from modules.warranty.models import (
     RepairOrder,
     RepairPartLine,
 )
-from modules.warranty.services import inspections, repairs
-from modules.warranty.web import (
-    can_see_repair,
-    check_technician,
-    current_user_id,
-    json_body,
-)
+from modules.warranty.schemas import BillingBody, InspectionBody
+from modules.warranty.services import inspections, lines, repairs
+from modules.warranty.web import actor
 
 
 def repair_details(repair: RepairOrder, today: date | None = None) -> dict:
@@ -43,6 +39,7 @@ def repair_details(repair: RepairOrder, today: date | None = None) -> dict:
         "overdue": repairs.days_left(repair, today) is not None
         and repairs.days_left(repair, today) < 0,
         "who_pays": repairs.who_pays(repair),
+        "quote_limit": str(repairs.quote_limit(repair)) if repair.billing_type == "paid" else None,
         "parts_total": str(repair.parts_total),
         "parts_cost": str(repair.parts_cost),
         "labour_total": str(repair.labour_total),
@@ -130,6 +127,7 @@ _RO_SHOW = [
     "covers_transport",
     "quote_amount",
     "quote_sent_on",
+    "approved_amount",
     "customer_decision_on",
     "supplier_fault",
     "recovery_supplier.id",
@@ -149,6 +147,9 @@ class RepairOrderApi(StateMachineApiMixin, AppRestApi):
     class_permission_name = "RepairOrder"
     datamodel = AppInterface(RepairOrder)
     state_machine = repairs.REPAIR_MACHINE
+    rules = repairs.RepairRules()
+    inspection_rules = inspections.InspectionRules()
+    openapi_spec_component_schemas = (BillingBody, InspectionBody)
     method_permission_name = {
         **API_METHOD_PERMISSIONS,
         "billing": "override_billing",
@@ -204,22 +205,6 @@ class RepairOrderApi(StateMachineApiMixin, AppRestApi):
         "repair_type": REPAIR_TYPES.validator(),
         "origin": validate.Length(max=64),
     }
-
-    def apply_transition(self, session, item, action, comment):
-        repairs.transition(session, item, action, comment)
-
-    def pre_add(self, item):
-        check_technician(item)
-        repairs.create_repair(db.session, item)
-
-    def pre_update(self, item):
-        if item.state in ("returned", "cancelled"):
-            raise DomainError(_l("A closed repair order cannot be changed."), status=409)
-        check_technician(item)
-        repairs.update_intake(db.session, item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Repair orders are not deleted: cancel them."), status=409)
 
     def pre_get(self, data):
         repair = db.session.get(RepairOrder, int(data["id"]))
@@ -283,12 +268,7 @@ class RepairOrderApi(StateMachineApiMixin, AppRestApi):
             required: true
             content:
               application/json:
-                schema:
-                  type: object
-                  required: [billing_type, reason]
-                  properties:
-                    billing_type: {type: string, enum: [warranty, paid, contract]}
-                    reason: {type: string}
+                schema: {$ref: '#/components/schemas/WarrantyBillingBody'}
           responses:
             200: {description: The billing type now}
             404: {$ref: '#/components/responses/404'}
@@ -300,13 +280,8 @@ class RepairOrderApi(StateMachineApiMixin, AppRestApi):
             return self.response_404()
 
         def save(session):
-            body = json_body()
-            return repairs.override_billing(
-                session,
-                repair,
-                text(body.get("billing_type"), "billing_type", 20) or "",
-                text(body.get("reason"), "reason", 2000) or "",
-            )
+            body = load_body(BillingBody)
+            return repairs.override_billing(session, repair, body["billing_type"], body["reason"])
 
         r, err = self.run_service(save)
         return err or self.response(
@@ -357,16 +332,7 @@ class RepairOrderApi(StateMachineApiMixin, AppRestApi):
             required: true
             content:
               application/json:
-                schema:
-                  type: object
-                  properties:
-                    kind: {type: string, enum: [intake, final]}
-                    passed: {type: boolean}
-                    results:
-                      type: object
-                      description: checklist item id -> ok
-                      additionalProperties: {type: boolean}
-                    notes: {type: string}
+                schema: {$ref: '#/components/schemas/WarrantyInspectionBody'}
           responses:
             201: {description: The inspection and its result}
             403: {description: The technician cannot inspect his own work}
@@ -379,29 +345,7 @@ class RepairOrderApi(StateMachineApiMixin, AppRestApi):
             return self.response_404()
 
         def save(session):
-            body = json_body()
-            passed = body.get("passed")
-            if passed is not None and not isinstance(passed, bool):
-                raise DomainError(_l("Not a valid boolean."), field="passed")
-            raw = body.get("results") or {}
-            if not isinstance(raw, dict) or len(raw) > 500:
-                raise DomainError(_l("Results map checklist items to true/false."), field="results")
-            results = {}
-            for k, v in raw.items():
-                if not str(k).isdigit() or len(str(k)) > 9 or not isinstance(v, bool):
-                    raise DomainError(
-                        _l("Results map checklist items to true/false."), field="results"
-                    )
-                results[int(k)] = v
-            return inspections.record_inspection(
-                session,
-                repair,
-                text(body.get("kind"), "kind", 10) or "final",
-                results=results,
-                passed=passed,
-                notes=text(body.get("notes"), "notes", 2000),
-                inspector_id=current_user_id(),
-            )
+            return self.inspection_rules.record(session, repair, load_body(InspectionBody), actor())
 
         insp, err = self.run_service(save)
         return err or self.response(201, id=insp.id, result=insp.result, kind=insp.kind)
@@ -460,6 +404,7 @@ class RepairPartLineApi(AppRestApi):
     resource_name = "repair_part_line"
     class_permission_name = "RepairOrder"
     datamodel = AppInterface(RepairPartLine)
+    rules = lines.PartLineRules()
     include_route_methods = {"get", "get_list", "info", "post", "delete"}
     list_columns = show_columns = [
         "id",
@@ -498,17 +443,13 @@ class RepairPartLineApi(AppRestApi):
                 body["warehouse"] = repair.warehouse_id  # the repair's warehouse by default
         return super().post_headless()
 
-    def pre_add(self, item):
-        with db.session.no_autoflush:
-            if not can_see_repair(item.repair):
-                raise DomainError(_l("No such repair order."), field="repair", status=404)
-        repairs.attach_part_line(db.session, item)
-
     def delete_headless(self, pk):
+        """Deleting a part line takes it off its repair: its stock is released and the
+        line stays, released (the screen's delete does the same)."""
         line = self.datamodel.get(pk, self._base_filters)
         if line is None:
             return self.response_404()
-        _r, err = self.run_service(repairs.remove_part_line, line)
+        _r, err = self.run_service(self.rules.remove, line, actor())
         return err or self.response(200, message="OK", state=line.state)
 
 
@@ -518,6 +459,7 @@ class RepairLabourLineApi(AppRestApi):
     resource_name = "repair_labour_line"
     class_permission_name = "RepairOrder"
     datamodel = AppInterface(RepairLabourLine)
+    rules = lines.LabourLineRules()
     include_route_methods = {"get", "get_list", "info", "post", "delete"}
     list_columns = show_columns = [
         "id",
@@ -533,16 +475,3 @@ class RepairLabourLineApi(AppRestApi):
     add_columns = ["repair", "description", "technician", "performed_on", "hours", "rate"]
     search_columns = ["repair", "technician", "performed_on"]
     validators_columns = {"description": validate.Length(min=1, max=200)}
-
-    def pre_add(self, item):
-        with db.session.no_autoflush:
-            if not can_see_repair(item.repair):
-                raise DomainError(_l("No such repair order."), field="repair", status=404)
-        repairs.attach_labour_line(db.session, item)
-
-    def delete_headless(self, pk):
-        line = self.datamodel.get(pk, self._base_filters)
-        if line is None:
-            return self.response_404()
-        _r, err = self.run_service(repairs.remove_labour_line, line)
-        return err or self.response(200, message="OK")

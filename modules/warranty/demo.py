@@ -186,14 +186,15 @@ def load(session: Session, size: str) -> None:
         transition(session, r, "diagnose")
         if r.billing_type == "paid":
             add_labour_line(session, r, "Diagnosis", "0.5", "40")
-            transition(session, r, "send_quote")
-            if stage == 3:
-                continue
-            transition(session, r, "approve")
         part_id = _stocked_part(session, unit.equipment_model_id, main.id) if main else None
         if part_id is not None:
             add_part_line(session, r, part_id, "1")
         add_labour_line(session, r, "Replace and test", "1.5", "40")
+        if r.billing_type == "paid":  # the customer approves what the repair will cost
+            transition(session, r, "send_quote")
+            if stage == 3:
+                continue
+            transition(session, r, "approve")
         transition(session, r, "start_repair")
         if stage == 4:
             if k == 4:

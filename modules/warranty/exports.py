@@ -20,7 +20,7 @@ from modules.warranty.models import (
     Unit,
 )
 from modules.warranty.schemas import UnitImportSchema
-from modules.warranty.services.status import upsert_unit
+from modules.warranty.services.units import upsert_unit
 
 R = RepairOrder.__table__.c
 U = Unit.__table__.c

@@ -22,14 +22,13 @@ from modules.warranty.models import (
 from modules.warranty.services import inspections
 from modules.warranty.views_repairs import LABELS
 from modules.warranty.views_units import TEMPLATES
-from modules.warranty.web import (
-    date_value,
-)
+from modules.warranty.web import date_value
 
 
 class ChecklistItemView(AppModelView):
     datamodel = AppInterface(ChecklistItem)
     class_permission_name = "Checklist"
+    rules = inspections.ChecklistItemRules()
     list_title = _l("Checklist items")
     show_title = _l("Checklist item")
     add_title = _l("Add checklist item")
@@ -44,6 +43,7 @@ class ChecklistItemView(AppModelView):
 class ChecklistView(AppModelView):
     datamodel = AppInterface(Checklist)
     class_permission_name = "Checklist"
+    rules = inspections.ChecklistRules()
     list_title = _l("Checklists")
     show_title = _l("Checklist")
     add_title = _l("Add checklist")
@@ -63,18 +63,11 @@ class ChecklistView(AppModelView):
     }
     related_views = [ChecklistItemView]
 
-    def process_form(self, form, is_created):
-        super().process_form(form, is_created)
-        if "repair_type" in form and not form.repair_type.data:
-            form.repair_type.data = None
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Checklists are not deleted: untick Active."), status=409)
-
 
 class InspectionView(AppModelView):
     datamodel = AppInterface(Inspection)
     class_permission_name = "Inspection"
+    rules = inspections.InspectionRules()
     base_permissions = ["can_read"]
     list_title = _l("Inspections")
     show_title = _l("Inspection")

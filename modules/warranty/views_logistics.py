@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from flask_appbuilder.fieldwidgets import DatePickerWidget
 from flask_babel import lazy_gettext as _l
+from wtforms import DateField
+from wtforms.validators import Optional
 
 from app.datamodel import AppInterface
-from app.db import db
-from app.errors import DomainError
 from app.views import AppModelView, StateMachineViewMixin
 from modules.warranty.models import (
     LOANER_STATES,
@@ -43,6 +44,7 @@ class ShipmentView(StateMachineViewMixin, AppModelView):
     datamodel = AppInterface(Shipment)
     class_permission_name = "Shipment"
     state_machine = logistics.SHIPMENT_MACHINE
+    rules = logistics.ShipmentRules()
     list_title = _l("Shipments")
     show_title = _l("Shipment")
     add_title = _l("New shipment")
@@ -89,24 +91,11 @@ class ShipmentView(StateMachineViewMixin, AppModelView):
     }
     edit_form_extra_fields = {"paid_by": PAYERS.select_field(_l("Paid by"))}
 
-    def apply_transition(self, session, item, action, comment):
-        logistics.shipment_transition(session, item, action, comment)
-
-    def pre_add(self, item):
-        logistics.create_shipment(db.session, item)
-
-    def pre_update(self, item):
-        if item.state == "cancelled":
-            raise DomainError(_l("A cancelled shipment cannot be changed."), status=409)
-        logistics.check_shipment(item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Shipments are not deleted: cancel them."), status=409)
-
 
 class LoanerView(AppModelView):
     datamodel = AppInterface(Loaner)
     class_permission_name = "Loaner"
+    rules = logistics.LoanerRules()
     list_title = _l("Substitute units")
     show_title = _l("Substitute unit")
     add_title = _l("Add a substitute unit")
@@ -120,23 +109,14 @@ class LoanerView(AppModelView):
     formatters_columns = {"state": LOANER_STATES.label}
     edit_form_extra_fields = {"state": LOANER_STATES.select_field(_l("State"))}
 
-    def pre_add(self, item):
-        item.state = "available"
-        logistics.check_loaner(item)
-
-    def pre_update(self, item):
-        logistics.check_loaner(item)
-        logistics.check_loaner_state(db.session, item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Substitute units are not deleted: untick Active."), status=409)
-
 
 class LoanerLoanView(AppModelView):
-    """Loans are made and closed from the repair's page; this lists them."""
+    """Substitute units lent (also from the repair's page, where their return is
+    recorded)."""
 
     datamodel = AppInterface(LoanerLoan)
     class_permission_name = "LoanerLoan"
+    rules = logistics.LoanRules()
     list_title = _l("Substitute units lent")
     show_title = _l("Loan of a substitute unit")
     label_columns = LABELS
@@ -151,16 +131,21 @@ class LoanerLoanView(AppModelView):
         "condition_back",
     ]
     show_columns = [*list_columns, "condition_out", "notes"]
-    add_columns = ["repair", "loaner", "condition_out"]
+    add_columns = ["repair", "loaner", "requested_on", "lent_on", "condition_out", "notes"]
     edit_columns = ["notes"]
     search_columns = ["requested_on", "lent_on", "returned_on"]
     base_order = ("id", "desc")
-
-    def pre_add(self, item):
-        raise DomainError(_l("Lend substitute units from the repair order's page."), status=409)
-
-    def pre_update(self, item):
-        raise DomainError(_l("Record the return from the repair order's page."), status=409)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Loans are not deleted."), status=409)
+    add_form_extra_fields = {
+        "requested_on": DateField(
+            LABELS["requested_on"],
+            validators=[Optional()],
+            widget=DatePickerWidget(),
+            description=_l("Empty: the day it is lent."),
+        ),
+        "lent_on": DateField(
+            LABELS["lent_on"],
+            validators=[Optional()],
+            widget=DatePickerWidget(),
+            description=_l("Empty: today."),
+        ),
+    }

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from app import policy
+from app.amounts import money, quantity
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
@@ -38,14 +39,10 @@ from modules.warranty.models import (
     RepairOrder,
     RepairPartLine,
 )
-from modules.warranty.services import inspections, logistics, repairs
+from modules.warranty.services import inspections, lines, logistics, repairs
 from modules.warranty.views_units import LABELS as UNIT_LABELS
 from modules.warranty.views_units import TEMPLATES, pdf_response, status_badge
-from modules.warranty.web import (
-    can_see_repair,
-    check_technician,
-    date_value,
-)
+from modules.warranty.web import actor, page_form
 
 LABELS = {
     **UNIT_LABELS,
@@ -70,6 +67,7 @@ LABELS = {
     "billing_reason": _l("Reason for the billing"),
     "coverage_label": _l("Covered by"),
     "quote_amount": _l("Quote"),
+    "approved_amount": _l("Approved by the customer"),
     "quote_sent_on": _l("Quote sent on"),
     "customer_decision_on": _l("Customer's answer on"),
     "supplier_fault": _l("Supplier at fault"),
@@ -97,6 +95,10 @@ LABELS = {
     "required": _l("Required"),
     "checklist": _l("Checklist"),
 }
+
+
+TYPED = {"decimal_comma": True}  # numbers typed on a page may use the decimal comma
+OPTIONAL = {**TYPED, "required": False}
 
 
 def days_left_badge(value) -> Markup | str:
@@ -161,6 +163,11 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
     show_template = "warranty/repair_show.html"
     attachments = True
     state_machine = repairs.REPAIR_MACHINE
+    rules = repairs.RepairRules()
+    part_rules = lines.PartLineRules()
+    labour_rules = lines.LabourLineRules()
+    inspection_rules = inspections.InspectionRules()
+    loan_rules = logistics.LoanRules()
     list_title = _l("Repair orders")
     show_title = _l("Repair order")
     add_title = _l("Repair intake")
@@ -203,6 +210,7 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
         "billing_reason",
         "quote_amount",
         "quote_sent_on",
+        "approved_amount",
         "customer_decision_on",
         "supplier_fault",
         "recovery_supplier",
@@ -235,30 +243,20 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
     description_columns = {
         "technician": _l("Leave empty to take the repair yourself (technicians)."),
         "warehouse": _l("Where the parts for this repair are reserved from."),
+        "quote_amount": _l(
+            "Sent to the customer with “Send quote” (at least the repair's total); "
+            "a paid repair charges no more than he approves."
+        ),
     }
 
-    def apply_transition(self, session, item, action, comment):
-        repairs.transition(session, item, action, comment)
-
     def shown_transitions(self, item, transitions):
-        # only a paid repair goes through a quote and the customer's decision
-        quote_steps = {"send_quote", "approve", "refuse"}
-        if item.billing_type == "paid":
+        # only a paid repair goes through a quote and the customer's decision; after
+        # the first one, a new quote is offered when the total is above the approved
+        if item.billing_type != "paid":
+            return [t for t in transitions if t.name not in ("send_quote", "approve", "refuse")]
+        if item.state == "diagnosing" or item.total > repairs.quote_limit(item):
             return transitions
-        return [t for t in transitions if t.name not in quote_steps]
-
-    def pre_add(self, item):
-        check_technician(item)
-        repairs.create_repair(db.session, item)
-
-    def pre_update(self, item):
-        if item.state in ("returned", "cancelled"):
-            raise DomainError(_l("A closed repair order cannot be changed."), status=409)
-        check_technician(item)
-        repairs.update_intake(db.session, item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Repair orders are not deleted: cancel them."), status=409)
+        return [t for t in transitions if t.name != "send_quote"]
 
     def render_template(self, template, **kwargs):
         if str(kwargs.get("pk") or "").isdigit():
@@ -277,7 +275,10 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
         kw["ro_basis"] = dl.basis if dl else ""
         kw["ro_void"] = repair.unit.active_void
         kw["ro_who_pays"] = repairs.who_pays(repair)
-        kw["ro_editable"] = repair.state in repairs.EDITABLE_STATES and sm.has_access(
+        kw["ro_quote_limit"] = (
+            repairs.quote_limit(repair) if repair.billing_type == "paid" else None
+        )
+        kw["ro_editable"] = repair.state in lines.EDITABLE_STATES and sm.has_access(
             "can_write", "RepairOrder"
         )
         kw["ro_can_billing"] = sm.has_access("can_override_billing", "RepairOrder")
@@ -309,44 +310,28 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
             else []
         )
 
-    def _act(self, pk, fn, done):
-        repair = self.datamodel.get(pk, self._base_filters)
-        if repair is None:
-            abort(404)
-        try:
-            fn(repair)
-            db.session.commit()
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err.message), "danger")
-        else:
-            flash(str(done), "success")
-        return redirect(url_for(f"{self.endpoint}.show", pk=pk))
-
     @expose("/add_part/<int:pk>", methods=["POST"])
     @has_access
     def add_part(self, pk):
-        f = request.form
-
         def go(repair):
-            part_id = None
-            sku = (f.get("sku") or "").strip()
-            if sku:
-                part_id = db.session.scalar(select(Part.id).where(Part.sku == sku))
-            elif (f.get("part") or "").isdigit():
-                part_id = int(f["part"]) if int(f["part"]) < 2**31 else None
-            if part_id is None:
-                raise DomainError(_l("No such part."), field="part")
-            repairs.add_part_line(
-                db.session,
-                repair,
-                part_id,
-                (f.get("quantity") or "").replace(",", "."),
-                unit_price=(f.get("unit_price") or "").replace(",", ".") or None,
-                supplier_fault=bool(f.get("supplier_fault")),
+            f = page_form("sku", "part", "quantity", "unit_price", "supplier_fault")
+            part = None
+            if f["sku"]:
+                part = db.session.scalar(select(Part).where(Part.sku == f["sku"]))
+            elif (f["part"] or "").isdigit() and int(f["part"]) < 2**31:
+                part = db.session.get(Part, int(f["part"]))
+            line = RepairPartLine(
+                repair=repair,
+                part=part,
+                quantity=quantity(f["quantity"], "quantity", label=LABELS["quantity"], **TYPED),
+                unit_price=money(
+                    f["unit_price"], "unit_price", label=LABELS["unit_price"], **OPTIONAL
+                ),
+                supplier_fault=bool(f["supplier_fault"]),
             )
+            self.part_rules.create(db.session, line, actor())
 
-        return self._act(pk, go, _l("Part added."))
+        return self.act_on(pk, go, _l("Part added."))
 
     @expose("/remove_part/<int:pk>/<int:line_id>", methods=["POST"])
     @has_access
@@ -355,97 +340,85 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
             line = db.session.get(RepairPartLine, line_id)
             if line is None or line.repair_id != repair.id:
                 raise DomainError(_l("No such line."), status=404)
-            repairs.remove_part_line(db.session, line)
+            self.part_rules.remove(db.session, line, actor())
 
-        return self._act(pk, go, _l("Part removed; its reservation is released."))
+        return self.act_on(pk, go, _l("Part removed; its reservation is released."))
 
     @expose("/add_labour/<int:pk>", methods=["POST"])
     @has_access
     def add_labour(self, pk):
-        f = request.form
-        return self._act(
-            pk,
-            lambda r: repairs.add_labour_line(
-                db.session,
-                r,
-                f.get("description", ""),
-                (f.get("hours") or "").replace(",", "."),
-                (f.get("rate") or "").replace(",", ".") or None,
-            ),
-            _l("Work added."),
-        )
+        def go(repair):
+            f = page_form("description", "hours", "rate")
+            line = RepairLabourLine(
+                repair=repair,
+                description=f["description"],
+                hours=quantity(f["hours"], "hours", label=LABELS["hours"], **TYPED),
+                rate=money(f["rate"], "rate", label=LABELS["rate"], **OPTIONAL),
+            )
+            self.labour_rules.create(db.session, line, actor())
+
+        return self.act_on(pk, go, _l("Work added."))
 
     @expose("/inspect/<int:pk>", methods=["POST"])
     @has_access
     def inspect(self, pk):
-        f = request.form
-        kind = f.get("kind", "final")
-
         def go(repair):
+            f = request.form
+            kind = f.get("kind") or "final"
             checklist = inspections.checklist_for(db.session, repair, kind)
-            results = {}
-            if checklist is not None:
-                results = {it.id: bool(f.get(f"item_{it.id}")) for it in checklist.items}
-            passed = None if checklist is not None and checklist.items else f.get("passed") == "1"
-            inspections.record_inspection(
-                db.session,
-                repair,
-                kind,
-                results=results,
-                passed=passed,
-                notes=f.get("notes"),
-            )
+            items = checklist.items if checklist is not None else []
+            data = {
+                "kind": kind,
+                # a box left unticked is an item not passed: the page answers every item
+                "results": {it.id: bool(f.get(f"item_{it.id}")) for it in items},
+                "passed": None if items else f.get("passed") == "1",
+                "notes": f.get("notes"),
+            }
+            self.inspection_rules.record(db.session, repair, data, actor())
 
-        return self._act(pk, go, _l("Inspection recorded."))
+        return self.act_on(pk, go, _l("Inspection recorded."))
 
     @expose("/billing/<int:pk>", methods=["POST"])
     @has_access
     def billing(self, pk):
-        f = request.form
-        return self._act(
-            pk,
-            lambda r: repairs.override_billing(
-                db.session, r, f.get("billing_type", ""), f.get("reason", "")
-            ),
-            _l("Billing changed."),
-        )
+        def go(repair):
+            f = page_form("billing_type", "reason")
+            repairs.override_billing(db.session, repair, f["billing_type"] or "", f["reason"])
+
+        return self.act_on(pk, go, _l("Billing changed."))
 
     @expose("/lend/<int:pk>", methods=["POST"])
     @has_access
     @policy.requires("can_write", "LoanerLoan")
     def lend(self, pk):
-        f = request.form
-        loaner = f.get("loaner", "")
-        return self._act(
-            pk,
-            lambda r: logistics.lend_loaner(
-                db.session,
-                r,
-                int(loaner) if loaner.isdigit() and int(loaner) < 2**31 else None,
-                requested_on=date_value(f.get("requested_on") or None, "requested_on"),
-                condition_out=f.get("condition_out") or None,
-            ),
-            _l("Substitute unit lent."),
-        )
+        def go(repair):
+            f = page_form("loaner", "condition_out", dates=("requested_on",))
+            loaner = f["loaner"] or ""
+            loan = LoanerLoan(
+                repair=repair,
+                loaner=db.session.get(Loaner, int(loaner))
+                if loaner.isdigit() and int(loaner) < 2**31
+                else None,
+                requested_on=f["requested_on"],
+                condition_out=f["condition_out"],
+            )
+            self.loan_rules.create(db.session, loan, actor())
+
+        return self.act_on(pk, go, _l("Substitute unit lent."))
 
     @expose("/return_loan/<int:pk>/<int:loan_id>", methods=["POST"])
     @has_access
     @policy.requires("can_write", "LoanerLoan")
     def return_loan(self, pk, loan_id):
-        f = request.form
-
         def go(repair):
             loan = db.session.get(LoanerLoan, loan_id)
             if loan is None or loan.repair_id != repair.id:
                 raise DomainError(_l("No such loan."), status=404)
-            logistics.return_loaner(
-                db.session,
-                loan,
-                condition_back=f.get("condition_back"),
-                needs_maintenance=bool(f.get("needs_maintenance")),
-            )
+            f = page_form("condition_back", "needs_maintenance")
+            data = {**f, "needs_maintenance": bool(f["needs_maintenance"])}
+            self.loan_rules.give_back(db.session, loan, data, actor())
 
-        return self._act(pk, go, _l("Substitute unit returned."))
+        return self.act_on(pk, go, _l("Substitute unit returned."))
 
     def _pdf(self, pk, build, name):
         repair = self.datamodel.get(pk, self._base_filters)
@@ -482,6 +455,7 @@ class OverdueRepairView(RepairOrderView):
 class RepairPartLineView(AppModelView):
     datamodel = AppInterface(RepairPartLine)
     class_permission_name = "RepairOrder"
+    rules = lines.PartLineRules()
     list_title = _l("Parts used on repairs")
     show_title = _l("Part line")
     label_columns = LABELS
@@ -500,22 +474,27 @@ class RepairPartLineView(AppModelView):
     search_columns = ["state", "supplier_fault"]
     formatters_columns = {"state": PART_LINE_STATES.label}
 
-    def pre_add(self, item):
-        with db.session.no_autoflush:
-            if not can_see_repair(item.repair):
-                raise DomainError(_l("No such repair order."), field="repair", status=404)
-        repairs.attach_part_line(db.session, item)
-
-    def pre_update(self, item):
-        raise DomainError(_l("Lines are not edited: remove the line and add it again."), status=409)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Remove lines from the repair order's page."), status=409)
+    def _delete(self, pk):
+        """Deleting a part line takes it off its repair (its stock released; the line
+        stays, released), as the API's DELETE does."""
+        line = self.datamodel.get(pk, self._base_filters)
+        if line is None:
+            abort(404)
+        try:
+            self.rules.remove(db.session, line, actor())
+            db.session.commit()
+        except DomainError as err:
+            db.session.rollback()
+            flash(str(err.message), "danger")
+        else:
+            flash(str(_l("Part removed; its reservation is released.")), "success")
+        self.update_redirect()
 
 
 class RepairLabourLineView(AppModelView):
     datamodel = AppInterface(RepairLabourLine)
     class_permission_name = "RepairOrder"
+    rules = lines.LabourLineRules()
     list_title = _l("Labour on repairs")
     show_title = _l("Labour line")
     label_columns = LABELS
@@ -524,15 +503,3 @@ class RepairLabourLineView(AppModelView):
     edit_columns = ["description"]
     show_columns = list_columns
     search_columns = ["performed_on", "description"]
-
-    def pre_add(self, item):
-        with db.session.no_autoflush:
-            if not can_see_repair(item.repair):
-                raise DomainError(_l("No such repair order."), field="repair", status=404)
-        repairs.attach_labour_line(db.session, item)
-
-    def pre_update(self, item):
-        raise DomainError(_l("Lines are not edited: remove the line and add it again."), status=409)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Remove lines from the repair order's page."), status=409)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _p
 from markupsafe import Markup, escape
 
+from app import policy
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
@@ -28,8 +28,8 @@ from modules.warranty.models import (
     WarrantyPolicy,
     WarrantyVoid,
 )
-from modules.warranty.services import status
-from modules.warranty.web import date_value
+from modules.warranty.services import status, units
+from modules.warranty.web import actor, page_form
 
 TEMPLATES = str(Path(__file__).parent / "templates")
 
@@ -94,6 +94,7 @@ def status_badge(code: str) -> Markup:
 class WarrantyPolicyView(AppModelView):
     datamodel = AppInterface(WarrantyPolicy)
     class_permission_name = "WarrantyPolicy"
+    rules = units.WarrantyPolicyRules()
     list_title = _l("Warranty policies")
     show_title = _l("Warranty policy")
     add_title = _l("Add warranty policy")
@@ -131,19 +132,11 @@ class WarrantyPolicyView(AppModelView):
         "statutory_months": _l("The legal warranty; 0 when the law sets none."),
     }
 
-    def pre_add(self, item):
-        status.check_policy(item)
-
-    def pre_update(self, item):
-        status.check_policy(item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Policies are not deleted: untick Active."), status=409)
-
 
 class ExtendedWarrantyView(AppModelView):
     datamodel = AppInterface(ExtendedWarranty)
     class_permission_name = "ExtendedWarranty"
+    rules = units.ExtendedWarrantyRules()
     list_title = _l("Extended warranties")
     show_title = _l("Extended warranty")
     add_title = _l("Sell an extended warranty")
@@ -167,19 +160,11 @@ class ExtendedWarrantyView(AppModelView):
     search_columns = ["reference", "start_date", "end_date", "cancelled"]
     base_order = ("id", "desc")
 
-    def pre_add(self, item):
-        status.check_extended(item)
-
-    def pre_update(self, item):
-        status.check_extended(item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Sold warranties are not deleted: cancel them."), status=409)
-
 
 class WarrantyVoidView(AppModelView):
     datamodel = AppInterface(WarrantyVoid)
     class_permission_name = "WarrantyVoid"
+    rules = units.WarrantyVoidRules()
     base_permissions = ["can_read"]
     list_title = _l("Voided warranties")
     show_title = _l("Voided warranty")
@@ -202,6 +187,8 @@ class WarrantyVoidView(AppModelView):
 class UnitView(AppModelView):
     datamodel = AppInterface(Unit)
     class_permission_name = "Unit"
+    rules = units.UnitRules()
+    void_rules = units.WarrantyVoidRules()
     method_permission_name = {
         **VIEW_METHOD_PERMISSIONS,
         "void": "void",
@@ -237,15 +224,6 @@ class UnitView(AppModelView):
         "policy": _l("Leave empty: the policy of the model (or its category) applies."),
     }
 
-    def pre_add(self, item):
-        status.check_unit(db.session, item)
-
-    def pre_update(self, item):
-        status.check_unit(db.session, item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Units are not deleted: archive them (untick Active)."), status=409)
-
     def render_template(self, template, **kwargs):
         if str(kwargs.get("pk") or "").isdigit():
             kwargs["pk"] = int(kwargs["pk"])  # the core's file panel compares it to an integer
@@ -258,8 +236,8 @@ class UnitView(AppModelView):
                 kwargs["voids"] = unit.voids
                 kwargs["active_void"] = unit.active_void
                 kwargs["can_void"] = self.appbuilder.sm.has_access("can_void", "Unit")
-                kwargs["repairs"] = (
-                    db.session.query(RepairOrder)
+                kwargs["repairs"] = (  # those the reader may see (a technician: his own)
+                    policy.restrict(db.session.query(RepairOrder), RepairOrder)
                     .filter(RepairOrder.unit_id == unit.id)
                     .order_by(RepairOrder.id.desc())
                     .limit(50)
@@ -270,46 +248,26 @@ class UnitView(AppModelView):
                 kwargs["extended"] = unit.extended_warranties
         return super().render_template(template, **kwargs)
 
-    def _act(self, pk, fn, done):
-        unit = self.datamodel.get(pk, self._base_filters)
-        if unit is None:
-            abort(404)
-        try:
-            fn(unit)
-            db.session.commit()
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err.message), "danger")
-        else:
-            flash(done, "success")
-        return redirect(url_for(f"{self.endpoint}.show", pk=pk))
-
     @expose("/void/<int:pk>", methods=["POST"])
     @has_access
     def void(self, pk):
-        f = request.form
-        return self._act(
+        return self.act_on(
             pk,
-            lambda u: status.void_warranty(
-                db.session,
-                u.id,
-                f.get("reason", ""),
-                date_value(f.get("date") or None, "date"),
-                f.get("document") or None,
+            lambda u: self.void_rules.void(
+                db.session, u, page_form("reason", "document", dates=("date",)), actor()
             ),
-            gettext("The warranty is voided."),
+            _l("The warranty is voided."),
         )
 
     @expose("/reinstate/<int:pk>", methods=["POST"])
     @has_access
     def reinstate(self, pk):
-        f = request.form
-        return self._act(
+        return self.act_on(
             pk,
-            lambda u: status.reinstate_warranty(
-                db.session, u.id, f.get("reason", ""), date_value(f.get("date") or None, "date")
+            lambda u: self.void_rules.reinstate(
+                db.session, u, page_form("reason", dates=("date",)), actor()
             ),
-            gettext("The warranty is reinstated."),
+            _l("The warranty is reinstated."),
         )
 
     @expose("/certificate/<int:pk>")

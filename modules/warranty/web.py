@@ -1,35 +1,28 @@
-"""Helpers shared by the warranty views and APIs: the current user and the repair rule
-(the record rule itself is declared in permissions.py and applied by every door)."""
+"""Reading a request in the warranty screens and APIs (translation only: the rules are
+in services/): who is asking, and the fields of a form on a record's page. Action
+bodies of the API are read by the schemas in schemas.py (`app.web.load_body`)."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask import request
 
 from app import policy
-from app.errors import DomainError
-from app.web import date_value, json_body  # noqa: F401 - re-exported
-from modules.inventory.web import current_user_id
-from modules.warranty.models import RepairOrder
+from app.web import date_value
 
-__all__ = ["can_see_repair", "check_technician", "current_user_id", "date_value", "json_body"]
+__all__ = ["actor", "date_value", "page_form"]
 
 
-def can_see_repair(repair: RepairOrder | None) -> bool:
-    return repair is not None and policy.visible(RepairOrder, repair.id)
+def actor() -> policy.Actor:
+    """Who is asking (the rules of every resource receive him)."""
+    return policy.current_actor()
 
 
-def check_technician(item) -> None:
-    """A technician opens and keeps repairs for himself or whom he stands in for (his
-    repairs by default): what the record rule lets him see, he may write."""
-    actor = policy.current_actor()
-    if not policy.book().restricted(RepairOrder, actor):
-        return
-    if item.technician_id is None and item.technician is None:
-        item.technician_id = actor.user_id
-    tech_id = item.technician_id if item.technician is None else item.technician.id
-    if tech_id not in actor.acting_for:
-        raise DomainError(
-            _l("You may only take repair orders for yourself or whom you stand in for."),
-            field="technician",
-            status=403,
-        )
+def page_form(*names: str, dates: tuple[str, ...] = ()) -> dict:
+    """The named fields of a form on a record's page: text stripped (blank: None), and
+    the `dates` read as YYYY-MM-DD (a bad one is a DomainError). Call it inside the
+    step given to `act_on`, so that a bad value is flashed like a broken rule."""
+    form = request.form
+    data: dict = {n: (form.get(n) or "").strip() or None for n in names}
+    for name in dates:
+        data[name] = date_value(form.get(name) or None, name)
+    return data

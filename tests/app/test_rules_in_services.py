@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 HOOKS = {"pre_add", "pre_update", "pre_delete", "post_add", "post_update", "post_delete"}
 # modules whose screens and APIs still hold rules in hooks (Trust II moves them out)
-PENDING = {"claims", "contracts", "inventory", "warranty"}
+PENDING: set[str] = set()
 
 
 def _hooks(module: str) -> list[str]:

@@ -50,10 +50,11 @@ def _finished_repair(s, w, *, billing=None, supplier_fault=False) -> int:
     transition(s, r, "diagnose")
     if r.billing_type == "paid":
         add_labour_line(s, r, "Диагностика", "1", "50")
-        transition(s, r, "send_quote")
-        transition(s, r, "approve")
     add_part_line(s, r, w["part"], "1", supplier_fault=supplier_fault)
     add_labour_line(s, r, "Замена насоса", "2", "30")
+    if r.billing_type == "paid":  # the customer approves the whole repair
+        transition(s, r, "send_quote")
+        transition(s, r, "approve")
     transition(s, r, "start_repair")
     record_inspection(s, r, passed=True, inspector_id=user_id(s, "Service Manager"))
     transition(s, r, "mark_ready")

@@ -3,7 +3,7 @@ voided then reinstated, extended warranty beyond the manufacturer's."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -163,3 +163,89 @@ def test_policy_found_by_category_and_none_without_policy(run):
 def test_before_the_sale_nothing_is_covered(run):
     w = run(lambda s: make_world(s, sale=date(2025, 3, 10)))
     assert status(run, w["unit"], date(2025, 3, 9)).status == "expired"
+
+
+def test_repairs_after_the_statutory_end_do_not_extend_it(run, api):
+    """Art. 20 §3: only time in repair while a warranty runs extends it. A repair under
+    the manufacturer's warranty after the statutory one ended leaves the statutory end."""
+    w = run(lambda s: make_world(s, sale=date(2025, 7, 1), statutory=12, manufacturer=24))
+
+    def repairs(s):
+        for intake, back in (
+            (date(2026, 6, 21), date(2026, 7, 1)),  # 10 days while the statutory runs
+            (date(2026, 8, 1), date(2026, 8, 23)),  # 22 days after it ended (07-11)
+        ):
+            s.add(
+                RepairOrder(
+                    unit_id=w["unit"],
+                    customer_id=w["customer"],
+                    reported_defect="leaks",
+                    intake_date=intake,
+                    returned_on=back,
+                    state="returned",
+                    billing_type="warranty",
+                )
+            )
+
+    run(repairs)
+    got = api("Service Manager").get(f"/api/v1/unit/{w['unit']}/warranty?date=2026-09-01").json
+    assert got["statutory_end"] == "2026-07-11"  # 07-01 + 10 days, not + 32
+    assert got["manufacturer_end"] == "2027-08-02"  # 07-01 + 32 days: both repairs count
+    assert (got["status"], got["extension_days"]) == ("manufacturer", 32)
+    # on a day of the first repair, the statutory warranty is still the one in force
+    during = status(run, w["unit"], date(2026, 6, 30))
+    assert (during.status, during.statutory_end) == ("statutory", date(2026, 7, 10))
+
+
+def test_a_repair_begun_after_every_warranty_ended_extends_nothing(run):
+    w = run(lambda s: make_world(s, sale=date(2025, 3, 10)))
+    run(
+        lambda s: s.add(
+            RepairOrder(
+                unit_id=w["unit"],
+                customer_id=w["customer"],
+                reported_defect="leaks",
+                intake_date=date(2026, 3, 11),  # the day after the warranty ended
+                returned_on=date(2026, 3, 31),
+                state="returned",
+                billing_type="warranty",  # set by hand (goodwill)
+            )
+        )
+    )
+    ws = status(run, w["unit"], date(2026, 4, 1))
+    assert (ws.status, ws.end, ws.extension_days) == ("expired", date(2026, 3, 10), 0)
+
+
+def test_reinstating_redecides_the_billing_the_void_decided(run, api):
+    """Drafts and received repairs billed by the void are billed again on reinstatement;
+    one the manager set by hand, or already in diagnosis, keeps its billing."""
+    w = run(lambda s: make_world(s, sale=date.today() - timedelta(days=100)))
+    mgr = api("Service Manager")
+    r = mgr.post(f"/api/v1/unit/{w['unit']}/void", json={"reason": "Seal broken"})
+    assert r.status_code == 200, r.json
+
+    def repair(**extra) -> int:
+        r = mgr.post(
+            "/api/v1/repair_order/",
+            json={"unit": w["unit"], "reported_defect": "noise", **extra},
+        )
+        assert r.status_code == 201, r.json
+        return r.json["id"]
+
+    draft, received, overridden, diagnosing = repair(), repair(), repair(), repair()
+    assert mgr.post(f"/api/v1/repair_order/{received}/receive").status_code == 200
+    for action in ("receive", "diagnose"):
+        assert mgr.post(f"/api/v1/repair_order/{diagnosing}/{action}").status_code == 200
+    body = {"billing_type": "paid", "reason": "The customer dropped it"}
+    assert mgr.post(f"/api/v1/repair_order/{overridden}/billing", json=body).status_code == 200
+
+    def billing(rid):
+        return mgr.get(f"/api/v1/repair_order/{rid}").json["result"]["billing_type"]
+
+    assert {billing(r) for r in (draft, received, overridden, diagnosing)} == {"paid"}
+    r = mgr.post(f"/api/v1/unit/{w['unit']}/reinstate", json={"reason": "Seal intact"})
+    assert r.status_code == 200, r.json
+    assert (billing(draft), billing(received)) == ("warranty", "warranty")
+    assert (billing(overridden), billing(diagnosing)) == ("paid", "paid")
+    got = mgr.get(f"/api/v1/repair_order/{draft}").json["result"]
+    assert got["warranty_status"] == "manufacturer" and got["covers_parts"] is True

@@ -12,6 +12,7 @@ from modules.warranty.models.logistics import (
 from modules.warranty.models.repairs import (
     BILLING_TYPES,
     CHECKLIST_KINDS,
+    CLOSED_STATES,
     INSPECTION_RESULTS,
     OPEN_STATES,
     PART_LINE_STATES,
@@ -38,6 +39,7 @@ from modules.warranty.models.units import (
 __all__ = [
     "BILLING_TYPES",
     "CHECKLIST_KINDS",
+    "CLOSED_STATES",
     "INSPECTION_RESULTS",
     "LOANER_STATES",
     "OPEN_STATES",

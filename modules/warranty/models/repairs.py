@@ -39,7 +39,8 @@ REPAIR_STATES = Choices(
     ("returned", _l("Returned")),
     ("cancelled", _l("Cancelled")),
 )
-OPEN_STATES = tuple(s for s in REPAIR_STATES if s not in ("returned", "cancelled"))
+CLOSED_STATES = ("returned", "cancelled")  # a repair's life has ended
+OPEN_STATES = tuple(s for s in REPAIR_STATES if s not in CLOSED_STATES)
 BILLING_TYPES = Choices(
     ("warranty", _l("Warranty")),
     ("paid", _l("Paid")),
@@ -104,6 +105,8 @@ class RepairOrder(Model):
     covers_transport: Mapped[bool] = mapped_column(Boolean, default=False)
     # paid repairs: the quote and the customer's answer
     quote_amount: Mapped[Decimal | None] = mapped_column(Money)
+    # what the customer approved: a paid repair charges no more (app: QUOTE_TOLERANCE_PCT)
+    approved_amount: Mapped[Decimal | None] = mapped_column(Money)
     quote_sent_on: Mapped[date | None] = mapped_column(Date)
     customer_decision_on: Mapped[date | None] = mapped_column(Date)
     # the supplier of a faulty part pays back the warranty cost
@@ -137,9 +140,13 @@ class RepairOrder(Model):
     @property
     def days_left(self) -> int | None:
         """Days to the legal deadline (negative: overdue); None once closed."""
-        if self.due_date is None or self.state in ("returned", "cancelled"):
+        return self.days_left_on(date.today())
+
+    def days_left_on(self, today: date) -> int | None:
+        """Days from `today` to the legal deadline; None once closed or without one."""
+        if self.due_date is None or self.state in CLOSED_STATES:
             return None
-        return (self.due_date - date.today()).days
+        return (self.due_date - today).days
 
     @property
     def parts_total(self) -> Decimal:

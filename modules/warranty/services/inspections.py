@@ -1,5 +1,6 @@
-"""Quality control of repairs: which checklist applies, inspections (the final one by
-another person), failed inspections by technician."""
+"""Quality control of repairs: checklists and their items, which checklist applies,
+inspections (the final one by another person, answering every required item), failed
+inspections by technician; their rules."""
 
 from __future__ import annotations
 
@@ -10,14 +11,20 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.audit import current_actor
-from app.errors import DomainError
+from app.errors import Conflict, DomainError
+from app.rules import Archived, Rules
 from modules.warranty.models import (
     CHECKLIST_KINDS,
+    REPAIR_TYPES,
     Checklist,
+    ChecklistItem,
     Inspection,
     InspectionItem,
     RepairOrder,
 )
+from modules.warranty.services.access import check_repair_visible
+
+MAX_SEQUENCE = 100000
 
 
 def checklist_for(session: Session, repair: RepairOrder, kind: str) -> Checklist | None:
@@ -50,8 +57,11 @@ def record_inspection(
 ) -> Inspection:
     """Record an intake check or a final inspection against the checklist.
 
-    `results` maps checklist item ids to ok/not ok; a required item not ok, or
-    missing, fails the inspection. Without a checklist, `passed` says the result.
+    `results` maps checklist item ids to ok/not ok: every required item is answered
+    (an inspection that answers none, or leaves a required one out, is refused, not
+    recorded as a failure that would count against the technician); a required item
+    not ok fails the inspection, and so does `passed=False`. An optional item left
+    out is recorded as not checked. Without a checklist, `passed` says the result.
     A final inspection is signed by someone other than the repair's technician,
     during the repair (state in_repair)."""
     if kind not in CHECKLIST_KINDS:
@@ -80,6 +90,21 @@ def record_inspection(
         unknown = [k for k in results if k not in known]
         if unknown:
             raise DomainError(_l("Unknown checklist item."), field="results")
+        # no answer at all, or a required item left out: not an inspection yet
+        unanswered = [
+            it.text
+            for it in checklist.items
+            if it.id not in results and (it.required or not results)
+        ]
+        if unanswered:
+            raise DomainError(
+                _l(
+                    "Answer every item of the checklist “%(checklist)s”: %(items)s.",
+                    checklist=checklist.name,
+                    items=", ".join(unanswered),
+                ),
+                field="results",
+            )
         for it in checklist.items:
             ok = bool(results.get(it.id, False))
             items.append(InspectionItem(checklist_item_id=it.id, text=it.text, ok=ok))
@@ -104,6 +129,27 @@ def record_inspection(
     session.add(insp)
     session.flush()
     return insp
+
+
+def check_checklist(checklist: Checklist) -> None:
+    checklist.name = (checklist.name or "").strip()
+    if not checklist.name:
+        raise DomainError(_l("The name is required."), field="name")
+    if (checklist.kind or "final") not in CHECKLIST_KINDS:
+        raise DomainError(_l("Not a valid choice."), field="kind")
+    checklist.repair_type = checklist.repair_type or None
+    if checklist.repair_type is not None and checklist.repair_type not in REPAIR_TYPES:
+        raise DomainError(_l("Not a valid choice."), field="repair_type")
+
+
+def check_checklist_item(item: ChecklistItem) -> None:
+    item.text = (item.text or "").strip()
+    if not item.text:
+        raise DomainError(_l("Write the item to check."), field="text")
+    if item.sequence is not None and not 0 <= item.sequence <= MAX_SEQUENCE:
+        raise DomainError(
+            _l("Give an order between 0 and %(max)s.", max=MAX_SEQUENCE), field="sequence"
+        )
 
 
 def failed_inspections_by_technician(
@@ -144,3 +190,61 @@ def failed_inspections_by_technician(
         )
     out.sort(key=lambda r: (-r["failed"], r["technician"]))
     return out
+
+
+# -- rules ----------------------------------------------------------------------------------
+
+
+class ChecklistRules(Archived):
+    """A checklist has a name, a kind (intake or final) and maybe a repair type; it is
+    retired (untick Active), never deleted: inspections name it."""
+
+    not_deleted_message = _l("Checklists are not deleted: untick Active.")
+
+    def create(self, session, item, actor) -> None:
+        check_checklist(item)
+
+    update = create
+
+
+class ChecklistItemRules(Rules):
+    """An item to check, in its order; one already answered by an inspection stays (the
+    inspection records what was checked)."""
+
+    def create(self, session, item, actor) -> None:
+        check_checklist_item(item)
+
+    update = create
+
+    def delete(self, session, item, actor) -> None:
+        answered = session.scalar(
+            select(InspectionItem.id).where(InspectionItem.checklist_item_id == item.id).limit(1)
+        )
+        if answered is not None:
+            raise Conflict(_l("Inspections answered this item: it stays. Untick Required instead."))
+
+
+class InspectionRules(Archived):
+    """Inspections are signed on the repair (`record`), by the actor; never written or
+    deleted as records."""
+
+    not_deleted_message = _l("Inspections are not deleted: they are signed records.")
+
+    def create(self, session, item, actor) -> None:
+        raise Conflict(_l("Sign inspections on the repair order."))
+
+    update = create
+
+    def record(self, session, repair: RepairOrder, data: dict, actor) -> Inspection:
+        """`data`: kind (final by default), results (checklist item id -> ok), passed,
+        notes; signed by the actor."""
+        check_repair_visible(repair, actor)
+        return record_inspection(
+            session,
+            repair,
+            data.get("kind") or "final",
+            results=data.get("results") or {},
+            passed=data.get("passed"),
+            notes=data.get("notes"),
+            inspector_id=actor.user_id,
+        )

@@ -1,4 +1,5 @@
-"""Shipments of defective goods to the workshop and back, and substitute (loaner) units."""
+"""Shipments of defective goods to the workshop and back, and substitute (loaner) units
+lent during a repair; their rules."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.deadlines import deadline
-from app.errors import DomainError, NotFound
+from app.errors import Conflict, DomainError, NotFound
 from app.numbering import next_number
+from app.rules import Archived
 from app.statemachine import StateMachine, Transition
 from modules.warranty.models import (
     PAYERS,
@@ -21,6 +23,7 @@ from modules.warranty.models import (
     RepairOrder,
     Shipment,
 )
+from modules.warranty.services.access import check_repair_visible
 
 SHIPMENT_MACHINE = StateMachine(
     doc_type="wty_shipment",
@@ -129,46 +132,65 @@ def lend_loaner(
     notes: str | None = None,
 ) -> LoanerLoan:
     """Lend a substitute unit to the repair's customer while the repair lasts."""
-    if repair.state not in LOAN_STATES_OPEN:
-        raise DomainError(
-            _l("A substitute unit is lent only while the unit is in the workshop."),
-            status=409,
-        )
-    loaner = session.get(Loaner, loaner_id) if isinstance(loaner_id, int) else None
-    if loaner is None or not loaner.active:
-        raise NotFound(_l("No such substitute unit."), field="loaner")
-    out = session.scalars(
-        select(LoanerLoan).where(
-            LoanerLoan.repair_id == repair.id, LoanerLoan.returned_on.is_(None)
-        )
-    ).first()
-    if out is not None:
-        raise DomainError(_l("This repair's customer already has a substitute unit."), status=409)
-    if loaner.state != "available":
-        raise DomainError(_l("This substitute unit is not available."), field="loaner", status=409)
-    today = date.today()
-    lent_on = lent_on or today
-    requested_on = requested_on or lent_on
-    if lent_on > today or requested_on > today:
-        raise DomainError(_l("The date cannot be in the future."), field="lent_on")
-    if requested_on > lent_on:
-        raise DomainError(_l("A unit cannot be lent before it is requested."), field="lent_on")
-    if requested_on < repair.intake_date:
-        raise DomainError(
-            _l("The request cannot be before the repair's intake."), field="requested_on"
-        )
-    dl = loaner_deadline(session, requested_on)
     loan = LoanerLoan(
-        loaner=loaner,
         repair=repair,
-        customer_id=repair.customer_id,
+        loaner=session.get(Loaner, loaner_id) if isinstance(loaner_id, int) else None,
         requested_on=requested_on,
-        due_date=dl.due if dl else None,
         lent_on=lent_on,
-        condition_out=(condition_out or loaner.condition or "")[:200] or None,
+        condition_out=condition_out,
         notes=notes,
     )
-    loaner.state = "lent"
+    return attach_loan(session, loan)
+
+
+def attach_loan(session: Session, loan: LoanerLoan) -> LoanerLoan:
+    """Check a new loan (built by a door or `lend_loaner`): an available unit of the
+    pool, for a repair in the workshop whose customer has none yet; requested and lent
+    today unless said, not before the intake, not in the future; the legal deadline
+    to provide it from the request."""
+    with session.no_autoflush:
+        repair = loan.repair
+        if repair is None:
+            raise DomainError(_l("Choose the repair order."), field="repair")
+        if repair.state not in LOAN_STATES_OPEN:
+            raise DomainError(
+                _l("A substitute unit is lent only while the unit is in the workshop."),
+                status=409,
+            )
+        loaner = loan.loaner
+        if loaner is None or not loaner.active:
+            raise NotFound(_l("No such substitute unit."), field="loaner")
+        out = session.scalars(
+            select(LoanerLoan).where(
+                LoanerLoan.repair_id == repair.id, LoanerLoan.returned_on.is_(None)
+            )
+        ).first()
+        if out is not None and out is not loan:
+            raise DomainError(
+                _l("This repair's customer already has a substitute unit."), status=409
+            )
+        if loaner.state != "available":
+            raise DomainError(
+                _l("This substitute unit is not available."), field="loaner", status=409
+            )
+        today = date.today()
+        lent_on = loan.lent_on or today
+        requested_on = loan.requested_on or lent_on
+        if lent_on > today or requested_on > today:
+            raise DomainError(_l("The date cannot be in the future."), field="lent_on")
+        if requested_on > lent_on:
+            raise DomainError(_l("A unit cannot be lent before it is requested."), field="lent_on")
+        if requested_on < repair.intake_date:
+            raise DomainError(
+                _l("The request cannot be before the repair's intake."), field="requested_on"
+            )
+        dl = loaner_deadline(session, requested_on)
+        loan.customer_id = repair.customer_id
+        loan.requested_on, loan.lent_on = requested_on, lent_on
+        loan.due_date = dl.due if dl else None
+        loan.condition_out = (loan.condition_out or loaner.condition or "").strip()[:200] or None
+        loan.returned_on = loan.condition_back = None
+        loaner.state = "lent"
     session.add(loan)
     session.flush()
     return loan
@@ -229,4 +251,69 @@ def check_loaner_state(session: Session, loaner: Loaner) -> None:
             _l("A substitute unit is lent and returned through its loans."),
             field="state",
             status=409,
+        )
+
+
+# -- rules ----------------------------------------------------------------------------------
+
+
+class ShipmentRules(Archived):
+    """A shipment: a known direction and payer, the repair's own unit, an outside
+    workshop when it goes to or comes from one, dates in order and not in the future;
+    numbered and planned when created; nothing changes once cancelled; cancelled,
+    never deleted. Its life: planned, in transit, delivered (or cancelled)."""
+
+    state_machine = SHIPMENT_MACHINE
+    not_deleted_message = _l("Shipments are not deleted: cancel them.")
+
+    def create(self, session, item, actor) -> None:
+        create_shipment(session, item)
+
+    def update(self, session, item, actor) -> None:
+        if item.state == "cancelled":
+            raise Conflict(_l("A cancelled shipment cannot be changed."))
+        check_shipment(item)
+
+    def transition(self, session, item, action, comment, actor) -> None:
+        shipment_transition(session, item, action, comment)
+
+
+class LoanerRules(Archived):
+    """A substitute unit of the pool: a code and a name; available when added; lent and
+    returned only through its loans; retired (untick Active), never deleted."""
+
+    not_deleted_message = _l("Substitute units are not deleted: untick Active.")
+
+    def create(self, session, item, actor) -> None:
+        item.state = "available"
+        check_loaner(item)
+
+    def update(self, session, item, actor) -> None:
+        check_loaner(item)
+        check_loaner_state(session, item)
+
+
+class LoanRules(Archived):
+    """A substitute unit lent for a repair the actor may see (`attach_loan`); it changes
+    only by its return (`give_back`); never deleted."""
+
+    not_deleted_message = _l("Loans are not deleted.")
+
+    def create(self, session, item, actor) -> None:
+        with session.no_autoflush:
+            check_repair_visible(item.repair, actor)
+        attach_loan(session, item)
+
+    def update(self, session, item, actor) -> None:
+        raise Conflict(_l("Record the return from the repair order's page."))
+
+    def give_back(self, session, loan: LoanerLoan, data: dict, actor) -> LoanerLoan:
+        """`data`: returned_on (today by default), condition_back, needs_maintenance."""
+        check_repair_visible(loan.repair, actor)
+        return return_loaner(
+            session,
+            loan,
+            returned_on=data.get("returned_on"),
+            condition_back=data.get("condition_back"),
+            needs_maintenance=bool(data.get("needs_maintenance")),
         )

@@ -1,37 +1,57 @@
-"""Repair orders: intake, billing decision, the state machine, part and labour lines,
-quality control (checklists and inspections), and the legal repair deadline."""
+"""Repair orders: intake, billing decision, the quote the customer approves, the state
+machine, and the legal repair deadline; their rules (`RepairRules`). Lines are in
+`lines.py`, quality control in `inspections.py`.
+
+The approved quote binds a paid repair: what is charged (the total of its lines) may
+exceed the amount the customer approved by the installation's tolerance
+(`QUOTE_TOLERANCE_PCT`, 0 by default) and no more. Beyond it the repair is neither
+marked ready nor returned; a new quote (from diagnosis, approved, waiting for parts or
+in repair) goes back to the customer, and his approval of it unblocks the repair.
+"""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import signals
-from app.db import ZERO, utcnow
+from app.db import utcnow
 from app.deadlines import Deadline, deadline
-from app.errors import DomainError, NotFound
+from app.errors import Conflict, DomainError, NotFound
 from app.numbering import next_number
+from app.rules import Archived
 from app.statemachine import StateMachine, Transition
-from modules.inventory.models import Part, Warehouse
-from modules.inventory.services import stock
-from modules.staff.services import acting_for
 from modules.warranty.hooks import coverage_for
 from modules.warranty.models import (
     BILLING_TYPES,
+    CLOSED_STATES,
     REPAIR_STATES,
     REPAIR_TYPES,
     LoanerLoan,
-    RepairLabourLine,
     RepairOrder,
-    RepairPartLine,
+)
+from modules.warranty.services.access import check_technician
+from modules.warranty.services.lines import (
+    EDITABLE_STATES,
+    consume_parts,
+    release_parts,
+    retry_reservations,
 )
 from modules.warranty.services.status import get_unit, warranty_status
 
-REF_TYPE = "repair_order"
+__all__ = ["EDITABLE_STATES", "REPAIR_MACHINE", "RepairRules"]
+
+log = logging.getLogger(__name__)
+# a new quote may go to the customer until the unit is handed back (from "ready": a
+# repair finished before the quote bound it, whose total is above the approved one)
+REQUOTE_STATES = ("diagnosing", "approved", "waiting_parts", "in_repair", "ready")
 
 REPAIR_MACHINE = StateMachine(
     doc_type="wty_repair_order",
@@ -39,7 +59,7 @@ REPAIR_MACHINE = StateMachine(
     transitions=[
         Transition("receive", ("draft",), "received", _l("Receive")),
         Transition("diagnose", ("received",), "diagnosing", _l("Start diagnosis")),
-        Transition("send_quote", ("diagnosing",), "quote_sent", _l("Send quote")),
+        Transition("send_quote", REQUOTE_STATES, "quote_sent", _l("Send quote")),
         Transition("approve", ("quote_sent",), "approved", _l("Customer approved")),
         Transition("refuse", ("quote_sent",), "refused", _l("Customer refused")),
         Transition(
@@ -75,16 +95,6 @@ REPAIR_MACHINE = StateMachine(
     ],
     initial="draft",
 )
-# states in which lines may still change
-EDITABLE_STATES = (
-    "draft",
-    "received",
-    "diagnosing",
-    "quote_sent",
-    "approved",
-    "waiting_parts",
-    "in_repair",
-)
 
 
 def get_repair(session: Session, repair_id) -> RepairOrder:
@@ -92,20 +102,6 @@ def get_repair(session: Session, repair_id) -> RepairOrder:
     if repair is None:
         raise NotFound(_l("No such repair order."), field="repair")
     return repair
-
-
-def _money(value, field: str, *, allow_none: bool = False) -> Decimal | None:
-    if value is None or value == "":
-        if allow_none:
-            return None
-        raise DomainError(_l("A number is required."), field=field)
-    try:
-        d = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise DomainError(_l("Not a valid number."), field=field) from None
-    if not d.is_finite() or d < 0 or d >= Decimal("1e12"):
-        raise DomainError(_l("Give an amount of zero or more."), field=field)
-    return d.quantize(Decimal("0.01"))
 
 
 # -- intake -------------------------------------------------------------------------------
@@ -120,9 +116,7 @@ def repair_deadline(session: Session, repair: RepairOrder) -> Deadline | None:
 
 def days_left(repair: RepairOrder, today: date | None = None) -> int | None:
     """Days to the legal deadline (negative: overdue); None once closed or without one."""
-    if repair.due_date is None or repair.state in ("returned", "cancelled"):
-        return None
-    return (repair.due_date - (today or date.today())).days
+    return repair.days_left_on(today or date.today())
 
 
 def check_repair(session: Session, repair: RepairOrder) -> None:
@@ -252,7 +246,7 @@ def override_billing(
         raise DomainError(_l("Not a valid choice."), field="billing_type")
     if not (reason or "").strip():
         raise DomainError(_l("Give the reason for the change."), field="reason")
-    if repair.state in ("ready", "returned", "cancelled"):
+    if repair.state == "ready" or repair.state in CLOSED_STATES:
         raise DomainError(_l("The billing of a finished repair cannot change."), status=409)
     repair.billing_type = billing_type
     repair.billing_overridden = True
@@ -291,65 +285,157 @@ def final_inspection_passed(repair: RepairOrder) -> bool:
     return bool(finals) and finals[-1].result == "passed"
 
 
-def transition(
-    session: Session,
-    repair: RepairOrder,
-    action: str,
-    comment: str | None = None,
-    *,
-    today: date | None = None,
-) -> RepairOrder:
-    """Move a repair along its life, with each step's rules; the only way to change state."""
-    today = today or date.today()
-    t = REPAIR_MACHINE.transition(action)
-    if repair.state not in t.sources:
-        REPAIR_MACHINE.apply(session, repair, action, comment)  # raises the 409
-    if action == "receive":
-        repair.intake_date = repair.intake_date or today
-    elif action == "send_quote":
-        if repair.billing_type != "paid":
-            raise DomainError(
-                _l("Only a paid repair needs the customer's approval of a quote."), status=409
-            )
-        if repair.quote_amount is None:
-            repair.quote_amount = repair.total
-        repair.quote_sent_on = today
-    elif action in ("approve", "refuse"):
-        repair.customer_decision_on = today
-    elif action in ("wait_parts", "start_repair"):
-        if repair.billing_type == "paid" and repair.state == "diagnosing":
-            raise DomainError(
-                _l("A paid repair needs the customer's approval of the quote first."),
-                status=409,
-            )
-        if action == "start_repair":
-            retry_reservations(session, repair)
-    elif action == "mark_ready":
-        if not final_inspection_passed(repair):
-            raise DomainError(
-                _l(
-                    "The final inspection has not passed yet: it must be signed by someone "
-                    "other than the technician."
-                ),
-                status=409,
-            )
-        consume_parts(session, repair)
-        repair.ready_on = today
-    elif action == "return_unit":
-        if loaner_out(session, repair.id) is not None:
-            raise DomainError(
-                _l("The customer still has a substitute unit: record its return first."),
-                status=409,
-            )
-        if repair.state == "refused":
-            release_parts(session, repair)
-    elif action == "cancel":
-        if loaner_out(session, repair.id) is not None:
-            raise DomainError(
-                _l("The customer still has a substitute unit: record its return first."),
-                status=409,
-            )
-    REPAIR_MACHINE.apply(session, repair, action, comment)
+# -- the quote -------------------------------------------------------------------------
+
+
+def quote_tolerance_pct() -> Decimal:
+    """How far (in percent) the charged total may exceed the approved quote without a
+    new approval: the installation's QUOTE_TOLERANCE_PCT, 0 by default. A value that
+    is not a number of zero or more counts as 0 (a new approval for any excess)."""
+    raw = current_app.config.get("QUOTE_TOLERANCE_PCT", 0)
+    try:
+        pct = Decimal(str(raw).strip() or "0")
+    except (InvalidOperation, ValueError):
+        pct = Decimal(-1)
+    if not pct.is_finite() or pct < 0:
+        log.warning("QUOTE_TOLERANCE_PCT=%r is not a percentage: no tolerance", raw)
+        return Decimal(0)
+    return pct
+
+
+def quote_limit(repair: RepairOrder) -> Decimal:
+    """The most a paid repair may charge: its approved quote plus the tolerance."""
+    approved = repair.approved_amount or Decimal(0)
+    limit = approved * (100 + quote_tolerance_pct()) / 100
+    return limit.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def check_within_quote(repair: RepairOrder) -> None:
+    """A paid repair charges no more than the customer approved (with the tolerance)."""
+    if repair.billing_type != "paid" or repair.total <= quote_limit(repair):
+        return
+    if repair.approved_amount is None:
+        raise DomainError(
+            _l(
+                "The customer has approved no quote for this paid repair (total %(total)s): "
+                "send him a quote.",
+                total=repair.total,
+            ),
+            status=409,
+        )
+    raise DomainError(
+        _l(
+            "The total %(total)s is above the quote the customer approved (%(approved)s): "
+            "send him a new quote.",
+            total=repair.total,
+            approved=repair.approved_amount,
+        ),
+        status=409,
+    )
+
+
+def check_quote_unchanged_while_decided(repair: RepairOrder) -> None:
+    """The amount the customer is deciding on does not change under him."""
+    if repair.state != "quote_sent":
+        return
+    if sa_inspect(repair).attrs.quote_amount.history.has_changes():
+        raise DomainError(
+            _l("The customer is deciding on the quote sent: wait for his answer."),
+            field="quote_amount",
+            status=409,
+        )
+
+
+# -- transitions --------------------------------------------------------------------------
+
+
+def _no_loaner_out(session: Session, repair: RepairOrder) -> None:
+    if loaner_out(session, repair.id) is not None:
+        raise DomainError(
+            _l("The customer still has a substitute unit: record its return first."),
+            status=409,
+        )
+
+
+def _send_quote(session: Session, repair: RepairOrder, today: date) -> None:
+    """The quote covers at least what is on the repair (the total of its lines)."""
+    if repair.billing_type != "paid":
+        raise DomainError(
+            _l("Only a paid repair needs the customer's approval of a quote."), status=409
+        )
+    if repair.quote_amount is None or repair.quote_amount < repair.total:
+        repair.quote_amount = repair.total
+    repair.quote_sent_on = today
+
+
+def _approve(session: Session, repair: RepairOrder, today: date) -> None:
+    repair.approved_amount = repair.quote_amount
+    repair.customer_decision_on = today
+
+
+def _refuse(session: Session, repair: RepairOrder, today: date) -> None:
+    repair.customer_decision_on = today
+
+
+def _work(session: Session, repair: RepairOrder, today: date) -> None:
+    if repair.billing_type == "paid" and repair.state == "diagnosing":
+        raise DomainError(
+            _l("A paid repair needs the customer's approval of the quote first."),
+            status=409,
+        )
+
+
+def _start_repair(session: Session, repair: RepairOrder, today: date) -> None:
+    _work(session, repair, today)
+    retry_reservations(session, repair)
+
+
+def _mark_ready(session: Session, repair: RepairOrder, today: date) -> None:
+    if not final_inspection_passed(repair):
+        raise DomainError(
+            _l(
+                "The final inspection has not passed yet: it must be signed by someone "
+                "other than the technician."
+            ),
+            status=409,
+        )
+    check_within_quote(repair)
+    consume_parts(session, repair)
+    repair.ready_on = today
+
+
+def _return_unit(session: Session, repair: RepairOrder, today: date) -> None:
+    _no_loaner_out(session, repair)
+    if repair.state == "refused":
+        release_parts(session, repair)  # the quote was refused: nothing is charged for parts
+    else:
+        check_within_quote(repair)
+
+
+def _receive(session: Session, repair: RepairOrder, today: date) -> None:
+    repair.intake_date = repair.intake_date or today
+
+
+def _cancel(session: Session, repair: RepairOrder, today: date) -> None:
+    _no_loaner_out(session, repair)
+
+
+# the rules of each step that has some, checked before the step is taken
+_BEFORE = {
+    "receive": _receive,
+    "send_quote": _send_quote,
+    "approve": _approve,
+    "refuse": _refuse,
+    "wait_parts": _work,
+    "start_repair": _start_repair,
+    "mark_ready": _mark_ready,
+    "return_unit": _return_unit,
+    "cancel": _cancel,
+}
+
+
+def _closed(session: Session, repair: RepairOrder, action: str, today: date) -> None:
+    """After the step: a cancelled repair releases its parts; a returned one is done."""
     if action == "cancel":
         release_parts(session, repair)
         repair.closed_at = utcnow()
@@ -366,216 +452,52 @@ def transition(
             closed_at=repair.closed_at,
             on_time=repair.due_date is None or today <= repair.due_date,
         )
+
+
+def transition(
+    session: Session,
+    repair: RepairOrder,
+    action: str,
+    comment: str | None = None,
+    *,
+    today: date | None = None,
+) -> RepairOrder:
+    """Move a repair along its life, with each step's rules; the only way to change state."""
+    today = today or date.today()
+    t = REPAIR_MACHINE.transition(action)
+    if repair.state not in t.sources:
+        REPAIR_MACHINE.apply(session, repair, action, comment)  # raises the 409
+    before = _BEFORE.get(action)
+    if before is not None:
+        before(session, repair, today)
+    REPAIR_MACHINE.apply(session, repair, action, comment)
+    _closed(session, repair, action, today)
     session.flush()
     return repair
 
 
-# -- lines --------------------------------------------------------------------------------
+# -- rules ----------------------------------------------------------------------------------
 
 
-def _check_editable(repair: RepairOrder) -> None:
-    if repair.state not in EDITABLE_STATES:
-        raise DomainError(
-            _l(
-                "The lines of a repair in state “%(state)s” cannot change.",
-                state=REPAIR_MACHINE.label(repair.state),
-            ),
-            status=409,
-        )
+class RepairRules(Archived):
+    """A repair order: opened by a technician for himself (or whom he stands in for),
+    numbered, billed and given its legal deadline at intake; its intake fields checked
+    on every edit, nothing changed once closed, the quote being decided left alone;
+    each step of its life with its rules (`transition`). Cancelled, never deleted."""
 
+    state_machine = REPAIR_MACHINE
+    not_deleted_message = _l("Repair orders are not deleted: cancel them.")
 
-def _qty(value) -> Decimal:
-    return stock.quantity(value)
+    def create(self, session, item, actor) -> None:
+        check_technician(item, actor)
+        create_repair(session, item)
 
+    def update(self, session, item, actor) -> None:
+        if item.state in CLOSED_STATES:
+            raise Conflict(_l("A closed repair order cannot be changed."))
+        check_technician(item, actor)
+        check_quote_unchanged_while_decided(item)
+        update_intake(session, item)
 
-def add_part_line(
-    session: Session,
-    repair: RepairOrder,
-    part_id: int,
-    quantity,
-    *,
-    warehouse_id: int | None = None,
-    unit_price=None,
-    supplier_fault: bool = False,
-    note: str | None = None,
-) -> RepairPartLine:
-    """Add a part: reserved at once when in stock, else left waiting for stock."""
-    line = RepairPartLine(
-        repair=repair,
-        part=session.get(Part, part_id) if isinstance(part_id, int) else None,
-        warehouse=session.get(Warehouse, warehouse_id) if isinstance(warehouse_id, int) else None,
-        quantity=quantity,
-        unit_price=unit_price,
-        supplier_fault=bool(supplier_fault),
-        note=note,
-    )
-    return attach_part_line(session, line)
-
-
-def attach_part_line(session: Session, line: RepairPartLine) -> RepairPartLine:
-    """Check a new part line (built by the UI/API or `add_part_line`) and reserve its stock."""
-    with session.no_autoflush:
-        repair = line.repair
-        if repair is None:
-            raise DomainError(_l("Choose the repair order."), field="repair")
-        _check_editable(repair)
-        qty = _qty(line.quantity)
-        part = line.part
-        if part is None or not part.active:
-            raise DomainError(_l("No such part."), field="part")
-        wh = line.warehouse or repair.warehouse
-        if wh is None:
-            raise DomainError(_l("Choose the warehouse the parts come from."), field="warehouse")
-        if any(
-            ln is not line and ln.part_id == part.id and ln.state in ("waiting", "reserved")
-            for ln in repair.part_lines
-        ):
-            raise DomainError(
-                _l("This part is already on the repair: remove its line to change the quantity."),
-                field="part",
-                status=409,
-            )
-        price = _money(line.unit_price, "unit_price", allow_none=True)
-        line.quantity = qty
-        line.unit_price = (part.sale_price or ZERO) if price is None else price
-        line.unit_cost = part.avg_cost or ZERO
-        line.part, line.warehouse, line.state = part, wh, "waiting"
-        line.reservation_id = None
-        line.supplier_fault = bool(line.supplier_fault)
-        if repair.warehouse is None:
-            repair.warehouse = wh
-    session.add(line)
-    session.flush()
-    if stock.available(session, part.id, wh.id) >= qty:
-        res = stock.reserve(session, part.id, wh.id, qty, REF_TYPE, repair.id)
-        line.reservation_id = res.id
-        line.state = "reserved"
-    session.flush()
-    return line
-
-
-def remove_part_line(session: Session, line: RepairPartLine) -> RepairPartLine:
-    """Take a part off the repair: its reservation is released; the line stays, released."""
-    _check_editable(line.repair)
-    if line.state not in ("waiting", "reserved"):
-        raise DomainError(_l("This line can no longer change."), status=409)
-    if line.state == "reserved":
-        stock.release(session, REF_TYPE, line.repair_id, line.part_id)
-    line.state = "released"
-    session.flush()
-    return line
-
-
-def retry_reservations(session: Session, repair: RepairOrder) -> int:
-    """Reserve the lines still waiting for stock, where stock arrived. Returns how many."""
-    done = 0
-    for line in repair.part_lines:
-        if line.state != "waiting":
-            continue
-        if stock.available(session, line.part_id, line.warehouse_id) >= line.quantity:
-            res = stock.reserve(
-                session, line.part_id, line.warehouse_id, line.quantity, REF_TYPE, repair.id
-            )
-            line.reservation_id, line.state = res.id, "reserved"
-            done += 1
-    session.flush()
-    return done
-
-
-def consume_parts(session: Session, repair: RepairOrder) -> None:
-    """The repair is done: issue every part line from stock (409 when one is missing)."""
-    retry_reservations(session, repair)
-    missing = [ln for ln in repair.part_lines if ln.state == "waiting"]
-    if missing:
-        ln = missing[0]
-        raise DomainError(
-            _l(
-                "Not enough stock of %(part)s to finish the repair (%(qty)s needed).",
-                part=ln.part.sku,
-                qty=ln.quantity.normalize(),
-            ),
-            status=409,
-        )
-    for line in repair.part_lines:
-        if line.state != "reserved":
-            continue
-        moves = stock.consume(session, REF_TYPE, repair.id, line.part_id)
-        cost = sum((m.quantity * m.unit_cost for m in moves), ZERO)
-        qty = sum((m.quantity for m in moves), ZERO)
-        if qty:
-            line.unit_cost = (cost / qty).quantize(Decimal("0.01"))
-        line.state = "consumed"
-    session.flush()
-
-
-def release_parts(session: Session, repair: RepairOrder) -> None:
-    stock.release(session, REF_TYPE, repair.id)
-    for line in repair.part_lines:
-        if line.state in ("waiting", "reserved"):
-            line.state = "released"
-
-
-def add_labour_line(
-    session: Session,
-    repair: RepairOrder,
-    description: str,
-    hours,
-    rate=None,
-    *,
-    technician_id: int | None = None,
-    performed_on: date | None = None,
-) -> RepairLabourLine:
-    line = RepairLabourLine(
-        repair=repair,
-        description=description,
-        hours=hours,
-        rate=rate,
-        technician_id=technician_id,
-        performed_on=performed_on,
-    )
-    return attach_labour_line(session, line)
-
-
-def attach_labour_line(session: Session, line: RepairLabourLine) -> RepairLabourLine:
-    """Check a new labour line (hours x rate) and add it to its repair."""
-    repair = line.repair
-    if repair is None:
-        raise DomainError(_l("Choose the repair order."), field="repair")
-    _check_editable(repair)
-    if not (line.description or "").strip():
-        raise DomainError(_l("Describe the work."), field="description")
-    h = _qty(line.hours)
-    if h > 1000:
-        raise DomainError(_l("Too many hours for one line."), field="hours")
-    r = _money(line.rate, "rate", allow_none=True)
-    if r is None:
-        from flask import current_app
-
-        r = _money(current_app.config.get("LABOUR_RATE", "0"), "rate")
-    performed_on = line.performed_on or date.today()
-    if performed_on > date.today():
-        raise DomainError(_l("The date cannot be in the future."), field="performed_on")
-    line.description = line.description.strip()[:200]
-    line.hours, line.rate, line.performed_on = h, r, performed_on
-    if line.technician_id is None and line.technician is None:
-        line.technician_id = repair.technician_id
-    session.add(line)
-    session.flush()
-    return line
-
-
-def remove_labour_line(session: Session, line: RepairLabourLine) -> None:
-    _check_editable(line.repair)
-    session.delete(line)
-    session.flush()
-
-
-# -- quality control ----------------------------------------------------------------------
-
-
-# -- record rule --------------------------------------------------------------------------
-
-
-def visible_technicians(session: Session, user_id: int | None, on: date | None = None) -> set[int]:
-    """A technician sees his own repairs and those of the colleagues he stands in for."""
-    return acting_for(session, user_id, on)
+    def transition(self, session, item, action, comment, actor) -> None:
+        transition(session, item, action, comment)

@@ -5,11 +5,16 @@
 - Months are counted by the installation's civil code (`app.deadlines.period_end`):
   31 January + 1 month ends on 28/29 February in Russia, on 1 March in Brazil.
   The end date is the last day covered.
-- Time in repair extends the warranty (RU Law 2300-1 art. 20 §3): every repair
-  under warranty adds the days from its intake to the unit's return (to the
-  date asked about, while the unit is still in the workshop) to the statutory
-  and manufacturer ends. Extended warranties keep their own contract dates.
+- Time in repair extends the warranty (RU Law 2300-1 art. 20 §3), each tier on
+  its own: a repair under warranty begun while the tier ran (on or before its
+  end, as extended by the repairs before it) adds the days from its intake to the
+  unit's return (to the date asked about, while the unit is still in the
+  workshop). A repair begun after a tier ended does not bring it back: a repair
+  under the manufacturer's warranty leaves an ended statutory warranty as it was.
+  Extended warranties keep their own contract dates.
 - A void applies from its date until it is reinstated.
+
+Units, policies, extended warranties, voids and their rules: `units.py`.
 """
 
 from __future__ import annotations
@@ -22,18 +27,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit import current_actor
-from app.db import utcnow
 from app.deadlines import MONTHS, installation_jurisdiction, period_end
-from app.errors import DomainError, NotFound
+from app.errors import NotFound
 from modules.warranty.models import (
     UNDER_WARRANTY,
     WARRANTY_STATUSES,
-    ExtendedWarranty,
     RepairOrder,
     Unit,
     WarrantyPolicy,
-    WarrantyVoid,
 )
 
 
@@ -118,23 +119,42 @@ def warranty_start(unit: Unit, policy: WarrantyPolicy | None) -> date:
     return unit.sale_date
 
 
-def repair_extension_days(
+def repair_periods(
     session: Session, unit_id: int, on: date, exclude_repair_id: int | None = None
-) -> int:
-    """Days the unit spent in warranty repairs begun on or before `on`."""
-    stmt = select(RepairOrder.id, RepairOrder.intake_date, RepairOrder.returned_on).where(
-        RepairOrder.unit_id == unit_id,
-        RepairOrder.billing_type == "warranty",
-        RepairOrder.state.notin_(("draft", "cancelled")),
-        RepairOrder.intake_date <= on,
+) -> list[tuple[date, date]]:
+    """(intake, until) of the unit's warranty repairs begun on or before `on`, oldest
+    first; `until` is the return, or `on` while the unit is still in the workshop."""
+    stmt = (
+        select(RepairOrder.id, RepairOrder.intake_date, RepairOrder.returned_on)
+        .where(
+            RepairOrder.unit_id == unit_id,
+            RepairOrder.billing_type == "warranty",
+            RepairOrder.state.notin_(("draft", "cancelled")),
+            RepairOrder.intake_date <= on,
+        )
+        .order_by(RepairOrder.intake_date, RepairOrder.id)
     )
-    total = 0
-    for rid, intake, returned in session.execute(stmt):
-        if rid == exclude_repair_id:
-            continue
-        until = min(returned, on) if returned else on
-        total += max(0, (until - intake).days)
-    return total
+    return [
+        (intake, min(returned, on) if returned else on)
+        for rid, intake, returned in session.execute(stmt)
+        if rid != exclude_repair_id
+    ]
+
+
+def extended_by_repairs(end: date, periods: list[tuple[date, date]]) -> tuple[date, int]:
+    """A tier's last day extended by the time in repair while it ran, and the days
+    added: a repair counts when it began on or before the end reached so far (days
+    two repairs share count once); one begun after the end extends nothing."""
+    days = 0
+    counted_to: date | None = None  # the unit is known to be in repair up to this day
+    for intake, until in periods:
+        if intake > end + timedelta(days=days):
+            break  # the tier had ended when this repair began (and the later ones)
+        begin = intake if counted_to is None else max(intake, counted_to)
+        if until > begin:
+            days += (until - begin).days
+            counted_to = until
+    return end + timedelta(days=days), days
 
 
 def warranty_status(
@@ -153,8 +173,8 @@ def warranty_status(
     start = warranty_start(unit, policy)
     ws = WarrantyStatus(unit.id, on, "expired", None, "", start=start)
     ws.policy_id = policy.id if policy else None
-    ws.extension_days = repair_extension_days(session, unit.id, on, exclude_repair_id)
-    ext = timedelta(days=ws.extension_days)
+    periods = repair_periods(session, unit.id, on, exclude_repair_id)
+    statutory_days = manufacturer_days = 0
     if policy is not None:
         ws.covers = {
             "parts": policy.covers_parts,
@@ -162,13 +182,20 @@ def warranty_status(
             "transport": policy.covers_transport,
         }
         if policy.statutory_months:
-            ws.statutory_end = (
-                period_end(start, policy.statutory_months, MONTHS, jurisdiction) + ext
+            ws.statutory_end, statutory_days = extended_by_repairs(
+                period_end(start, policy.statutory_months, MONTHS, jurisdiction), periods
             )
         if policy.manufacturer_months:
-            ws.manufacturer_end = (
-                period_end(start, policy.manufacturer_months, MONTHS, jurisdiction) + ext
+            ws.manufacturer_end, manufacturer_days = extended_by_repairs(
+                period_end(start, policy.manufacturer_months, MONTHS, jurisdiction), periods
             )
+    # the days of the tier in force (after every tier: of the one that ended last)
+    if ws.statutory_end and start <= on <= ws.statutory_end:
+        ws.extension_days = statutory_days
+    elif ws.manufacturer_end and start <= on <= ws.manufacturer_end:
+        ws.extension_days = manufacturer_days
+    else:
+        ws.extension_days = max(statutory_days, manufacturer_days)
     extended = [
         ew
         for ew in unit.extended_warranties
@@ -238,182 +265,3 @@ def warranty_status(
         ws.reason = gettext("The warranty ended on %(date)s.", date=ws.end)
     ws.covers = {}
     return ws
-
-
-# -- units, policies, extended warranties ---------------------------------------------------
-
-
-def check_policy(policy: WarrantyPolicy) -> None:
-    if (
-        policy.equipment_model_id is None
-        and policy.equipment_model is None
-        and not (policy.category or "").strip()
-    ):
-        raise DomainError(
-            _l("A policy applies to an equipment model or to a category."), field="category"
-        )
-    for col in ("statutory_months", "manufacturer_months"):
-        value = getattr(policy, col)
-        if value is None or value < 0 or value > 1200:
-            raise DomainError(_l("Give a number of months between 0 and 1200."), field=col)
-    if (policy.starts_at or "sale") not in ("sale", "handover"):
-        raise DomainError(_l("Not a valid choice."), field="starts_at")
-
-
-def check_unit(session: Session, unit: Unit) -> None:
-    unit.serial_number = (unit.serial_number or "").strip()
-    if not unit.serial_number:
-        raise DomainError(_l("The serial number is required."), field="serial_number")
-    if unit.sale_date is None:
-        raise DomainError(_l("The sale date is required."), field="sale_date")
-    if unit.handover_date and unit.handover_date < unit.sale_date:
-        raise DomainError(_l("The handover cannot be before the sale."), field="handover_date")
-    if unit.sale_date > date.today():
-        raise DomainError(_l("The sale date cannot be in the future."), field="sale_date")
-    if unit.handover_date and unit.handover_date > date.today():
-        raise DomainError(_l("The handover date cannot be in the future."), field="handover_date")
-    if unit.price is not None and unit.price < 0:
-        raise DomainError(_l("Prices cannot be negative."), field="price")
-    customer = unit.customer
-    if customer is not None and not customer.is_customer:
-        raise DomainError(_l("This partner is not a customer."), field="customer")
-    dealer = unit.dealer
-    if dealer is not None and not dealer.is_dealer:
-        raise DomainError(_l("This partner is not a dealer."), field="dealer")
-    model_id = unit.equipment_model_id or (
-        unit.equipment_model.id if unit.equipment_model else None
-    )
-    if model_id is not None:
-        clash = session.scalar(
-            select(Unit.id).where(
-                Unit.equipment_model_id == model_id,
-                Unit.serial_number == unit.serial_number,
-            )
-        )
-        if clash is not None and clash != unit.id:
-            raise DomainError(
-                _l("A unit of this model with this serial number already exists."),
-                field="serial_number",
-                status=409,
-            )
-
-
-def check_extended(ew: ExtendedWarranty) -> None:
-    if ew.start_date is None or ew.end_date is None:
-        raise DomainError(_l("Give the start and end dates."), field="end_date")
-    if ew.end_date < ew.start_date:
-        raise DomainError(_l("The end cannot be before the start."), field="end_date")
-    if ew.price is not None and ew.price < 0:
-        raise DomainError(_l("Prices cannot be negative."), field="price")
-    unit = ew.unit
-    if unit is not None and ew.start_date < unit.sale_date:
-        raise DomainError(
-            _l("An extended warranty cannot start before the sale."), field="start_date"
-        )
-
-
-# -- void and reinstate ---------------------------------------------------------------------
-
-
-def void_warranty(
-    session: Session,
-    unit_id: int,
-    reason: str,
-    voided_on: date | None = None,
-    document: str | None = None,
-) -> WarrantyVoid:
-    """Void a unit's warranty (the service manager's right; checked by the caller)."""
-    unit = get_unit(session, unit_id)
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_l("Give the reason for voiding the warranty."), field="reason")
-    if unit.active_void is not None:
-        raise DomainError(_l("This unit's warranty is already voided."), status=409)
-    voided_on = voided_on or date.today()
-    if voided_on < unit.sale_date:
-        raise DomainError(_l("A warranty cannot be voided before the sale."), field="voided_on")
-    if voided_on > date.today():
-        raise DomainError(_l("The date cannot be in the future."), field="voided_on")
-    user_id, _name = current_actor()
-    void = WarrantyVoid(
-        unit=unit,
-        voided_on=voided_on,
-        reason=reason,
-        document=(document or "").strip() or None,
-        voided_by_id=user_id,
-    )
-    session.add(void)
-    session.flush()
-    return void
-
-
-def reinstate_warranty(
-    session: Session, unit_id: int, reason: str, on: date | None = None
-) -> WarrantyVoid:
-    unit = get_unit(session, unit_id)
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_l("Give the reason for reinstating the warranty."), field="reason")
-    void = unit.active_void
-    if void is None:
-        raise DomainError(_l("This unit's warranty is not voided."), status=409)
-    on = on or date.today()
-    if on < void.voided_on:
-        raise DomainError(_l("The warranty cannot be reinstated before it was voided."), field="on")
-    user_id, _name = current_actor()
-    void.reinstated_on = on
-    void.reinstate_reason = reason
-    void.reinstated_by_id = user_id
-    void.reinstated_at = utcnow()
-    session.flush()
-    return void
-
-
-def _partner_by_ref(session: Session, ref: str | None, field: str):
-    from modules.partners.models import Partner
-
-    if not (ref or "").strip():
-        return None
-    partner = session.scalar(select(Partner).where(Partner.ref == ref.strip()))
-    if partner is None:
-        raise DomainError(_l("No partner with this reference."), field=field)
-    return partner
-
-
-def upsert_unit(session: Session, data: dict) -> str:
-    """A sold unit from the sales system (CSV row): created, or updated when the model
-    and serial number exist."""
-    from modules.inventory.models import EquipmentModel
-
-    data = dict(data)
-    model = session.scalar(
-        select(EquipmentModel).where(EquipmentModel.code == data.pop("model_code").strip())
-    )
-    if model is None:
-        raise DomainError(_l("No equipment model with this code."), field="model_code")
-    serial = data.pop("serial_number").strip()
-    customer = _partner_by_ref(session, data.pop("customer_ref"), "customer_ref")
-    dealer = _partner_by_ref(session, data.pop("dealer_ref", None), "dealer_ref")
-    unit = session.scalar(
-        select(Unit).where(Unit.equipment_model_id == model.id, Unit.serial_number == serial)
-    )
-    outcome = "updated" if unit is not None else "created"
-    if unit is None:
-        unit = Unit(equipment_model=model, equipment_model_id=model.id, serial_number=serial)
-        session.add(unit)
-    unit.customer, unit.customer_id = customer, customer.id
-    if dealer is not None:
-        unit.dealer, unit.dealer_id = dealer, dealer.id
-    for key in ("sale_date", "handover_date", "price", "sales_ref", "notes"):
-        if key in data:
-            setattr(unit, key, data[key] if data[key] != "" else None)
-    if unit.sales_ref:
-        clash = session.scalar(
-            select(Unit.id).where(Unit.sales_ref == unit.sales_ref, Unit.id != (unit.id or -1))
-        )
-        if clash is not None:
-            raise DomainError(
-                _l("A record with this value already exists."), field="sales_ref", status=409
-            )
-    check_unit(session, unit)
-    return outcome
