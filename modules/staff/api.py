@@ -1,4 +1,4 @@
-"""REST resources of staff (thin: rules in services.py, reports in reports.py).
+"""REST resources of staff (thin: rules in services/, reports in reports.py).
 
 employee, position, job_description, acknowledgement, responsibility, absence,
 intake, task, my_task, time_log, training_program, training_session,

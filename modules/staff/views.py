@@ -1,4 +1,4 @@
-"""Staff screens and menu (thin: rules are in services.py, reports in reports.py)."""
+"""Staff screens and menu (thin: rules are in services/, reports in reports.py)."""
 
 from __future__ import annotations
 
