@@ -11,18 +11,11 @@ from app.db import db
 from app.errors import DomainError
 from app.views import date_arg
 from modules.dashboard.services import money, planning, report
-from modules.dashboard.views_reports import default_period, int_arg, report_response
+from modules.dashboard.views_reports import int_arg, period_args, report_response
 from modules.dashboard.web import (
     can_read,
     json_value,
 )
-
-
-def _period():
-    d_from, d_to = date_arg("date_from"), date_arg("date_to")
-    if d_from is None and d_to is None:
-        return default_period()
-    return money.check_period(d_from, d_to)
 
 
 class ServiceReportApi(DomainErrorsMixin, BaseApi):
@@ -48,7 +41,7 @@ class ServiceReportApi(DomainErrorsMixin, BaseApi):
             401: {$ref: '#/components/responses/401'}
         """
         try:
-            d_from, d_to = _period()
+            d_from, d_to = period_args()
             tables = report.build(db.session, d_from, d_to, can_read)
         except DomainError as err:
             return self.domain_error(err)
@@ -85,12 +78,7 @@ class ServiceReportApi(DomainErrorsMixin, BaseApi):
             400: {$ref: '#/components/responses/400'}
             401: {$ref: '#/components/responses/401'}
         """
-        try:
-            d_from, d_to = _period()
-            tables = report.build(db.session, d_from, d_to, can_read)
-            return report_response(tables, d_from, d_to, "pdf")
-        except DomainError as err:
-            return self.domain_error(err)
+        return self._file("pdf")
 
     @expose("/csv", methods=["GET"])
     @protect()
@@ -112,10 +100,14 @@ class ServiceReportApi(DomainErrorsMixin, BaseApi):
             400: {$ref: '#/components/responses/400'}
             401: {$ref: '#/components/responses/401'}
         """
+        return self._file("csv")
+
+    def _file(self, kind: str):
+        """The report of the asked period (default: the previous month) as a file."""
         try:
-            d_from, d_to = _period()
+            d_from, d_to = period_args()
             tables = report.build(db.session, d_from, d_to, can_read)
-            return report_response(tables, d_from, d_to, "csv")
+            return report_response(tables, d_from, d_to, kind)
         except DomainError as err:
             return self.domain_error(err)
 
