@@ -134,11 +134,13 @@ def quantity(value, field: str = "quantity", **kwargs) -> Decimal | None:
     return decimal_value(value, field, places=QUANTITY_PLACES, **kwargs)
 
 
-class _AmountField(fields.Field):
+class _AmountField(fields.Decimal):
     """A marshmallow field with the rules of `decimal_value` (its messages too); it
-    loads a Decimal and dumps a string (JSON keeps every digit)."""
+    loads a Decimal and dumps a string (JSON keeps every digit). A `fields.Decimal`
+    for whoever asks (a CSV import turns a decimal comma into a point for those),
+    but one that refuses extra decimals where `fields.Decimal` rounds them away."""
 
-    places = MONEY_PLACES
+    places_ = MONEY_PLACES
 
     def __init__(self, *, minimum=0, positive: bool = False, maximum=None, **kwargs):
         super().__init__(**kwargs)
@@ -147,7 +149,7 @@ class _AmountField(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         field = self.data_key or attr or "value"
         try:
-            return decimal_value(value, field, places=self.places, **self.rules)
+            return decimal_value(value, field, places=self.places_, **self.rules)
         except DomainError as err:
             raise ValidationError(str(err.message)) from None
 
@@ -158,13 +160,13 @@ class _AmountField(fields.Field):
 class MoneyField(_AmountField):
     """Money in a schema: as `money()`."""
 
-    places = MONEY_PLACES
+    places_ = MONEY_PLACES
 
 
 class QuantityField(_AmountField):
     """A quantity in a schema: as `quantity()` (more than zero unless positive=False)."""
 
-    places = QUANTITY_PLACES
+    places_ = QUANTITY_PLACES
 
     def __init__(self, *, positive: bool = True, **kwargs):
         super().__init__(positive=positive, **kwargs)

@@ -4,6 +4,14 @@ A machine is declared once per document type: its states, and the allowed
 transitions in one table. `apply()` is the only way a document changes state:
 it refuses an illegal step with a DomainError and records every step (who,
 when, from, to, comment) in `core_state_transition`.
+
+A step holds under concurrency on both databases: the document's row moves from
+the state it was read in only if it is still in it (`UPDATE ... WHERE state =
+<read>`, one row or none), so of two users sending the same order at the same
+moment one succeeds and the other gets the 409 of an illegal step, and the step
+is recorded once. A service whose step does more than change the state (stock
+posted on delivery) calls `lock(session, doc)` first: the row is locked and read
+afresh, so the second user waits and then sees the first one's work.
 """
 
 from __future__ import annotations
@@ -13,6 +21,8 @@ from dataclasses import dataclass
 
 from blinker import Namespace
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from app.audit import current_actor
@@ -67,24 +77,51 @@ class StateMachine:
         except KeyError:
             raise DomainError(_l("Unknown action: %(name)s", name=name), status=400) from None
 
+    def _illegal(self, t: Transition, state: str) -> DomainError:
+        return DomainError(
+            _l(
+                "Cannot %(action)s a document in state “%(state)s”.",
+                action=str(t.label or t.name).lower(),
+                state=self.label(state),
+            ),
+            status=409,
+        )
+
     def apply(self, session: Session, doc, name: str, comment: str | None = None) -> Transition:
         t = self.transition(name)
         current = getattr(doc, self.field)
         if current not in t.sources:
-            raise DomainError(
-                _l(
-                    "Cannot %(action)s a document in state “%(state)s”.",
-                    action=str(t.label or t.name).lower(),
-                    state=self.label(current),
-                ),
-                status=409,
-            )
+            raise self._illegal(t, current)
         if t.needs_comment and not (comment or "").strip():
             raise DomainError(_l("A comment is required for this step."), field="comment")
+        self._claim(session, doc, t, current)
         self.record(session, doc, current, t.target, comment)
         setattr(doc, self.field, t.target)
         state_changed.send(self.doc_type, doc=doc, transition=t, session=session)
         return t
+
+    def _claim(self, session: Session, doc, t: Transition, current: str) -> None:
+        """Move the stored row from `current` to the target, only if it is still in
+        `current`: a user who read the same state at the same moment finds the row
+        moved (PostgreSQL makes him wait for the first one's commit, then re-reads
+        it; SQLite's writers take turns) and gets the 409 of an illegal step."""
+        state = inspect(doc, raiseerr=False)
+        if state is None or doc.id is None or state.pending:
+            return  # not a stored row (yet): nobody else can see it
+        if state.attrs[self.field].history.has_changes():
+            session.flush()  # a state set by hand meanwhile: the row holds it first
+        mapper = state.mapper
+        column = mapper.get_property(self.field).columns[0]
+        key = mapper.primary_key[0]
+        moved: CursorResult = session.execute(  # type: ignore[assignment]
+            update(column.table)
+            .where(key == doc.id, column == current)
+            .values({column.name: t.target})
+            .execution_options(synchronize_session=False)
+        )
+        if moved.rowcount != 1:
+            now = session.scalar(select(column).where(key == doc.id))
+            raise self._illegal(t, str(now))
 
     def record(self, session: Session, doc, from_state, to_state, comment=None) -> None:
         if doc.id is None:
@@ -107,6 +144,11 @@ class StateMachine:
         setattr(doc, self.field, self.initial)
         self.record(session, doc, None, self.initial, comment)
 
+    def lock(self, session: Session, doc) -> None:
+        """Lock the document's row (PostgreSQL; SQLite's writers already take turns)
+        and read it afresh, before a step that does more than change its state."""
+        lock(session, doc)
+
     def history(self, session: Session, doc_id: int) -> list[StateTransition]:
         return (
             session.query(StateTransition)
@@ -114,3 +156,20 @@ class StateMachine:
             .order_by(StateTransition.id)
             .all()
         )
+
+
+def lock(session: Session, doc) -> None:
+    """Lock a stored document's row and read it afresh (its columns; relations load
+    after the lock). Rows referencing it may still be inserted meanwhile (FOR NO KEY
+    UPDATE), so a lock never waits for a line being added elsewhere."""
+    state = inspect(doc, raiseerr=False)
+    if state is None or doc.id is None:
+        return
+    cls = type(doc)
+    key = state.mapper.primary_key[0]
+    session.scalars(
+        select(cls)
+        .where(key == doc.id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    ).first()

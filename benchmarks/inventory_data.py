@@ -105,6 +105,15 @@ def _ledger(n_moves: int, wh_ids: list[int], part_ids: list[int], rnd, state: di
     state.update(on_hand=on_hand, avg=avg)
 
 
+def _outside_transaction(conn, sql: str) -> None:
+    """Run a PRAGMA SQLite ignores inside a transaction. app.db begins every
+    transaction itself (BEGIN IMMEDIATE), so the session's connection is in one:
+    end it, run the PRAGMA, begin again (the session's commit ends that one)."""
+    conn.exec_driver_sql("COMMIT")
+    conn.exec_driver_sql(sql)
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def build(app, n_parts: int, n_moves: int, seed: int = 7) -> dict:
     """Bulk-load suppliers, warehouses, parts, the ledger and its balances.
 
@@ -153,7 +162,7 @@ def build(app, n_parts: int, n_moves: int, seed: int = 7) -> dict:
         part_ids = s.scalars(select(Part.id).order_by(Part.id)).all()
         s.commit()
         conn = s.connection()
-        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        _outside_transaction(conn, "PRAGMA foreign_keys=OFF")
         table = StockMove.__table__
         indexes = sorted(table.indexes, key=lambda ix: ix.name)
         for ix in indexes:
@@ -178,7 +187,7 @@ def build(app, n_parts: int, n_moves: int, seed: int = 7) -> dict:
         )
         s.commit()
         conn = s.connection()
-        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        _outside_transaction(conn, "PRAGMA foreign_keys=ON")
         conn.exec_driver_sql("ANALYZE")
         s.commit()
         mismatches = check_balances(s)

@@ -10,14 +10,16 @@ from __future__ import annotations
 from flask import request
 from flask_appbuilder.api import expose, safe
 from flask_appbuilder.security.decorators import protect
-from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 
+from app import policy
+from app.amounts import decimal_value
 from app.api import AppRestApi
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
 from app.security import API_METHOD_PERMISSIONS
+from app.web import load_body
 from modules.inventory import services
 from modules.inventory.api_documents import (
     PartsReturnApi,
@@ -27,7 +29,6 @@ from modules.inventory.api_documents import (
     SupplierPriceApi,
 )
 from modules.inventory.models import (
-    MOVE_REASONS,
     WAREHOUSE_KINDS,
     EquipmentModel,
     Part,
@@ -36,15 +37,9 @@ from modules.inventory.models import (
     StockMove,
     Warehouse,
 )
-from modules.inventory.services import catalog
-from modules.inventory.web import (
-    CountWithoutJoinsInterface,
-    check_keys,
-    current_user_id,
-    int_id,
-    number,
-    text,
-)
+from modules.inventory.schemas import ConsumeSchema, ReverseMoveSchema
+from modules.inventory.services import catalog, stock
+from modules.inventory.web import BodySchemasMixin, CountWithoutJoinsInterface
 
 _NAME = validate.Length(min=1, max=200)
 
@@ -53,6 +48,7 @@ class EquipmentModelApi(AppRestApi):
     resource_name = "equipment_model"
     class_permission_name = "EquipmentModel"
     datamodel = AppInterface(EquipmentModel)
+    rules = catalog.EquipmentModelRules()
     method_permission_name = {**API_METHOD_PERMISSIONS, "parts": "read"}
     _fields = ["code", "name", "manufacturer", "category", "durable", "active"]
     list_columns = show_columns = ["id", *_fields]
@@ -60,12 +56,6 @@ class EquipmentModelApi(AppRestApi):
     search_columns = _fields
     order_columns = ["id", "code", "name"]
     validators_columns = {"name": _NAME, "code": validate.Length(min=1, max=40)}
-
-    def pre_add(self, item):
-        catalog.check_equipment_model(item)
-
-    def pre_update(self, item):
-        catalog.check_equipment_model(item)
 
     @expose("/<int:pk>/parts", methods=["GET"])
     @protect()
@@ -99,10 +89,11 @@ _PART_FIELDS = [
 ]
 
 
-class PartApi(AppRestApi):
+class PartApi(BodySchemasMixin, AppRestApi):
     resource_name = "part"
     class_permission_name = "Part"
     datamodel = CountWithoutJoinsInterface(Part)
+    rules = catalog.PartRules()
     method_permission_name = {**API_METHOD_PERMISSIONS, "forecast": "read"}
     list_columns = [
         "id",
@@ -124,12 +115,6 @@ class PartApi(AppRestApi):
         "lead_time_days": validate.Range(min=0, max=3650),
     }
 
-    def pre_add(self, item):
-        catalog.check_part(item)
-
-    def pre_update(self, item):
-        catalog.check_part(item)
-
     @expose("/<int:pk>/forecast", methods=["GET"])
     @protect()
     @safe
@@ -145,18 +130,15 @@ class PartApi(AppRestApi):
             404: {$ref: '#/components/responses/404'}
             422: {$ref: '#/components/responses/422'}
         """
-        from decimal import Decimal, InvalidOperation
-
         from modules.inventory.services.forecast import part_forecast
 
         part = self.datamodel.get(pk, self._base_filters)
         if part is None:
             return self.response_404()
         try:
-            level = Decimal(request.args.get("service_level", "0.95"))
+            raw = request.args.get("service_level", "0.95")
+            level = decimal_value(raw, "service_level", places=3, minimum=None)
             data = part_forecast(db.session, part, level)
-        except InvalidOperation:
-            return self.response_422(message={"service_level": ["Not a number."]})
         except DomainError as err:
             return self.domain_error(err)
         return self.response(200, result=_plain(data))
@@ -166,6 +148,7 @@ class PartFitmentApi(AppRestApi):
     resource_name = "part_fitment"
     class_permission_name = "PartFitment"
     datamodel = AppInterface(PartFitment)
+    rules = catalog.FitmentRules()
     list_columns = show_columns = [
         "id",
         "part.id",
@@ -182,6 +165,7 @@ class WarehouseApi(AppRestApi):
     resource_name = "warehouse"
     class_permission_name = "Warehouse"
     datamodel = AppInterface(Warehouse)
+    rules = catalog.WarehouseRules()
     _fields = ["code", "name", "kind", "active"]
     list_columns = show_columns = ["id", *_fields, "user.id", "user.username"]
     add_columns = edit_columns = [*_fields, "user"]
@@ -192,25 +176,22 @@ class WarehouseApi(AppRestApi):
         "name": validate.Length(min=1, max=100),
     }
 
-    def pre_add(self, item):
-        catalog.check_warehouse(item)
 
-    def pre_update(self, item):
-        catalog.check_warehouse(item)
-
-
-class StockMoveApi(AppRestApi):
-    """The ledger: list and read; POST posts a movement; no update or delete."""
+class StockMoveApi(BodySchemasMixin, AppRestApi):
+    """The ledger: list and read; POST posts a movement (services.stock.StockMoveRules,
+    the same as the screen's); no update or delete: POST /<id>/reverse corrects one."""
 
     resource_name = "stock_move"
     class_permission_name = "StockMove"
     datamodel = CountWithoutJoinsInterface(StockMove)
+    rules = stock.StockMoveRules()
     include_route_methods = {"get", "get_list", "info", "post", "reverse", "consume"}
     method_permission_name = {
         **API_METHOD_PERMISSIONS,
         "reverse": "write",
         "consume": "consume",
     }
+    openapi_spec_component_schemas = (ReverseMoveSchema, ConsumeSchema)
     list_columns = show_columns = [
         "id",
         "at",
@@ -243,43 +224,6 @@ class StockMoveApi(AppRestApi):
     order_columns = ["id", "at"]
     base_order = ("id", "desc")
 
-    def post_headless(self):
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            return self.response_400(message="Request body must be a JSON object")
-        errors = check_keys(body, self.add_columns, ("part", "quantity", "unit_cost", "reason"))
-        if errors:
-            return self.response_422(message=errors)
-
-        def save(session):
-            reason = text(body.get("reason"), "reason", 20)
-            if reason not in MOVE_REASONS or reason == "reversal":
-                raise DomainError(
-                    _l(
-                        "Unknown reason; use one of: %(values)s.",
-                        values=", ".join(MOVE_REASONS.values[:-1]),
-                    ),
-                    field="reason",
-                )
-            cost = body.get("unit_cost")
-            return services.post_move(
-                session,
-                part_id=int_id(body.get("part"), "part"),
-                quantity_=number(body.get("quantity"), "quantity"),
-                reason=reason,
-                from_warehouse_id=int_id(body.get("from_warehouse"), "from_warehouse", False),
-                to_warehouse_id=int_id(body.get("to_warehouse"), "to_warehouse", False),
-                unit_cost=None if cost is None else number(cost, "unit_cost"),
-                ref_type=text(body.get("ref_type"), "ref_type", 64),
-                ref_id=text(body.get("ref_id"), "ref_id", 64),
-                note=text(body.get("note"), "note", 200),
-            )
-
-        move, err = self.run_service(save)
-        if err is not None:
-            return err
-        return self.response(201, id=move.id, result=self.show_model_schema.dump(move))
-
     @expose("/<int:pk>/reverse", methods=["POST"])
     @protect()
     @safe
@@ -289,18 +233,25 @@ class StockMoveApi(AppRestApi):
         post:
           parameters:
           - {in: path, name: pk, required: true, schema: {type: integer}}
+          requestBody:
+            required: false
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/InventoryReverseMove'}
           responses:
             201: {description: The reversing move}
             404: {$ref: '#/components/responses/404'}
             409: {description: Already reversed, or the stock is gone}
+            422: {$ref: '#/components/responses/422'}
         """
         if self.datamodel.get(pk, self._base_filters) is None:
             return self.response_404()
-        body = request.get_json(silent=True) if request.data else {}
-        note = body.get("note") if isinstance(body, dict) else None
-        move, err = self.run_service(
-            lambda s: services.reverse_move(s, pk, text(note, "note", 200))
-        )
+
+        def save(session):
+            body = load_body(ReverseMoveSchema)
+            return services.reverse_move(session, pk, (body.get("note") or "").strip() or None)
+
+        move, err = self.run_service(save)
         if err is not None:
             return err
         return self.response(201, id=move.id, result=self.show_model_schema.dump(move))
@@ -316,51 +267,26 @@ class StockMoveApi(AppRestApi):
             required: true
             content:
               application/json:
-                schema:
-                  type: object
-                  required: [ref_type, ref_id]
-                  properties:
-                    ref_type: {type: string}
-                    ref_id: {type: string}
-                    part: {type: integer}
-                    warehouse: {type: integer}
-                    quantity: {type: number}
+                schema: {$ref: '#/components/schemas/InventoryConsume'}
           responses:
             201: {description: The consumption moves}
             400: {$ref: '#/components/responses/400'}
+            403: {description: Not the workshop nor the technician's own van}
             409: {description: Not enough stock or nothing reserved}
             422: {$ref: '#/components/responses/422'}
         """
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            return self.response_400(message="Request body must be a JSON object")
-
-        own_only = not self.appbuilder.sm.has_access("can_write", "StockMove")
 
         def save(session):
-            ref_type = text(body.get("ref_type"), "ref_type", 64)
-            ref_id = text(body.get("ref_id"), "ref_id", 64)
-            if not ref_type or not ref_id:
-                raise DomainError(_l("Both ref_type and ref_id are required."), field="ref_id")
-            if body.get("quantity") is None:
-                part = int_id(body.get("part"), "part", False)
-                if own_only:
-                    for wh_id in services.stock.reserved_warehouses(session, ref_type, ref_id):
-                        catalog.check_own_warehouse(session, wh_id, current_user_id())
-                return services.consume(session, ref_type, ref_id, part)
-            wh_id = int_id(body.get("warehouse"), "warehouse")
-            if own_only:
-                catalog.check_own_warehouse(session, wh_id, current_user_id())
-            move = services.post_move(
+            body = load_body(ConsumeSchema)
+            return stock.consume_for_work(
                 session,
-                part_id=int_id(body.get("part"), "part"),
-                quantity_=number(body.get("quantity"), "quantity"),
-                reason="consumption",
-                from_warehouse_id=wh_id,
-                ref_type=ref_type,
-                ref_id=ref_id,
+                policy.current_actor(),
+                body["ref_type"].strip(),
+                body["ref_id"].strip(),
+                part_id=body.get("part"),
+                warehouse_id=body.get("warehouse"),
+                qty=body.get("quantity"),
             )
-            return [move]
 
         moves, err = self.run_service(save)
         if err is not None:

@@ -1,5 +1,6 @@
 """Inventory CSV: stock moves with values, stock valuation at a date, purchase orders,
-receipts (for accounting); catalog, equipment models and fitment imports."""
+receipts, customer returns with their refunds (for accounting); catalog, equipment
+models and fitment imports."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from app.csvio import Column, CsvExport, CsvImport, csv_column
 from app.db import Money, Quantity, utc_day_start
 from modules.inventory.models import (
     Part,
+    PartsReturn,
+    PartsSale,
     PurchaseOrder,
     PurchaseOrderLine,
     StockMove,
@@ -33,6 +36,8 @@ P = Part.__table__.c
 PO = PurchaseOrder.__table__.c
 POL = PurchaseOrderLine.__table__.c
 PT = Partner.__table__.c
+RET = PartsReturn.__table__.c
+PS = PartsSale.__table__.c
 
 
 class utc_iso(FunctionElement):  # noqa: N801 (a SQL function, named like one)
@@ -202,6 +207,34 @@ EXPORTS = [
         where=(M.reason == "receipt", M.ref_type == "inv_purchase_order"),
         date_column=M.at,
         order_by=(M.at, M.id),
+    ),
+    CsvExport(
+        name="parts_returns",
+        title=_l("Customer returns and refunds"),
+        resource="PartsReturn",
+        description=_l(
+            "Parts customers brought back in a period, with the sale they came from and "
+            "the amount refunded (to take off that sale's revenue)."
+        ),
+        columns=(
+            Column("id", RET.id, _l("Return id")),
+            Column("return_date", RET.return_date, _l("Return date")),
+            Column("sale", PS.number, _l("Sale number (empty: not from a recorded sale)")),
+            Column("customer", PT.name, _l("Customer")),
+            Column("customer_tax_id", PT.tax_id, _l("Customer tax id")),
+            Column("sku", P.sku, _l("Part SKU")),
+            Column("quantity", RET.quantity, _l("Quantity")),
+            Column("condition", RET.condition, _l("good (back to stock) or damaged")),
+            Column("refund", RET.refund_amount, _l("Amount refunded")),
+        ),
+        select_from=PartsReturn.__table__,
+        joins=(
+            (PartsSale.__table__, PS.id == RET.sale_id),
+            (Partner.__table__, PT.id == RET.customer_id),
+            (Part.__table__, P.id == RET.part_id),
+        ),
+        date_column=RET.return_date,
+        order_by=(RET.return_date, RET.id),
     ),
 ]
 

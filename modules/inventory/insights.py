@@ -1,6 +1,6 @@
 """What inventory contributes: parts below their reorder point (KPI, and a notice to the
-warehouse's responsible clerk), stock value, parts sold (KPI, chart, revenue for cost
-and revenue control, a section of the service report)."""
+warehouse's responsible clerk), stock value, parts sold net of refunds (KPI, chart,
+revenue for cost and revenue control, a section of the service report)."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ from app.insights import (
 from app.security import WAREHOUSE_CLERK
 from modules.inventory.models import (
     Part,
+    PartsReturn,
     PartsSale,
     PartsSaleLine,
     StockBalance,
@@ -83,6 +84,30 @@ def sale_lines(session, date_from: date, date_to: date):
         yield on, part_id, Decimal(qty), _amount(qty, price, discount), region
 
 
+def refund_lines(session, date_from: date, date_to: date):
+    """(return date, part id, -quantity, -refund, customer region) of customer returns:
+    what came back, and the money paid back, taken off the parts sold."""
+    rows = session.execute(
+        select(
+            PartsReturn.return_date,
+            PartsReturn.part_id,
+            PartsReturn.quantity,
+            PartsReturn.refund_amount,
+            Partner.region,
+        )
+        .join(Partner, Partner.id == PartsReturn.customer_id)
+        .where(PartsReturn.return_date >= date_from, PartsReturn.return_date <= date_to)
+    ).all()
+    for on, part_id, qty, refund, region in rows:
+        yield on, part_id, -Decimal(qty), -Decimal(refund or 0), region
+
+
+def net_sales(session, date_from: date, date_to: date):
+    """Parts sold less parts returned: the lines of both, as `sale_lines` gives them."""
+    yield from sale_lines(session, date_from, date_to)
+    yield from refund_lines(session, date_from, date_to)
+
+
 # ------------------------------------------------------------------ KPIs
 
 
@@ -100,7 +125,7 @@ def stock_value(session, ctx: Context) -> Decimal:
 
 
 def parts_sold_month(session, ctx: Context) -> Decimal:
-    return sum((a for _d, _p, _q, a, _r in sale_lines(session, ctx.month_start(), ctx.today)), ZERO)
+    return sum((a for _d, _p, _q, a, _r in net_sales(session, ctx.month_start(), ctx.today)), ZERO)
 
 
 def _sales_link(ctx: Context) -> str:
@@ -116,11 +141,11 @@ def _sales_link(ctx: Context) -> str:
 
 
 def sales_by_month(session, ctx: Context) -> ChartData:
-    """Parts sold per month, the last 12 months (this one included)."""
+    """Parts sold per month net of refunds, the last 12 months (this one included)."""
     keys = [*months_back(ctx.today, 11), (ctx.today.year, ctx.today.month)]
     start = date(keys[0][0], keys[0][1], 1)
     totals: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
-    for on, _p, _q, amount, _r in sale_lines(session, start, ctx.today):
+    for on, _p, _q, amount, _r in net_sales(session, start, ctx.today):
         totals[(on.year, on.month)] += amount
     return ChartData(
         labels=[f"{y:04d}-{m:02d}" for y, m in keys],
@@ -197,7 +222,8 @@ def reorder_notices(session, today: date):
 
 
 def parts_sold_money(session, date_from: date, date_to: date):
-    for on, _p, _q, amount, region in sale_lines(session, date_from, date_to):
+    """Revenue from parts: each sale line, and each refund as a negative amount."""
+    for on, _p, _q, amount, region in net_sales(session, date_from, date_to):
         yield MoneyLine(on=on, amount=amount, region=region, warranty=False)
 
 
@@ -214,7 +240,7 @@ def sales_count(session, date_from: date, date_to: date) -> int:
 def parts_sold_section(session, date_from: date, date_to: date) -> ReportTable:
     qty: dict[int, Decimal] = defaultdict(lambda: ZERO)
     amount: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for _on, part_id, q, a, _r in sale_lines(session, date_from, date_to):
+    for _on, part_id, q, a, _r in net_sales(session, date_from, date_to):
         qty[part_id] += q
         amount[part_id] += a
     names = dict(

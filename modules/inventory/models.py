@@ -291,6 +291,8 @@ class PurchaseOrder(Model):
     lines: Mapped[list[PurchaseOrderLine]] = relationship(
         back_populates="order", order_by="PurchaseOrderLine.id", cascade="all, delete-orphan"
     )
+    # not stored: the `lines` of an API body, for the rules (services.purchasing)
+    line_items = None
 
     def __str__(self) -> str:
         return self.number or f"PO #{self.id}"
@@ -344,6 +346,8 @@ class PartsSale(Model):
     lines: Mapped[list[PartsSaleLine]] = relationship(
         back_populates="sale", order_by="PartsSaleLine.id", cascade="all, delete-orphan"
     )
+    # not stored: the `lines` of an API body, for the rules (services.sales)
+    line_items = None
 
     def __str__(self) -> str:
         return self.number or f"PS #{self.id}"
@@ -376,9 +380,11 @@ class PartsSaleLine(Model):
 
 
 class PartsReturn(Model):
-    """A customer brings a part back: to stock when good, to quarantine when damaged."""
+    """A customer brings a part back: to stock when good, to quarantine when damaged;
+    the refund is what the customer gets back (revenue less, in the returns export)."""
 
     __tablename__ = "inv_parts_return"
+    __table_args__ = (CheckConstraint("refund_amount >= 0", name="ck_inv_parts_return_refund"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sale_id: Mapped[int | None] = mapped_column(ForeignKey("inv_parts_sale.id"), index=True)
@@ -390,6 +396,8 @@ class PartsReturn(Model):
     condition: Mapped[str] = mapped_column(String(RETURN_CONDITIONS.length), default="good")
     return_date: Mapped[date] = mapped_column(Date, default=date.today, index=True)
     move_id: Mapped[int | None] = mapped_column(ForeignKey("inv_stock_move.id"))
+    # paid back to the customer: the sale's net price of what comes back, or less
+    refund_amount: Mapped[Decimal] = mapped_column(Money, server_default="0")
 
     sale: Mapped[PartsSale | None] = relationship()
     customer: Mapped[Partner] = relationship()

@@ -3,11 +3,14 @@ parts sales and returns, and the replenishment / fitment reports."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
+from wtforms import DecimalField
+from wtforms.validators import Optional
 
+from app.amounts import quantity
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
@@ -28,6 +31,17 @@ from modules.inventory.models import (
     Warehouse,
 )
 from modules.inventory.services import catalog, purchasing, sales
+from modules.inventory.services.purchasing import (
+    PurchaseOrderLineRules,
+    PurchaseOrderRules,
+    ReorderRuleRules,
+    SupplierPriceRules,
+)
+from modules.inventory.services.sales import (
+    PartsReturnRules,
+    PartsSaleLineRules,
+    PartsSaleRules,
+)
 from modules.inventory.views_stock import LABELS, TEMPLATES
 
 LABELS = {
@@ -48,6 +62,7 @@ LABELS = {
     "discount_pct": _l("Discount %"),
     "return_date": _l("Date"),
     "condition": _l("Condition"),
+    "refund_amount": _l("Refund"),
     "total": _l("Total"),
 }
 
@@ -55,6 +70,7 @@ LABELS = {
 class ReorderRuleView(AppModelView):
     datamodel = AppInterface(ReorderRule)
     class_permission_name = "ReorderRule"
+    rules = ReorderRuleRules()
     list_title = _l("Reorder rules")
     show_title = _l("Reorder rule")
     add_title = _l("Add reorder rule")
@@ -64,16 +80,11 @@ class ReorderRuleView(AppModelView):
     add_columns = edit_columns = show_columns = list_columns
     search_columns = ["min_qty", "max_qty", "active"]
 
-    def pre_add(self, item):
-        purchasing.check_reorder_rule(item)
-
-    def pre_update(self, item):
-        purchasing.check_reorder_rule(item)
-
 
 class SupplierPriceView(AppModelView):
     datamodel = AppInterface(SupplierPrice)
     class_permission_name = "SupplierPrice"
+    rules = SupplierPriceRules()
     list_title = _l("Supplier prices")
     show_title = _l("Supplier price")
     add_title = _l("Add supplier price")
@@ -84,16 +95,11 @@ class SupplierPriceView(AppModelView):
     search_columns = ["min_qty", "price"]
     description_columns = {"min_qty": _l("The price applies from this quantity on.")}
 
-    def pre_add(self, item):
-        purchasing.check_supplier_price(item)
-
-    def pre_update(self, item):
-        purchasing.check_supplier_price(item)
-
 
 class PurchaseOrderLineView(AppModelView):
     datamodel = AppInterface(PurchaseOrderLine)
     class_permission_name = "PurchaseOrder"
+    rules = PurchaseOrderLineRules()
     list_title = _l("Order lines")
     show_title = _l("Order line")
     add_title = _l("Add order line")
@@ -105,19 +111,11 @@ class PurchaseOrderLineView(AppModelView):
     show_columns = list_columns
     search_columns = ["quantity"]
 
-    def pre_add(self, item):
-        purchasing.check_order_line(item)
-
-    def pre_update(self, item):
-        purchasing.check_order_line(item)
-
-    def pre_delete(self, item):
-        purchasing.check_line_removal(item)
-
 
 class PurchaseOrderView(StateMachineViewMixin, AppModelView):
     datamodel = AppInterface(PurchaseOrder)
     class_permission_name = "PurchaseOrder"
+    rules = PurchaseOrderRules()
     method_permission_name = {**VIEW_METHOD_PERMISSIONS, "receive": "write"}
     template_folder = TEMPLATES
     show_template = "inventory/po_show.html"
@@ -136,9 +134,6 @@ class PurchaseOrderView(StateMachineViewMixin, AppModelView):
     formatters_columns = {"state": PO_STATES.label}
     related_views = [PurchaseOrderLineView]
 
-    def apply_transition(self, session, item, action, comment):
-        purchasing.transition_order(session, item, action, comment)
-
     def render_template(self, template, **kwargs):
         if template == self.show_template and kwargs.get("pk") is not None:
             order = db.session.get(PurchaseOrder, kwargs["pk"])
@@ -154,38 +149,24 @@ class PurchaseOrderView(StateMachineViewMixin, AppModelView):
     @has_access
     def receive(self, pk):
         """Receive the quantities typed per line (a partial receipt)."""
-        order = self.datamodel.get(pk, self._base_filters)
-        if order is None:
-            abort(404)
-        wanted = {}
-        for line in order.lines:
-            raw = (request.form.get(f"qty_{line.id}") or "").strip().replace(",", ".")
-            if raw:
-                wanted[line.id] = raw
-        try:
-            purchasing.receive(db.session, order, wanted or {})
-            db.session.commit()
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err.message), "danger")
-        else:
-            flash(str(_l("Received.")), "success")
-        return redirect(url_for(f"{self.endpoint}.show", pk=pk))
 
-    def pre_add(self, item):
-        purchasing.create_order(db.session, item)
+        def receive(order):
+            wanted = {}
+            for line in order.lines:
+                raw = request.form.get(f"qty_{line.id}")
+                qty = quantity(raw, "quantity", label=line.part.sku, required=False,
+                               decimal_comma=True)  # fmt: skip
+                if qty is not None:
+                    wanted[line.id] = qty
+            purchasing.receive(db.session, order, wanted)
 
-    def pre_update(self, item):
-        purchasing.check_order(item)
-
-    def pre_delete(self, item):
-        if item.state != "draft":
-            raise DomainError(_l("Only a draft order can be deleted; cancel it."), status=409)
+        return self.act_on(pk, receive, _l("Received."))
 
 
 class PartsSaleLineView(AppModelView):
     datamodel = AppInterface(PartsSaleLine)
     class_permission_name = "PartsSale"
+    rules = PartsSaleLineRules()
     list_title = _l("Sale lines")
     show_title = _l("Sale line")
     add_title = _l("Add sale line")
@@ -195,21 +176,24 @@ class PartsSaleLineView(AppModelView):
     add_columns = show_columns = list_columns
     edit_columns = ["part", "quantity", "unit_price", "discount_pct"]  # stays in its sale
     search_columns = ["quantity"]
-
-    def pre_add(self, item):
-        sales.check_sale_line(item)
-
-    def pre_update(self, item):
-        sales.check_sale_line(item)
-
-    def pre_delete(self, item):
-        if item.sale.state != "quotation":
-            raise DomainError(_l("Only a quotation can be changed."), status=409)
+    add_form_extra_fields = {  # empty, not the column's 0.00: the part's price applies
+        "unit_price": DecimalField(
+            LABELS["unit_price"],
+            validators=[Optional()],
+            description=_l("Empty: the part's sale price."),
+        ),
+        "discount_pct": DecimalField(
+            LABELS["discount_pct"],
+            validators=[Optional()],
+            description=_l("Empty: the sale's discount."),
+        ),
+    }
 
 
 class PartsSaleView(StateMachineViewMixin, AppModelView):
     datamodel = AppInterface(PartsSale)
     class_permission_name = "PartsSale"
+    rules = PartsSaleRules()
     state_machine = sales.SALE_MACHINE
     list_title = _l("Parts sales")
     show_title = _l("Parts sale")
@@ -225,33 +209,31 @@ class PartsSaleView(StateMachineViewMixin, AppModelView):
     formatters_columns = {"state": SALE_STATES.label}
     related_views = [PartsSaleLineView]
 
-    def apply_transition(self, session, item, action, comment):
-        sales.transition_sale(session, item, action, comment)
-
-    def pre_add(self, item):
-        sales.create_sale(db.session, item)
-
-    def pre_update(self, item):
-        sales.check_sale(item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Sales are not deleted: cancel them."), status=409)
-
 
 class PartsReturnView(AppModelView):
     datamodel = AppInterface(PartsReturn)
     class_permission_name = "PartsReturn"
+    rules = PartsReturnRules()
     list_title = _l("Customer returns")
     show_title = _l("Customer return")
     add_title = _l("Register a return")
     label_columns = LABELS
-    list_columns = ["return_date", "customer", "part", "quantity", "condition", "warehouse"]
+    list_columns = [
+        "return_date",
+        "customer",
+        "part",
+        "quantity",
+        "refund_amount",
+        "condition",
+        "warehouse",
+    ]
     add_columns = [
         "sale",
         "customer",
         "part",
         "warehouse",
         "quantity",
+        "refund_amount",
         "reason",
         "condition",
         "return_date",
@@ -260,16 +242,21 @@ class PartsReturnView(AppModelView):
     search_columns = ["return_date", "condition", "reason"]
     base_order = ("id", "desc")
     formatters_columns = {"condition": RETURN_CONDITIONS.label}
-    add_form_extra_fields = {"condition": RETURN_CONDITIONS.select_field(_l("Condition"))}
-
-    def pre_add(self, item):
-        sales.register_return(db.session, item)
-
-    def pre_update(self, item):
-        raise DomainError(_l("A registered return is not changed."), status=409)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("A registered return is not deleted."), status=409)
+    description_columns = {
+        "refund_amount": _l(
+            "Paid back to the customer. Empty: the sale's net price of what comes back; "
+            "at most that."
+        ),
+    }
+    add_form_extra_fields = {
+        "condition": RETURN_CONDITIONS.select_field(_l("Condition")),
+        # empty means "the sale's price": no default of 0 to clear first
+        "refund_amount": DecimalField(
+            _l("Refund"),
+            validators=[Optional()],
+            description=description_columns["refund_amount"],
+        ),
+    }
 
 
 class InventoryReportsView(BaseView):

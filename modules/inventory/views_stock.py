@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 
 from app.datamodel import AppInterface
 from app.db import db
-from app.errors import DomainError
 from app.security import VIEW_METHOD_PERMISSIONS
 from app.views import AppModelView
 from modules.inventory import services
@@ -24,7 +23,7 @@ from modules.inventory.models import (
     StockMove,
     Warehouse,
 )
-from modules.inventory.services import catalog
+from modules.inventory.services import catalog, stock
 from modules.inventory.web import CountWithoutJoinsInterface
 
 TEMPLATES = str(Path(__file__).parent / "templates")
@@ -72,6 +71,7 @@ LABELS = {
 class EquipmentModelView(AppModelView):
     datamodel = AppInterface(EquipmentModel)
     class_permission_name = "EquipmentModel"
+    rules = catalog.EquipmentModelRules()
     list_title = _l("Equipment models")
     show_title = _l("Equipment model")
     add_title = _l("Add equipment model")
@@ -82,16 +82,11 @@ class EquipmentModelView(AppModelView):
     search_columns = ["code", "name", "manufacturer", "category", "durable", "active"]
     base_order = ("code", "asc")
 
-    def pre_add(self, item):
-        catalog.check_equipment_model(item)
-
-    def pre_update(self, item):
-        catalog.check_equipment_model(item)
-
 
 class PartFitmentView(AppModelView):
     datamodel = AppInterface(PartFitment)
     class_permission_name = "PartFitment"
+    rules = catalog.FitmentRules()
     list_title = _l("Fitment")
     show_title = _l("Fitment")
     add_title = _l("Add fitment")
@@ -105,6 +100,7 @@ class PartFitmentView(AppModelView):
 class PartView(AppModelView):
     datamodel = AppInterface(Part)
     class_permission_name = "Part"
+    rules = catalog.PartRules()
     template_folder = TEMPLATES
     show_template = "inventory/part_show.html"
     list_title = _l("Parts")
@@ -136,12 +132,6 @@ class PartView(AppModelView):
         "superseded_by": _l("The part that replaces this one."),
     }
 
-    def pre_add(self, item):
-        catalog.check_part(item)
-
-    def pre_update(self, item):
-        catalog.check_part(item)
-
     def render_template(self, template, **kwargs):
         if template == self.show_template and kwargs.get("pk") is not None:
             from modules.inventory.services.forecast import chart_svg, part_forecast
@@ -161,6 +151,7 @@ class PartView(AppModelView):
 class WarehouseView(AppModelView):
     datamodel = AppInterface(Warehouse)
     class_permission_name = "Warehouse"
+    rules = catalog.WarehouseRules()
     list_title = _l("Warehouses")
     show_title = _l("Warehouse")
     add_title = _l("Add warehouse")
@@ -175,48 +166,13 @@ class WarehouseView(AppModelView):
     edit_form_extra_fields = add_form_extra_fields
     description_columns = {"user": _l("The technician whose van this is.")}
 
-    def pre_add(self, item):
-        catalog.check_warehouse(item)
-
-    def pre_update(self, item):
-        catalog.check_warehouse(item)
-
-
-class LedgerInterface(CountWithoutJoinsInterface):
-    """Adding a stock move posts it through the ledger service; no edit, no delete."""
-
-    def add(self, item, commit: bool = True) -> None:
-        def op(it):
-            move = services.post_move(
-                self.session,
-                part_id=it.part.id if it.part else None,
-                quantity_=it.quantity,
-                reason=it.reason,
-                from_warehouse_id=it.from_warehouse.id if it.from_warehouse else None,
-                to_warehouse_id=it.to_warehouse.id if it.to_warehouse else None,
-                unit_cost=it.unit_cost,
-                ref_type=it.ref_type,
-                ref_id=it.ref_id,
-                note=it.note,
-            )
-            it.id = move.id
-
-        try:
-            self._write(op, item, commit)
-        except DomainError:
-            self.session.rollback()
-            raise
-
-    def edit(self, item, commit: bool = True) -> None:
-        raise DomainError(_l("Stock moves are never changed: post a reversal."), status=409)
-
-    def delete(self, item, commit: bool = True) -> None:
-        raise DomainError(_l("Stock moves are never deleted: post a reversal."), status=409)
-
 
 class StockMoveView(AppModelView):
-    datamodel = LedgerInterface(StockMove)
+    """The ledger: adding posts a move (the API's rules); never edited or deleted."""
+
+    datamodel = CountWithoutJoinsInterface(StockMove)
     class_permission_name = "StockMove"
+    rules = stock.StockMoveRules()
     include_route_methods = {"list", "show", "add", "api_read", "api_get", "download"}
     method_permission_name = {**VIEW_METHOD_PERMISSIONS, "edit": "edit", "delete": "delete"}
     list_title = _l("Stock moves")

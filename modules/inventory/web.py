@@ -1,5 +1,8 @@
-"""Helpers shared by inventory views and APIs: the current user, body parsing, and
-the list interface of big tables."""
+"""Helpers shared by inventory views and APIs: the current user, the body schemas of
+the APIs (exact amounts, a document's `lines`), and the list interface of big tables.
+
+`int_id` and `text` are also used by other modules (claims, warranty) to read JSON
+bodies by hand; inventory's own bodies go through marshmallow schemas (schemas.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from app.datamodel import AppInterface
 from app.errors import DomainError
 from app.web import current_user_id  # noqa: F401 - re-exported
+from modules.inventory.schemas import exact_amounts, extended, lines_field
 
 
 class CountWithoutJoinsInterface(AppInterface):
@@ -25,6 +29,30 @@ class CountWithoutJoinsInterface(AppInterface):
         if any(is_column_dotted(f.column_name) for f in inner.filters):
             return super().query_count(query, filters, select_columns)
         return self.apply_filters(query, inner).order_by(None).count()
+
+
+class BodySchemasMixin:
+    """Mix into an AppRestApi (before it): FAB's POST and PUT body schemas with the
+    money and quantities of `app.amounts` (a value with more decimals than its column
+    is refused, not rounded away), and, with `line_schema`, a `lines` list that the
+    rules turn into the document's lines (`line_items`; on PUT too with
+    `lines_on_edit`)."""
+
+    line_schema: type | None = None
+    lines_on_edit = False
+
+    def _init_model_schemas(self) -> None:
+        super()._init_model_schemas()  # type: ignore[misc]
+        model = self.datamodel.obj  # type: ignore[attr-defined]
+        for attr, columns, lines in (
+            ("add_model_schema", self.add_columns, True),  # type: ignore[attr-defined]
+            ("edit_model_schema", self.edit_columns, self.lines_on_edit),  # type: ignore[attr-defined]
+        ):
+            more = exact_amounts(model, columns)
+            if lines and self.line_schema is not None:
+                more["lines"] = lines_field(self.line_schema)
+            if more:
+                setattr(self, attr, extended(getattr(self, attr), **more))
 
 
 def int_id(value, field: str, required: bool = True) -> int | None:
@@ -51,17 +79,9 @@ def text(value, field: str, max_len: int) -> str | None:
     return value or None
 
 
-def number(value, field: str):
-    """A JSON number or numeric string, unparsed further (services check ranges)."""
-    if value is None:
-        raise DomainError(_l("This field is required."), field=field)
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise DomainError(_l("Must be a number."), field=field)
-    return str(value)
-
-
 def check_keys(body: dict, allowed, not_null=()) -> dict[str, list[str]]:
-    """Unknown fields and nulls where a value is required, as a 422 message."""
+    """Unknown fields and nulls where a value is required, as a 422 message (kept for
+    other modules' hand-read bodies; inventory's bodies go through schemas)."""
     errors = {k: [str(_l("Unknown field."))] for k in body if k not in allowed}
     for k in not_null:
         if k in body and body[k] is None:

@@ -49,3 +49,53 @@ def level(session, part_id: int, wh_id: int) -> tuple[Decimal, Decimal]:
         )
     )
     return (row.on_hand, row.reserved) if row else (D(0), D(0))
+
+
+def parallel(app, username: str, calls) -> list:
+    """Send `calls` (each `fn(client) -> response`) at the same moment, one thread and
+    one test client each, logged in as `username` (one JWT login shared): their
+    responses' status codes, in the order of `calls`."""
+    import threading
+
+    from tests.conftest import ApiClient
+
+    login = ApiClient(app, username)
+    clients = []
+    for _ in calls:
+        c = ApiClient(app, None)
+        c.headers = dict(login.headers)
+        clients.append(c)
+    barrier = threading.Barrier(len(calls))
+    codes: list = [None] * len(calls)
+    errors: list[BaseException] = []
+
+    def worker(i):
+        try:
+            barrier.wait()
+            codes[i] = calls[i](clients[i]).status_code
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    return codes
+
+
+def ledger_on_hand(session, part_id: int, wh_id: int) -> Decimal:
+    """What the ledger says is in a warehouse: moves in less moves out."""
+    from sqlalchemy import func
+
+    from modules.inventory.models import StockMove
+
+    def total(column):
+        return session.scalar(
+            select(func.coalesce(func.sum(StockMove.quantity), 0)).where(
+                StockMove.part_id == part_id, column == wh_id
+            )
+        )
+
+    return Decimal(total(StockMove.to_warehouse_id)) - Decimal(total(StockMove.from_warehouse_id))

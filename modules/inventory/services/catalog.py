@@ -1,4 +1,5 @@
-"""Catalog rules: parts, equipment models, fitment, supersession, CSV import."""
+"""Catalog rules: parts, equipment models, fitment, supersession, warehouses, CSV
+import. One rules object per resource, shared by its screen and its API."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.amounts import money, quantity
 from app.db import ZERO
-from app.errors import DomainError
+from app.errors import Conflict, DomainError
+from app.rules import Rules
 from modules.inventory.models import EquipmentModel, Part, PartFitment, Warehouse
 from modules.inventory.services.stock import on_hand_by_warehouse
 from modules.partners.models import Partner
@@ -22,29 +25,30 @@ def check_part(part: Part) -> None:
     part.name = (part.name or "").strip()
     if not part.name:
         raise DomainError(_l("A part needs a name."), field="name")
-    for fld in ("cost", "sale_price"):
-        value = getattr(part, fld)
-        if value is None:
-            setattr(part, fld, ZERO)
-        elif value < 0:
-            raise DomainError(_l("Prices cannot be negative."), field=fld)
+    part.cost = money(part.cost, "cost", label=_l("Cost"), required=False) or ZERO
+    part.sale_price = (
+        money(part.sale_price, "sale_price", label=_l("Sale price"), required=False) or ZERO
+    )
     if part.lead_time_days is not None and part.lead_time_days < 0:
         raise DomainError(_l("Lead time cannot be negative."), field="lead_time_days")
-    if part.min_order_qty is not None and part.min_order_qty <= 0:
-        raise DomainError(
-            _l("Minimum order quantity must be greater than zero."), field="min_order_qty"
+    if part.min_order_qty is not None:
+        part.min_order_qty = quantity(
+            part.min_order_qty, "min_order_qty", label=_l("Minimum order quantity")
         )
+    _check_supersession(part)
+    if part.supplier is not None and not part.supplier.is_supplier:
+        raise DomainError(_l("The preferred supplier is not a supplier."), field="supplier")
+
+
+def _check_supersession(part: Part) -> None:
+    """The chain of successors never comes back to the part."""
     successor = part.superseded_by
-    if successor is None and part.superseded_by_id:
-        successor = part.superseded_by
     seen = {part.id} if part.id else set()
     while successor is not None:
         if successor is part or successor.id in seen:
             raise DomainError(_l("A part cannot supersede itself."), field="superseded_by")
         seen.add(successor.id)
         successor = successor.superseded_by
-    if part.supplier is not None and not part.supplier.is_supplier:
-        raise DomainError(_l("The preferred supplier is not a supplier."), field="supplier")
 
 
 def check_equipment_model(model: EquipmentModel) -> None:
@@ -60,6 +64,63 @@ def check_warehouse(wh: Warehouse) -> None:
     wh.code = (wh.code or "").strip().upper()
     if not wh.code:
         raise DomainError(_l("A warehouse needs a code."), field="code")
+
+
+def check_fitment(session: Session, fit: PartFitment) -> None:
+    """A part is listed once per equipment model."""
+    part_id = fit.part.id if fit.part is not None else fit.part_id
+    model_id = fit.equipment_model.id if fit.equipment_model is not None else fit.equipment_model_id
+    if part_id is None:
+        raise DomainError(_l("This field is required."), field="part")
+    if model_id is None:
+        raise DomainError(_l("This field is required."), field="equipment_model")
+    with session.no_autoflush:
+        twin = session.scalar(
+            select(PartFitment.id).where(
+                PartFitment.part_id == part_id,
+                PartFitment.equipment_model_id == model_id,
+                PartFitment.id != (fit.id or 0),
+            )
+        )
+    if twin is not None:
+        raise Conflict(_l("This part is already listed for this model."), field="part")
+
+
+class EquipmentModelRules(Rules):
+    """Code (in capitals) and name required."""
+
+    def create(self, session, item, actor) -> None:
+        check_equipment_model(item)
+
+    update = create
+
+
+class PartRules(Rules):
+    """SKU (in capitals) and name required; prices zero or more; a minimum order
+    quantity above zero; a successor chain without loops; a supplier that is one."""
+
+    def create(self, session, item, actor) -> None:
+        check_part(item)
+
+    update = create
+
+
+class FitmentRules(Rules):
+    """A part fits a model once."""
+
+    def create(self, session, item, actor) -> None:
+        check_fitment(session, item)
+
+    update = create
+
+
+class WarehouseRules(Rules):
+    """A code (in capitals) required."""
+
+    def create(self, session, item, actor) -> None:
+        check_warehouse(item)
+
+    update = create
 
 
 def final_successor(part: Part) -> Part | None:
@@ -179,17 +240,3 @@ def upsert_equipment_model(session: Session, data: dict) -> str:
             setattr(model, key, value)
     check_equipment_model(model)
     return outcome
-
-
-def check_own_warehouse(session: Session, warehouse_id: int, user_id: int | None) -> None:
-    """A technician consumes from the workshop or from his own van only."""
-    wh = session.get(Warehouse, warehouse_id)
-    if wh is None:
-        raise DomainError(_l("No such warehouse."), field="warehouse")
-    if wh.kind == "workshop" or (wh.kind == "van" and wh.user_id == user_id):
-        return
-    raise DomainError(
-        _l("You consume parts from the workshop or your own van only."),
-        field="warehouse",
-        status=403,
-    )

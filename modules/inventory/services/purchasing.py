@@ -10,10 +10,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
+from app.amounts import money, quantity
 from app.db import ZERO
-from app.errors import DomainError
+from app.errors import Conflict, DomainError
 from app.numbering import next_number
-from app.statemachine import StateMachine, Transition
+from app.rules import Rules
+from app.statemachine import StateMachine, Transition, lock
 from modules.inventory.models import (
     PO_STATES,
     Part,
@@ -23,7 +25,7 @@ from modules.inventory.models import (
     StockBalance,
     SupplierPrice,
 )
-from modules.inventory.services.stock import post_move, quantity
+from modules.inventory.services.stock import post_move
 
 PO_MACHINE = StateMachine(
     doc_type="inv_purchase_order",
@@ -41,10 +43,8 @@ PO_MACHINE = StateMachine(
 def check_supplier_price(sp: SupplierPrice) -> None:
     if sp.supplier is not None and not sp.supplier.is_supplier:
         raise DomainError(_l("This partner is not a supplier."), field="supplier")
-    if sp.min_qty is None or sp.min_qty <= 0:
-        raise DomainError(_l("The quantity break must be greater than zero."), field="min_qty")
-    if sp.price is None or sp.price < 0:
-        raise DomainError(_l("Prices cannot be negative."), field="price")
+    sp.min_qty = quantity(sp.min_qty, "min_qty", label=_l("Minimum"))
+    sp.price = money(sp.price, "price", label=_l("Price"))
     if sp.lead_time_days is not None and sp.lead_time_days < 0:
         raise DomainError(_l("Lead time cannot be negative."), field="lead_time_days")
 
@@ -73,6 +73,7 @@ def check_order(order: PurchaseOrder) -> None:
 
 
 def create_order(session: Session, order: PurchaseOrder) -> PurchaseOrder:
+    """A new order: a draft, numbered; the `line_items` of an API body become its lines."""
     if order.state and order.state != PO_MACHINE.initial:
         raise DomainError(_l("A new purchase order starts as a draft."), field="state")
     check_order(order)
@@ -80,7 +81,24 @@ def create_order(session: Session, order: PurchaseOrder) -> PurchaseOrder:
     order.number = next_number(session, "PO", order.order_date)
     session.add(order)
     PO_MACHINE.start(session, order)
+    if order.line_items:
+        set_order_lines(session, order, order.line_items)
     return order
+
+
+def update_order(session: Session, order: PurchaseOrder) -> None:
+    """A changed order: never once closed; its `line_items` (an API body's complete new
+    set of lines, None when not given) replace the lines of a draft."""
+    if order.state in ("received", "cancelled"):
+        raise Conflict(_l("A closed order cannot be changed."))
+    check_order(order)
+    if order.line_items is not None:
+        set_order_lines(session, order, order.line_items)
+
+
+def check_order_removal(order: PurchaseOrder) -> None:
+    if order.state != "draft":
+        raise Conflict(_l("Only a draft order can be deleted; cancel it."))
 
 
 def _draft_only(order: PurchaseOrder | None) -> None:
@@ -104,9 +122,8 @@ def check_order_line(line: PurchaseOrderLine) -> None:
         _draft_only(previous)
     if line.part_id is None and line.part is None:
         raise DomainError(_l("This field is required."), field="part")
-    line.quantity = quantity(line.quantity)
-    if line.unit_price is None or line.unit_price < 0:
-        raise DomainError(_l("Prices cannot be negative."), field="unit_price")
+    line.quantity = quantity(line.quantity, label=_l("Quantity"))
+    line.unit_price = money(line.unit_price, "unit_price", label=_l("Unit price"))
     line.received_qty = line.received_qty or ZERO
 
 
@@ -120,34 +137,49 @@ def default_price(session: Session, order: PurchaseOrder, part: Part, qty: Decim
     return best.price if best else (part.cost or ZERO)
 
 
+def line_part(session: Session, part_id) -> Part:
+    """The part a line of an API body names (an existing one)."""
+    part = session.get(Part, part_id) if isinstance(part_id, int) else None
+    if part is None:
+        raise DomainError(_l("The referenced record does not exist."), field="part")
+    return part
+
+
 def set_order_lines(session: Session, order: PurchaseOrder, items: list[dict]) -> None:
     """Replace a draft order's lines with `items` ({id, part_id, quantity, unit_price},
-    None where not given): an item with the id of one of the order's lines changes
-    that line, one without an id adds a line, and lines left out are removed. A price
-    not given is the supplier's price for the quantity (else the part's cost) for a new
-    line or one whose part or quantity changes; an unchanged line keeps its price."""
+    absent or None where not given): an item with the id of one of the order's lines
+    changes that line, one without an id adds a line (part and quantity required), and
+    lines left out are removed. A price not given is the supplier's price for the
+    quantity (else the part's cost) for a new line or one whose part or quantity
+    changes; an unchanged line keeps its price."""
     _draft_only(order)
     with session.no_autoflush:  # a line being built is not flushed half-made
-        existing = {ln.id: ln for ln in order.lines}
+        existing = {ln.id: ln for ln in order.lines if ln.id is not None}
         kept: set[int] = set()
         for item in items:
-            if item["id"] is not None:
-                line = existing.get(item["id"])
+            line_id, part_id = item.get("id"), item.get("part_id")
+            qty, price = item.get("quantity"), item.get("unit_price")
+            if line_id is not None:
+                line = existing.get(line_id)
                 if line is None or line.id in kept:
                     raise DomainError(_l("No such line in this order."), field="lines")
                 kept.add(line.id)
             else:
+                if part_id is None:
+                    raise DomainError(_l("This field is required."), field="part")
+                if qty is None:
+                    raise DomainError(_l("This field is required."), field="quantity")
                 line = PurchaseOrderLine(received_qty=ZERO)
                 order.lines.append(line)
             repriced = line.id is None
-            if item["part_id"] is not None and item["part_id"] != line.part_id:
-                line.part = session.get(Part, item["part_id"])
+            if part_id is not None and part_id != line.part_id:
+                line.part = line_part(session, part_id)
                 repriced = True
-            if item["quantity"] is not None and item["quantity"] != line.quantity:
-                line.quantity = item["quantity"]
+            if qty is not None and qty != line.quantity:
+                line.quantity = qty
                 repriced = True
-            if item["unit_price"] is not None:
-                line.unit_price = item["unit_price"]
+            if price is not None:
+                line.unit_price = price
             elif repriced:
                 line.unit_price = default_price(session, order, line.part, line.quantity)
             check_order_line(line)
@@ -157,9 +189,12 @@ def set_order_lines(session: Session, order: PurchaseOrder, items: list[dict]) -
 
 
 def transition_order(session: Session, order: PurchaseOrder, action: str, comment=None) -> None:
+    """A step of the order's life. The order is locked and read afresh first: of two
+    users sending (or receiving) it at once, the second waits and is refused."""
     if action in ("receive", "receive_part"):
         receive(session, order, None)
         return
+    lock(session, order)
     if action == "send" and not order.lines:
         raise DomainError(_l("An order without lines cannot be sent."), status=409)
     PO_MACHINE.apply(session, order, action, comment)
@@ -167,7 +202,9 @@ def transition_order(session: Session, order: PurchaseOrder, action: str, commen
 
 def receive(session: Session, order: PurchaseOrder, quantities: dict[int, object] | None):
     """Receive lines (all outstanding when `quantities` is None) into the order's
-    warehouse at the order's price; refuses more than ordered."""
+    warehouse at the order's price; refuses more than ordered. The order is locked
+    and read afresh first, so two receipts at once never receive a line twice."""
+    lock(session, order)
     if order.state not in ("sent", "partially_received"):
         PO_MACHINE.apply(session, order, "receive")  # raises the illegal-step error
     lines = {ln.id: ln for ln in order.lines}
@@ -180,7 +217,7 @@ def receive(session: Session, order: PurchaseOrder, quantities: dict[int, object
         line = lines.get(line_id)
         if line is None:
             raise DomainError(_l("No such line in this order."), field="lines")
-        qty = quantity(raw)
+        qty = quantity(raw, label=_l("Quantity"))
         if qty > line.outstanding:
             raise DomainError(
                 _l(
@@ -313,7 +350,62 @@ def create_replenishment_orders(session: Session, rule_ids=None) -> list[Purchas
 
 
 def check_reorder_rule(rule: ReorderRule) -> None:
-    if rule.min_qty is None or rule.min_qty < 0:
-        raise DomainError(_l("The minimum cannot be negative."), field="min_qty")
-    if rule.max_qty is None or rule.max_qty < rule.min_qty:
+    rule.min_qty = quantity(rule.min_qty, "min_qty", label=_l("Minimum"), positive=False)
+    rule.max_qty = quantity(rule.max_qty, "max_qty", label=_l("Maximum"), positive=False)
+    if rule.max_qty < rule.min_qty:
         raise DomainError(_l("The maximum must be at least the minimum."), field="max_qty")
+
+
+# ------------------------------------------------------------- rules objects
+
+
+class ReorderRuleRules(Rules):
+    """Minimum zero or more, maximum at least the minimum."""
+
+    def create(self, session, item, actor) -> None:
+        check_reorder_rule(item)
+
+    update = create
+
+
+class SupplierPriceRules(Rules):
+    """A supplier that is one, a quantity break above zero, a price zero or more, a
+    lead time zero or more."""
+
+    def create(self, session, item, actor) -> None:
+        check_supplier_price(item)
+
+    update = create
+
+
+class PurchaseOrderRules(Rules):
+    """A supplier that is one, expected no earlier than ordered; a new order is a
+    numbered draft; a closed order (received, cancelled) is not changed; only a draft
+    is deleted (cancel the others); lines change only on a draft."""
+
+    state_machine = PO_MACHINE
+
+    def create(self, session, item, actor) -> None:
+        create_order(session, item)
+
+    def update(self, session, item, actor) -> None:
+        update_order(session, item)
+
+    def delete(self, session, item, actor) -> None:
+        check_order_removal(item)
+
+    def transition(self, session, item, action, comment, actor) -> None:
+        transition_order(session, item, action, comment)
+
+
+class PurchaseOrderLineRules(Rules):
+    """A line is added, changed or removed only while its order is a draft; a part, a
+    quantity above zero and a price zero or more."""
+
+    def create(self, session, item, actor) -> None:
+        check_order_line(item)
+
+    update = create
+
+    def delete(self, session, item, actor) -> None:
+        check_line_removal(item)

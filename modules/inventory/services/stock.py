@@ -1,10 +1,13 @@
 """The stock ledger: every movement is an append-only StockMove and updates the
-balance rows of its warehouses in the same transaction, under a row lock
-(SELECT ... FOR UPDATE on PostgreSQL), so balances never go negative."""
+balance rows of its warehouses in the same transaction, so balances never go
+negative, also under concurrent writers: on PostgreSQL the part's row and the
+balance rows are locked (SELECT ... FOR NO KEY UPDATE, which rows referencing them
+do not wait for), on SQLite a writing transaction holds the database's write lock
+from its start (app.db: BEGIN IMMEDIATE)."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, func, select
@@ -12,10 +15,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.amounts import money, quantity
 from app.audit import current_actor
 from app.datamodel import integrity_error
 from app.db import ZERO
-from app.errors import DomainError, NotFound
+from app.errors import Conflict, DomainError, NotFound
+from app.rules import Rules
+from app.security import WRITE
 from modules.inventory.models import (
     MOVE_REASONS,
     Part,
@@ -24,6 +30,8 @@ from modules.inventory.models import (
     StockMove,
     Warehouse,
 )
+
+__all__ = ["quantity"]  # re-exported: other modules read quantities with it
 
 CENT = Decimal("0.01")
 
@@ -38,7 +46,6 @@ def _never_delete(mapper, connection, target):
     raise DomainError(_l("Stock moves are never deleted: post a reversal."), status=409)
 
 
-MILLI = Decimal("0.001")
 _B = StockBalance.__table__
 
 # Where each reason takes stock from and puts it to.
@@ -46,26 +53,8 @@ NEEDS_FROM = {"issue", "transfer", "consumption", "sale"}
 NEEDS_TO = {"receipt", "transfer", "return"}
 
 
-def quantity(value, field: str = "quantity") -> Decimal:
-    try:
-        q = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        raise DomainError(_l("Quantity must be a number."), field=field) from None
-    if not q.is_finite() or q <= 0:
-        raise DomainError(_l("Quantity must be greater than zero."), field=field)
-    if q >= Decimal("1e11") or q != q.quantize(MILLI):
-        raise DomainError(_l("Quantity has at most 3 decimals and 11 digits."), field=field)
-    return q
-
-
-def _money(value, field: str = "unit_cost") -> Decimal:
-    try:
-        v = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        raise DomainError(_l("Unit cost must be a number."), field=field) from None
-    if not v.is_finite() or v < 0 or v >= Decimal("1e12"):
-        raise DomainError(_l("Unit cost must be zero or more."), field=field)
-    return v.quantize(CENT)
+def _unit_cost(value) -> Decimal:
+    return money(value, "unit_cost")
 
 
 def _ensure_balance_row(session: Session, part_id: int, warehouse_id: int) -> None:
@@ -78,12 +67,12 @@ def _ensure_balance_row(session: Session, part_id: int, warehouse_id: int) -> No
 def balance_of(
     session: Session, part_id: int, warehouse_id: int, lock: bool = False
 ) -> StockBalance | None:
-    """The balance row (one indexed lookup); locked FOR UPDATE when `lock`."""
+    """The balance row (one indexed lookup); locked (and read afresh) when `lock`."""
     stmt = select(StockBalance).where(
         StockBalance.part_id == part_id, StockBalance.warehouse_id == warehouse_id
     )
     if lock:
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update(key_share=True)
         row = session.scalars(stmt.execution_options(populate_existing=True)).first()
         if row is None:
             _ensure_balance_row(session, part_id, warehouse_id)
@@ -102,11 +91,19 @@ def available(session: Session, part_id: int, warehouse_id: int) -> Decimal:
     return row if row is not None else ZERO
 
 
-def _lock_part(session: Session, part_id: int) -> Part:
+def _valid_id(value, field: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or abs(value) >= 2**31:
+        raise DomainError(_l("Not a valid id."), field=field)
+    return value
+
+
+def _lock_part(session: Session, part_id) -> Part:
+    """The part's row, locked and read afresh: moves of one part queue here (its
+    average cost is theirs to change)."""
     part = session.scalars(
         select(Part)
-        .where(Part.id == part_id)
-        .with_for_update()
+        .where(Part.id == _valid_id(part_id, "part"))
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     ).first()
     if part is None:
@@ -115,12 +112,144 @@ def _lock_part(session: Session, part_id: int) -> Part:
 
 
 def _warehouse(session: Session, warehouse_id, field: str) -> Warehouse:
-    if not isinstance(warehouse_id, int) or isinstance(warehouse_id, bool):
-        raise DomainError(_l("Not a valid id."), field=field)
-    wh = session.get(Warehouse, warehouse_id) if abs(warehouse_id) < 2**31 else None
+    wh = session.get(Warehouse, _valid_id(warehouse_id, field))
     if wh is None:
         raise DomainError(_l("No such warehouse."), field=field)
     return wh
+
+
+# ------------------------------------------------------------- posting a move
+
+
+def _check_route(reason: str, from_id, to_id) -> None:
+    """The warehouses a kind of movement needs: an issue leaves one, a receipt enters
+    one, a transfer does both, an adjustment one of them; a reversal mirrors its move."""
+    if reason not in MOVE_REASONS:
+        raise DomainError(_l("Unknown reason."), field="reason")
+    if reason == "adjustment":
+        if bool(from_id) == bool(to_id):
+            raise DomainError(
+                _l("An adjustment takes stock from one warehouse or adds it to one."),
+                field="to_warehouse",
+            )
+    elif reason != "reversal":
+        _check_legs(reason, from_id, to_id)
+    if from_id and from_id == to_id:
+        raise DomainError(_l("Source and destination are the same."), field="to_warehouse")
+
+
+def _check_legs(reason: str, from_id, to_id) -> None:
+    if reason in NEEDS_FROM and not from_id:
+        raise DomainError(_l("Say which warehouse the stock leaves."), field="from_warehouse")
+    if reason in NEEDS_TO and not to_id:
+        raise DomainError(_l("Say which warehouse receives the stock."), field="to_warehouse")
+    if reason not in NEEDS_FROM and from_id:
+        raise DomainError(
+            _l("This kind of movement does not take stock from a warehouse."),
+            field="from_warehouse",
+        )
+    if reason not in NEEDS_TO and to_id:
+        raise DomainError(
+            _l("This kind of movement does not put stock into a warehouse."),
+            field="to_warehouse",
+        )
+
+
+def _total_on_hand(session: Session, part_id: int) -> Decimal:
+    total = session.scalar(
+        select(func.coalesce(func.sum(StockBalance.on_hand), 0)).where(
+            StockBalance.part_id == part_id
+        )
+    )
+    return Decimal(total or 0)
+
+
+def _value_move(session: Session, part: Part, reason: str, qty: Decimal, unit_cost, src, dst):
+    """(the move's unit cost, the part's moving average cost after it or None when
+    unchanged). Stock coming in (from no warehouse) enters at its own cost (the
+    part's average when none is given) and moves the average; undoing a receipt takes
+    its value out again, so the average goes back; every other move goes at the
+    average."""
+    avg = part.avg_cost or ZERO
+    if dst is not None and src is None:
+        cost = _unit_cost(unit_cost) if unit_cost is not None else avg
+        total = _total_on_hand(session, part.id)
+        if total + qty > 0:
+            return cost, ((total * avg + qty * cost) / (total + qty)).quantize(CENT)
+        return cost, None
+    if reason == "reversal" and unit_cost is not None and src is not None and dst is None:
+        cost = _unit_cost(unit_cost)
+        total = _total_on_hand(session, part.id)
+        if total - qty > 0:
+            return cost, max(ZERO, (total * avg - qty * cost) / (total - qty)).quantize(CENT)
+        return cost, None
+    return avg, None
+
+
+def _not_enough(part: Part, wh: Warehouse, free: Decimal, qty: Decimal) -> DomainError:
+    return DomainError(
+        _l(
+            "Not enough stock of %(part)s in %(warehouse)s: %(available)s available, "
+            "%(wanted)s asked.",
+            part=part.sku,
+            warehouse=wh.code,
+            available=free.normalize() if free else 0,
+            wanted=qty.normalize(),
+        ),
+        field="quantity",
+        status=409,
+    )
+
+
+def _move_balances(session: Session, part: Part, qty: Decimal, src, dst, use_reserved) -> None:
+    """Take `qty` out of `src` (refused beyond what is free there, plus the reserved
+    `use_reserved` it consumes) and put it into `dst`. The balance rows are locked in
+    a fixed order (warehouse id), so two transfers never deadlock."""
+    rows: dict[int, StockBalance] = {}
+    for wh in sorted((w for w in (src, dst) if w is not None), key=lambda w: w.id):
+        rows[wh.id] = balance_of(session, part.id, wh.id, lock=True)
+    if src is not None:
+        bal = rows[src.id]
+        use_reserved = min(use_reserved, bal.reserved)
+        free = bal.on_hand - bal.reserved
+        if qty - use_reserved > free:
+            raise _not_enough(part, src, free, qty)
+        bal.on_hand -= qty
+        bal.reserved -= use_reserved
+    if dst is not None:
+        rows[dst.id].on_hand += qty
+
+
+def _leg(move: StockMove, name: str):
+    """The id a move's relation `name` names (the object set by a form, or its key)."""
+    related = getattr(move, name)
+    return related.id if related is not None else getattr(move, f"{name}_id")
+
+
+def book(session: Session, move: StockMove, use_reserved: Decimal = ZERO) -> StockMove:
+    """Post a movement not yet stored (built by a screen, the API or `post_move`):
+    checked, valued, the balances moved, written. A DomainError writes nothing.
+
+    `use_reserved`: how much of the quantity was reserved (consumption of a
+    reservation), taken from the reserved quantity instead of the available one."""
+    from_id, to_id = _leg(move, "from_warehouse"), _leg(move, "to_warehouse")
+    _check_route(move.reason, from_id, to_id)
+    qty = quantity(move.quantity)
+    src = _warehouse(session, from_id, "from_warehouse") if from_id else None
+    dst = _warehouse(session, to_id, "to_warehouse") if to_id else None
+    part = _lock_part(session, _leg(move, "part"))
+    cost, new_avg = _value_move(session, part, move.reason, qty, move.unit_cost, src, dst)
+    _move_balances(session, part, qty, src, dst, use_reserved)
+    if new_avg is not None:
+        part.avg_cost = new_avg
+    user_id, username = current_actor()
+    move.part, move.from_warehouse, move.to_warehouse = part, src, dst
+    move.quantity, move.unit_cost = qty, cost
+    move.ref_id = None if move.ref_id is None else str(move.ref_id)
+    move.user_id, move.username = user_id, username[:100] if username else None
+    session.add(move)
+    session.flush()
+    return move
 
 
 def post_move(
@@ -139,118 +268,44 @@ def post_move(
     use_reserved: Decimal = ZERO,
     at=None,
 ) -> StockMove:
-    """Post one movement and update balances; a DomainError writes nothing.
-
-    `use_reserved`: how much of the quantity was reserved (consumption of a
-    reservation), taken from the reserved quantity instead of the available one.
-    """
-    if reason not in MOVE_REASONS:
-        raise DomainError(_l("Unknown reason."), field="reason")
-    qty = quantity(quantity_)
-    if reason == "adjustment":
-        if bool(from_warehouse_id) == bool(to_warehouse_id):
-            raise DomainError(
-                _l("An adjustment takes stock from one warehouse or adds it to one."),
-                field="to_warehouse",
-            )
-    elif reason != "reversal":
-        if reason in NEEDS_FROM and not from_warehouse_id:
-            raise DomainError(_l("Say which warehouse the stock leaves."), field="from_warehouse")
-        if reason in NEEDS_TO and not to_warehouse_id:
-            raise DomainError(_l("Say which warehouse receives the stock."), field="to_warehouse")
-        if reason not in NEEDS_FROM and from_warehouse_id:
-            raise DomainError(
-                _l("This kind of movement does not take stock from a warehouse."),
-                field="from_warehouse",
-            )
-        if reason not in NEEDS_TO and to_warehouse_id:
-            raise DomainError(
-                _l("This kind of movement does not put stock into a warehouse."),
-                field="to_warehouse",
-            )
-    if from_warehouse_id and from_warehouse_id == to_warehouse_id:
-        raise DomainError(_l("Source and destination are the same."), field="to_warehouse")
-    src = _warehouse(session, from_warehouse_id, "from_warehouse") if from_warehouse_id else None
-    dst = _warehouse(session, to_warehouse_id, "to_warehouse") if to_warehouse_id else None
-    if not isinstance(part_id, int) or isinstance(part_id, bool) or abs(part_id) >= 2**31:
-        raise DomainError(_l("Not a valid id."), field="part")
-    part = _lock_part(session, part_id)
-
-    incoming = dst is not None and src is None
-    if incoming:
-        cost = _money(unit_cost) if unit_cost is not None else (part.avg_cost or ZERO)
-        total = session.scalar(
-            select(func.coalesce(func.sum(StockBalance.on_hand), 0)).where(
-                StockBalance.part_id == part.id
-            )
-        )
-        total = Decimal(total or 0)
-        if total + qty > 0:
-            part.avg_cost = (
-                (total * (part.avg_cost or ZERO) + qty * cost) / (total + qty)
-            ).quantize(CENT)
-    elif reason == "reversal" and unit_cost is not None and src is not None and dst is None:
-        # Undoing a receipt: take its value out again, so the average goes back.
-        cost = _money(unit_cost)
-        total = Decimal(
-            session.scalar(
-                select(func.coalesce(func.sum(StockBalance.on_hand), 0)).where(
-                    StockBalance.part_id == part.id
-                )
-            )
-            or 0
-        )
-        if total - qty > 0:
-            value = total * (part.avg_cost or ZERO) - qty * cost
-            part.avg_cost = max(ZERO, value / (total - qty)).quantize(CENT)
-    else:
-        cost = part.avg_cost or ZERO
-
-    # Lock balance rows in a fixed order (warehouse id) so two transfers never deadlock.
-    rows: dict[int, StockBalance] = {}
-    for wh in sorted((w for w in (src, dst) if w is not None), key=lambda w: w.id):
-        rows[wh.id] = balance_of(session, part.id, wh.id, lock=True)
-    if src is not None:
-        bal = rows[src.id]
-        use_reserved = min(use_reserved, bal.reserved)
-        free = bal.on_hand - bal.reserved
-        if qty - use_reserved > free:
-            raise DomainError(
-                _l(
-                    "Not enough stock of %(part)s in %(warehouse)s: %(available)s available, "
-                    "%(wanted)s asked.",
-                    part=part.sku,
-                    warehouse=src.code,
-                    available=free.normalize() if free else 0,
-                    wanted=qty.normalize(),
-                ),
-                field="quantity",
-                status=409,
-            )
-        bal.on_hand -= qty
-        bal.reserved -= use_reserved
-    if dst is not None:
-        rows[dst.id].on_hand += qty
-    user_id, username = current_actor()
+    """Post one movement and update balances (see `book`); a DomainError writes nothing."""
     move = StockMove(
-        part_id=part.id,
-        from_warehouse_id=src.id if src else None,
-        to_warehouse_id=dst.id if dst else None,
-        quantity=qty,
-        unit_cost=cost,
+        part_id=part_id,
+        from_warehouse_id=from_warehouse_id,
+        to_warehouse_id=to_warehouse_id,
+        quantity=quantity_,
+        unit_cost=unit_cost,
         reason=reason,
         ref_type=ref_type,
-        ref_id=None if ref_id is None else str(ref_id),
+        ref_id=ref_id,
         note=note,
         reverses_id=reverses_id,
-        user_id=user_id,
-        username=username[:100] if username else None,
     )
     if at is not None:
         move.at = at
-    session.add(move)
-    session.flush()
-    return move
+    return book(session, move, use_reserved)
+
+
+class StockMoveRules(Rules):
+    """The ledger: a move is posted (checked, valued, balances moved, never below
+    zero), never changed or deleted; a reversal comes from the move it corrects."""
+
+    def create(self, session, item, actor) -> None:
+        if item.reason not in MOVE_REASONS or item.reason == "reversal":
+            raise DomainError(
+                _l(
+                    "Unknown reason; use one of: %(values)s.",
+                    values=", ".join(MOVE_REASONS.values[:-1]),
+                ),
+                field="reason",
+            )
+        book(session, item)
+
+    def update(self, session, item, actor) -> None:
+        raise Conflict(_l("Stock moves are never changed: post a reversal."))
+
+    def delete(self, session, item, actor) -> None:
+        raise Conflict(_l("Stock moves are never deleted: post a reversal."))
 
 
 def reverse_move(session: Session, move_id: int, note: str | None = None) -> StockMove:
@@ -266,7 +321,7 @@ def reverse_move(session: Session, move_id: int, note: str | None = None) -> Sto
     move = session.scalars(
         select(StockMove)
         .where(StockMove.id == move_id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     ).first()
     if move is None:
@@ -341,7 +396,10 @@ def reserve(
     return res
 
 
-def _active_reservations(session: Session, ref_type: str, ref_id, part_id=None):
+def _active_reservations(session: Session, ref_type: str, ref_id, part_id=None, lock=False):
+    """A document's active reservations; `lock`: locked and read afresh, so two
+    requests releasing or consuming the same ones take turns and the second finds
+    them no longer active."""
     stmt = select(Reservation).where(
         Reservation.ref_type == ref_type,
         Reservation.ref_id == str(ref_id),
@@ -349,13 +407,16 @@ def _active_reservations(session: Session, ref_type: str, ref_id, part_id=None):
     )
     if part_id is not None:
         stmt = stmt.where(Reservation.part_id == part_id)
-    return session.scalars(stmt.order_by(Reservation.id)).all()
+    stmt = stmt.order_by(Reservation.id)
+    if lock:
+        stmt = stmt.with_for_update(key_share=True).execution_options(populate_existing=True)
+    return session.scalars(stmt).all()
 
 
 def release(session: Session, ref_type: str, ref_id, part_id: int | None = None) -> Decimal:
     """Give back what a document holds (all its parts, or one). Returns the quantity."""
     total = ZERO
-    for res in _active_reservations(session, ref_type, ref_id, part_id):
+    for res in _active_reservations(session, ref_type, ref_id, part_id, lock=True):
         bal = balance_of(session, res.part_id, res.warehouse_id, lock=True)
         bal.reserved = max(ZERO, bal.reserved - res.quantity)
         res.state = "released"
@@ -366,7 +427,7 @@ def release(session: Session, ref_type: str, ref_id, part_id: int | None = None)
 def consume(session: Session, ref_type: str, ref_id, part_id: int | None = None) -> list:
     """Issue what a document reserved (a technician used the parts): moves, reason consumption."""
     moves = []
-    reservations = _active_reservations(session, ref_type, ref_id, part_id)
+    reservations = _active_reservations(session, ref_type, ref_id, part_id, lock=True)
     if not reservations:
         raise DomainError(_l("Nothing is reserved for this document."), status=409)
     for res in reservations:
@@ -412,3 +473,61 @@ def on_hand_by_warehouse(session: Session, part_ids: list[int]) -> dict[int, lis
 
 def reserved_warehouses(session: Session, ref_type: str, ref_id) -> set[int]:
     return {r.warehouse_id for r in _active_reservations(session, ref_type, ref_id)}
+
+
+def check_own_warehouse(session: Session, warehouse_id: int, actor) -> None:
+    """A technician consumes from the workshop, or from his own van (or the van of a
+    colleague he stands in for)."""
+    wh = _warehouse(session, warehouse_id, "warehouse")
+    if wh.kind == "workshop" or (
+        wh.kind == "van" and wh.user_id is not None and wh.user_id in _acting_for(actor)
+    ):
+        return
+    raise DomainError(
+        _l("You consume parts from the workshop or your own van only."),
+        field="warehouse",
+        status=403,
+    )
+
+
+def _acting_for(actor) -> set[int]:
+    return {*actor.acting_for, *([actor.user_id] if actor.user_id is not None else [])}
+
+
+def consume_for_work(
+    session: Session,
+    actor,
+    ref_type: str,
+    ref_id: str,
+    part_id: int | None = None,
+    warehouse_id: int | None = None,
+    qty=None,
+) -> list[StockMove]:
+    """Parts used for a piece of work (a repair, a visit): without `qty`, what the
+    document reserved (of one part, or all); with it, that quantity of a part straight
+    from a warehouse. Who may not move stock (a technician) consumes only from the
+    workshop or his own van."""
+    if not (ref_type or "").strip() or not (ref_id or "").strip():
+        raise DomainError(_l("Both ref_type and ref_id are required."), field="ref_id")
+    own_only = not actor.can(WRITE, "StockMove")
+    if qty is None:
+        if own_only:
+            for wh_id in reserved_warehouses(session, ref_type, ref_id):
+                check_own_warehouse(session, wh_id, actor)
+        return consume(session, ref_type, ref_id, part_id)
+    if warehouse_id is None:
+        raise DomainError(_l("This field is required."), field="warehouse")
+    if part_id is None:
+        raise DomainError(_l("This field is required."), field="part")
+    if own_only:
+        check_own_warehouse(session, warehouse_id, actor)
+    move = post_move(
+        session,
+        part_id=part_id,
+        quantity_=qty,
+        reason="consumption",
+        from_warehouse_id=warehouse_id,
+        ref_type=ref_type,
+        ref_id=ref_id,
+    )
+    return [move]
