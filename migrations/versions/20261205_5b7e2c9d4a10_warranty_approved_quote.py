@@ -6,7 +6,7 @@ repair, ready) take their quote as the approved amount. A repair whose total is 
 it goes back to the customer with a new quote before it is marked ready or returned.
 
 Revision ID: 5b7e2c9d4a10
-Revises: c3a9e1f05b21
+Revises: 8042b4193d33
 Create Date: 2026-12-05 10:00:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "5b7e2c9d4a10"
-down_revision = "c3a9e1f05b21"
+down_revision = "8042b4193d33"
 branch_labels = None
 depends_on = None
 

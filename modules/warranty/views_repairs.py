@@ -13,6 +13,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import select
+from wtforms import DecimalField
+from wtforms.validators import Optional
 
 from app import policy
 from app.amounts import money, quantity
@@ -473,6 +475,14 @@ class RepairPartLineView(AppModelView):
     show_columns = [*list_columns, "warehouse", "supplier_fault", "note"]
     search_columns = ["state", "supplier_fault"]
     formatters_columns = {"state": PART_LINE_STATES.label}
+    add_form_extra_fields = {  # empty, not the column's 0.00: the part's price applies
+        "unit_price": DecimalField(
+            LABELS["unit_price"],
+            places=2,
+            validators=[Optional()],
+            description=_l("Empty: the part's sale price."),
+        )
+    }
 
     def _delete(self, pk):
         """Deleting a part line takes it off its repair (its stock released; the line
@@ -503,3 +513,11 @@ class RepairLabourLineView(AppModelView):
     edit_columns = ["description"]
     show_columns = list_columns
     search_columns = ["performed_on", "description"]
+    add_form_extra_fields = {  # empty, not the column's 0.00: the installation's rate applies
+        "rate": DecimalField(
+            LABELS["rate"],
+            places=2,
+            validators=[Optional()],
+            description=_l("Empty: the installation's hourly rate."),
+        )
+    }

@@ -4,7 +4,9 @@ every read); what he may not see does not exist for him."""
 
 from __future__ import annotations
 
+from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
 
 from app import policy
 from app.errors import DomainError, NotFound
@@ -28,13 +30,14 @@ def check_repair_visible(repair: RepairOrder | None, actor: policy.Actor) -> Rep
     return repair
 
 
-def check_technician(repair: RepairOrder, actor: policy.Actor) -> None:
+def check_technician(session: Session, repair: RepairOrder, actor: policy.Actor) -> None:
     """A technician opens and keeps repairs for himself or whom he stands in for (his
     own by default): what the record rule lets him see, he may write."""
     if not policy.book().restricted(RepairOrder, actor):
         return
     if repair.technician_id is None and repair.technician is None:
-        repair.technician_id = actor.user_id
+        # the relation, not the key: a form sets `technician` to None, which wins at flush
+        repair.technician = session.get(User, actor.user_id)
     tech_id = repair.technician_id if repair.technician is None else repair.technician.id
     if tech_id not in actor.acting_for:
         raise DomainError(

@@ -228,7 +228,7 @@ def attach_labour_line(session: Session, line: RepairLabourLine) -> RepairLabour
     line.description = line.description.strip()[:200]
     line.hours, line.rate, line.performed_on = hours, rate, performed_on
     if line.technician_id is None and line.technician is None:
-        line.technician_id = repair.technician_id
+        line.technician = repair.technician  # the relation: a form's None would win at flush
     session.add(line)
     session.flush()
     return line

@@ -49,6 +49,8 @@ from modules.warranty.services.status import get_unit, warranty_status
 __all__ = ["EDITABLE_STATES", "REPAIR_MACHINE", "RepairRules"]
 
 log = logging.getLogger(__name__)
+# the repair's free texts, kept without surrounding blanks (blank: none)
+TEXTS = ("reported_defect", "condition", "accessories", "diagnosis", "work_done", "notes")
 # a new quote may go to the customer until the unit is handed back (from "ready": a
 # repair finished before the quote bound it, whose total is above the approved one)
 REQUOTE_STATES = ("diagnosing", "approved", "waiting_parts", "in_repair", "ready")
@@ -121,7 +123,11 @@ def days_left(repair: RepairOrder, today: date | None = None) -> int | None:
 
 def check_repair(session: Session, repair: RepairOrder) -> None:
     """Rules on the intake fields (for the UI/API create and edit)."""
-    if not (repair.reported_defect or "").strip():
+    for name in TEXTS:  # the same text whichever door wrote it
+        value = getattr(repair, name)
+        if isinstance(value, str):
+            setattr(repair, name, value.strip() or None)
+    if not repair.reported_defect:
         raise DomainError(_l("Describe the reported defect."), field="reported_defect")
     if repair.repair_type and repair.repair_type not in REPAIR_TYPES:
         raise DomainError(_l("Not a valid choice."), field="repair_type")
@@ -489,13 +495,13 @@ class RepairRules(Archived):
     not_deleted_message = _l("Repair orders are not deleted: cancel them.")
 
     def create(self, session, item, actor) -> None:
-        check_technician(item, actor)
+        check_technician(session, item, actor)
         create_repair(session, item)
 
     def update(self, session, item, actor) -> None:
         if item.state in CLOSED_STATES:
             raise Conflict(_l("A closed repair order cannot be changed."))
-        check_technician(item, actor)
+        check_technician(session, item, actor)
         check_quote_unchanged_while_decided(item)
         update_intake(session, item)
 

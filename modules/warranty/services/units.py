@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,12 +31,18 @@ REBILLED_STATES = ("draft", "received")
 # -- units, policies, extended warranties ---------------------------------------------------
 
 
+def _names_a_row(item, relation: str, key: str) -> bool:
+    """Whether `item` names a related row: by the relation when a door set it (a form
+    that empties the field sets it to None, which wins over the key at flush), else
+    by its key."""
+    if sa_inspect(item).attrs[relation].history.has_changes():
+        return getattr(item, relation) is not None
+    return getattr(item, key) is not None or getattr(item, relation) is not None
+
+
 def check_policy(policy: WarrantyPolicy) -> None:
-    if (
-        policy.equipment_model_id is None
-        and policy.equipment_model is None
-        and not (policy.category or "").strip()
-    ):
+    policy.category = (policy.category or "").strip() or None
+    if not _names_a_row(policy, "equipment_model", "equipment_model_id") and not policy.category:
         raise DomainError(
             _l("A policy applies to an equipment model or to a category."), field="category"
         )
