@@ -7,16 +7,16 @@ from datetime import date
 
 from flask_appbuilder.api import expose, safe
 from flask_appbuilder.security.decorators import protect
-from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 
 from app.api import AppRestApi, StateMachineApiMixin
 from app.datamodel import AppInterface
 from app.db import db
 from app.deadlines import JURISDICTIONS
-from app.errors import Conflict, DomainError
+from app.errors import DomainError
 from app.security import API_METHOD_PERMISSIONS
 from app.views import date_arg
+from app.web import load_body
 from modules.claims.api_quality import (
     ProductionProposalApi,
     SatisfactionApi,
@@ -36,10 +36,9 @@ from modules.claims.models import (
     DefectCode,
     ExpertExamination,
 )
+from modules.claims.schemas import SettleBody, StartRepairBody
 from modules.claims.services import claims as claim_services
 from modules.claims.services import defects
-from modules.claims.web import current_user_id, date_value, json_body
-from modules.inventory.web import int_id, text
 
 
 def claim_details(claim: Claim, today: date | None = None) -> dict:
@@ -114,6 +113,8 @@ class ClaimApi(StateMachineApiMixin, AppRestApi):
     class_permission_name = "Claim"
     datamodel = AppInterface(Claim)
     state_machine = claim_services.CLAIM_MACHINE
+    rules = claim_services.ClaimRules()
+    openapi_spec_component_schemas = (StartRepairBody, SettleBody)
     method_permission_name = {
         **API_METHOD_PERMISSIONS,
         "deadlines": "read",
@@ -134,6 +135,7 @@ class ClaimApi(StateMachineApiMixin, AppRestApi):
     add_columns = [
         "customer",
         "unit",
+        "on_behalf_reason",
         "channel",
         "received_on",
         "demand",
@@ -144,6 +146,7 @@ class ClaimApi(StateMachineApiMixin, AppRestApi):
         "notes",
     ]
     edit_columns = [
+        "on_behalf_reason",
         "channel",
         "received_on",
         "demand",
@@ -175,21 +178,8 @@ class ClaimApi(StateMachineApiMixin, AppRestApi):
         "resolution": RESOLUTIONS.validator(),
         "answer": validate.Length(max=5000),
         "replacement_serial": validate.Length(max=64),
+        "on_behalf_reason": validate.Length(max=2000),
     }
-
-    def apply_transition(self, session, item, action, comment):
-        claim_services.transition(session, item, action, comment)
-
-    def pre_add(self, item):
-        if item.officer is None and item.officer_id is None:
-            item.officer_id = current_user_id()
-        claim_services.create_claim(db.session, item)
-
-    def pre_update(self, item):
-        claim_services.update_claim(db.session, item)
-
-    def pre_delete(self, item):
-        raise Conflict(_l("Claims are not deleted: they are closed."))
 
     def pre_get(self, data):
         claim = db.session.get(Claim, int(data["id"]))
@@ -247,12 +237,10 @@ class ClaimApi(StateMachineApiMixin, AppRestApi):
           parameters:
           - {in: path, name: pk, required: true, schema: {type: integer}}
           requestBody:
+            required: false
             content:
               application/json:
-                schema:
-                  type: object
-                  properties:
-                    technician_id: {type: integer}
+                schema: {$ref: '#/components/schemas/ClaimStartRepairBody'}
           responses:
             201: {description: The repair order's id and number}
             404: {$ref: '#/components/responses/404'}
@@ -264,16 +252,8 @@ class ClaimApi(StateMachineApiMixin, AppRestApi):
             return self.response_404()
 
         def save(session):
-            body = json_body()
-            tech = int_id(body.get("technician_id"), "technician_id", required=False)
-            if tech is not None:
-                from flask_appbuilder.security.sqla.models import User
-
-                if session.get(User, tech) is None:
-                    raise DomainError(
-                        _l("The referenced record does not exist."), field="technician_id"
-                    )
-            return claim_services.start_repair(session, claim, technician_id=tech)
+            body = load_body(StartRepairBody)
+            return claim_services.start_repair(session, claim, technician_id=body["technician_id"])
 
         repair, err = self.run_service(save)
         return err or self.response(201, id=repair.id, number=repair.number)
@@ -291,16 +271,7 @@ class ClaimApi(StateMachineApiMixin, AppRestApi):
             required: true
             content:
               application/json:
-                schema:
-                  type: object
-                  required: [resolution]
-                  properties:
-                    resolution:
-                      type: string
-                      enum: [replacement, refund, price_reduction, reimbursement]
-                    amount: {type: string}
-                    paid_on: {type: string, format: date}
-                    replacement_serial: {type: string}
+                schema: {$ref: '#/components/schemas/ClaimSettleBody'}
           responses:
             200: {description: The claim's settlement}
             404: {$ref: '#/components/responses/404'}
@@ -312,20 +283,8 @@ class ClaimApi(StateMachineApiMixin, AppRestApi):
             return self.response_404()
 
         def save(session):
-            body = json_body()
-            amount = body.get("amount")
-            if amount is not None and (
-                isinstance(amount, bool) or not isinstance(amount, (int, float, str))
-            ):
-                raise DomainError(_l("Must be an amount."), field="amount")
-            return claim_services.settle(
-                session,
-                claim,
-                text(body.get("resolution"), "resolution", 20) or "",
-                amount=amount,
-                paid_on=date_value(body.get("paid_on"), "paid_on"),
-                replacement_serial=text(body.get("replacement_serial"), "replacement_serial", 64),
-            )
+            body = load_body(SettleBody)
+            return claim_services.settle(session, claim, **body)
 
         done, err = self.run_service(save)
         return err or self.response(
@@ -354,12 +313,7 @@ class DefectCodeApi(AppRestApi):
         "code": validate.Length(min=1, max=40),
         "name": validate.Length(min=1, max=200),
     }
-
-    def pre_add(self, item):
-        defects.check_defect_code(item)
-
-    def pre_update(self, item):
-        defects.check_defect_code(item)
+    rules = defects.DefectCodeRules()
 
 
 class ClaimDefectApi(AppRestApi):
@@ -395,16 +349,7 @@ class ClaimDefectApi(AppRestApi):
     order_columns = ["id", "found_on"]
     base_order = ("id", "desc")
     validators_columns = {"root_cause": ROOT_CAUSES.validator()}
-
-    def pre_add(self, item):
-        defects.check_defect(db.session, item)
-
-    def pre_update(self, item):
-        defects.check_defect(db.session, item)
-
-    def pre_delete(self, item):
-        if item.claim is not None and item.claim.state == "closed":
-            raise Conflict(_l("A closed claim cannot be changed."))
+    rules = defects.ClaimDefectRules()
 
 
 class ExpertExaminationApi(StateMachineApiMixin, AppRestApi):
@@ -450,18 +395,7 @@ class ExpertExaminationApi(StateMachineApiMixin, AppRestApi):
         "cause_found": ROOT_CAUSES.validator(),
         "paid_by": EXAM_PAYERS.validator(),
     }
-
-    def apply_transition(self, session, item, action, comment):
-        defects.exam_transition(session, item, action, comment)
-
-    def pre_add(self, item):
-        defects.send_examination(db.session, item)
-
-    def pre_update(self, item):
-        defects.update_examination(db.session, item)
-
-    def pre_delete(self, item):
-        raise Conflict(_l("Examinations are not deleted: cancel them."))
+    rules = defects.ExaminationRules()
 
 
 APIS = [

@@ -5,15 +5,15 @@ from __future__ import annotations
 from flask import request
 from flask_appbuilder.api import expose, safe
 from flask_appbuilder.security.decorators import protect
-from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 
 from app.api import AppRestApi, StateMachineApiMixin
 from app.datamodel import AppInterface
 from app.db import db
-from app.errors import Conflict, DomainError
+from app.errors import DomainError
 from app.security import API_METHOD_PERMISSIONS
 from app.views import date_arg
+from app.web import load_body
 from modules.claims.models import (
     BREACHES,
     PROPOSAL_KINDS,
@@ -22,8 +22,8 @@ from modules.claims.models import (
     SupplierClaim,
     SystemicAlert,
 )
+from modules.claims.schemas import NoBody
 from modules.claims.services import satisfaction, suppliers, systemic
-from modules.claims.web import current_user_id
 
 
 class SystemicAlertApi(StateMachineApiMixin, AppRestApi):
@@ -34,6 +34,8 @@ class SystemicAlertApi(StateMachineApiMixin, AppRestApi):
     class_permission_name = "SystemicAlert"
     datamodel = AppInterface(SystemicAlert)
     state_machine = systemic.ALERT_MACHINE
+    rules = systemic.AlertRules()
+    openapi_spec_component_schemas = (NoBody,)
     method_permission_name = {**API_METHOD_PERMISSIONS, "detect": "write", "rates": "read"}
     include_route_methods = {"get", "get_list", "info", "transition", "history", "detect", "rates"}
     list_columns = [
@@ -63,10 +65,21 @@ class SystemicAlertApi(StateMachineApiMixin, AppRestApi):
         """Run the systemic-defect detection now; returns the alerts it opened.
         ---
         post:
+          requestBody:
+            required: false
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/ClaimsNoBody'}
           responses:
             200: {description: ids of the alerts opened (none when already open)}
+            422: {$ref: '#/components/responses/422'}
         """
-        opened, err = self.run_service(systemic.detect)
+
+        def run(session):
+            load_body(NoBody)
+            return systemic.detect(session)
+
+        opened, err = self.run_service(run)
         return err or self.response(200, opened=[a.id for a in opened])
 
     @expose("/rates", methods=["GET"])
@@ -92,6 +105,7 @@ class ProductionProposalApi(StateMachineApiMixin, AppRestApi):
     class_permission_name = "ProductionProposal"
     datamodel = AppInterface(ProductionProposal)
     state_machine = systemic.PROPOSAL_MACHINE
+    rules = systemic.ProposalRules()
     list_columns = [
         "id",
         "number",
@@ -117,17 +131,11 @@ class ProductionProposalApi(StateMachineApiMixin, AppRestApi):
         "rationale": validate.Length(min=1, max=5000),
     }
 
-    def apply_transition(self, session, item, action, comment):
-        systemic.proposal_transition(session, item, action, comment)
-
-    def pre_add(self, item):
-        systemic.create_proposal(db.session, item, current_user_id())
-
-    def pre_update(self, item):
-        systemic.update_proposal(db.session, item)
-
-    def pre_delete(self, item):
-        raise Conflict(_l("Proposals are not deleted: they are rejected."))
+    def _init_model_schemas(self) -> None:
+        """The alert names the model: a proposal drafted from one may leave it out
+        (the rules take it from the alert, and refuse a proposal with neither)."""
+        super()._init_model_schemas()
+        self.add_model_schema.fields["equipment_model"].required = False
 
 
 class SupplierClaimApi(StateMachineApiMixin, AppRestApi):
@@ -138,6 +146,7 @@ class SupplierClaimApi(StateMachineApiMixin, AppRestApi):
     class_permission_name = "SupplierClaim"
     datamodel = AppInterface(SupplierClaim)
     state_machine = suppliers.SUPPLIER_CLAIM_MACHINE
+    rules = suppliers.SupplierClaimRules()
     list_columns = [
         "id",
         "number",
@@ -171,18 +180,6 @@ class SupplierClaimApi(StateMachineApiMixin, AppRestApi):
         "breach": BREACHES.validator(),
         "description": validate.Length(min=1, max=5000),
     }
-
-    def apply_transition(self, session, item, action, comment):
-        suppliers.supplier_claim_transition(session, item, action, comment)
-
-    def pre_add(self, item):
-        suppliers.create_supplier_claim(db.session, item)
-
-    def pre_update(self, item):
-        suppliers.update_supplier_claim(db.session, item)
-
-    def pre_delete(self, item):
-        raise Conflict(_l("Supplier claims are not deleted: cancel them."))
 
 
 class SatisfactionApi(AppRestApi):

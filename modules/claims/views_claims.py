@@ -5,18 +5,18 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from flask import abort, flash, redirect, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
-from flask_babel import gettext
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _p
 from markupsafe import Markup, escape
+from wtforms import SelectField
+from wtforms.validators import Optional
 
 from app.datamodel import AppInterface
 from app.db import db
 from app.deadlines import JURISDICTIONS
-from app.errors import DomainError
 from app.security import VIEW_METHOD_PERMISSIONS, WRITE
 from app.views import AppModelView, StateMachineViewMixin
 from modules.claims.models import (
@@ -36,7 +36,6 @@ from modules.claims.models import (
 )
 from modules.claims.services import claims as claim_services
 from modules.claims.services import defects
-from modules.claims.web import current_user_id
 
 TEMPLATES = str(Path(__file__).parent / "templates")
 
@@ -44,6 +43,7 @@ LABELS = {
     "number": _l("Number"),
     "customer": _l("Customer"),
     "unit": _p("sold unit", "Unit"),
+    "on_behalf_reason": _l("Claiming on behalf of the owner: why"),
     "equipment_model": _l("Equipment model"),
     "channel": _l("Channel"),
     "received_on": _l("Received on"),
@@ -152,11 +152,19 @@ def _opt(choices, label):
     return choices.select_field(label, required=False)
 
 
+def _yes_no(value) -> bool | None:
+    """A yes / no / not stated choice as the column holds it (True, False, None)."""
+    if isinstance(value, bool) or value is None:
+        return value
+    return {"yes": True, "no": False}.get(value)
+
+
 class ClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
     datamodel = AppInterface(Claim)
     class_permission_name = "Claim"
     method_permission_name = {**VIEW_METHOD_PERMISSIONS, "start_repair": "write"}
     state_machine = claim_services.CLAIM_MACHINE
+    rules = claim_services.ClaimRules()
     template_folder = TEMPLATES
     show_template = "claims/claim_show.html"
     attachments = True
@@ -178,6 +186,7 @@ class ClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
     add_columns = [
         "customer",
         "unit",
+        "on_behalf_reason",
         "channel",
         "received_on",
         "demand",
@@ -187,6 +196,7 @@ class ClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
         "notes",
     ]
     edit_columns = [
+        "on_behalf_reason",
         "channel",
         "received_on",
         "demand",
@@ -202,6 +212,7 @@ class ClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
         "state",
         "customer",
         "unit",
+        "on_behalf_reason",
         "equipment_model",
         "channel",
         "received_on",
@@ -241,21 +252,11 @@ class ClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
         "jurisdiction": _l("Empty: the installation's jurisdiction."),
         "price": _l("Empty: the unit's sale price. The delay penalty is a share of it."),
         "answer": _l("Also recorded from the comment of the accept or reject step."),
+        "on_behalf_reason": _l(
+            "Only when the unit was sold to someone else: why this customer claims on it."
+        ),
+        "officer": _l("Empty: you."),
     }
-
-    def apply_transition(self, session, item, action, comment):
-        claim_services.transition(session, item, action, comment)
-
-    def pre_add(self, item):
-        if item.officer is None and item.officer_id is None:
-            item.officer_id = current_user_id()
-        claim_services.create_claim(db.session, item)
-
-    def pre_update(self, item):
-        claim_services.update_claim(db.session, item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Claims are not deleted: they are closed."))
 
     def render_template(self, template, **kwargs):
         if template == self.show_template and kwargs.get("pk") is not None:
@@ -274,18 +275,15 @@ class ClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
     @expose("/start_repair/<int:pk>", methods=["POST"])
     @has_access
     def start_repair(self, pk):
-        claim = self.datamodel.get(pk, self._base_filters)
-        if claim is None:
-            abort(404)
-        try:
-            repair = claim_services.start_repair(db.session, claim)
-            db.session.commit()
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err.message), "danger")
-        else:
-            flash(gettext("Repair order %(number)s opened.", number=repair.number), "success")
-        return redirect(url_for(f"{self.endpoint}.show", pk=pk))
+        opened: dict = {}
+
+        def start(claim):
+            opened["number"] = claim_services.start_repair(db.session, claim).number
+
+        done = LazyString(
+            lambda: gettext("Repair order %(number)s opened.", number=opened.get("number"))
+        )
+        return self.act_on(pk, start, done)
 
 
 class DefectCodeView(AppModelView):
@@ -306,12 +304,7 @@ class DefectCodeView(AppModelView):
     ]
     search_columns = ["code", "name", "category", "active"]
     base_order = ("code", "asc")
-
-    def pre_add(self, item):
-        defects.check_defect_code(item)
-
-    def pre_update(self, item):
-        defects.check_defect_code(item)
+    rules = defects.DefectCodeRules()
 
 
 class ClaimDefectView(AppModelView):
@@ -340,22 +333,14 @@ class ClaimDefectView(AppModelView):
     formatters_columns = {"root_cause": ROOT_CAUSES.label}
     add_form_extra_fields = {"root_cause": ROOT_CAUSES.select_field(_l("Root cause"))}
     edit_form_extra_fields = add_form_extra_fields
-
-    def pre_add(self, item):
-        defects.check_defect(db.session, item)
-
-    def pre_update(self, item):
-        defects.check_defect(db.session, item)
-
-    def pre_delete(self, item):
-        if item.claim is not None and item.claim.state == "closed":
-            raise DomainError(_l("A closed claim cannot be changed."))
+    rules = defects.ClaimDefectRules()
 
 
 class ExpertExaminationView(IntPkMixin, StateMachineViewMixin, AppModelView):
     datamodel = AppInterface(ExpertExamination)
     class_permission_name = "ExpertExamination"
     state_machine = defects.EXAM_MACHINE
+    rules = defects.ExaminationRules()
     attachments = True
     list_title = _l("Expert examinations")
     show_title = _l("Expert examination")
@@ -387,16 +372,11 @@ class ExpertExaminationView(IntPkMixin, StateMachineViewMixin, AppModelView):
     edit_form_extra_fields = {
         "cause_found": _opt(ROOT_CAUSES, _l("Cause found")),
         "paid_by": _opt(EXAM_PAYERS, _l("Paid by")),
+        # yes, no, or not stated (a tick box could not say "not stated", as the API can)
+        "defect_confirmed": SelectField(
+            _l("Defect confirmed"),
+            choices=[("", ""), ("yes", _l("Yes")), ("no", _l("No"))],
+            coerce=_yes_no,
+            validators=[Optional()],
+        ),
     }
-
-    def apply_transition(self, session, item, action, comment):
-        defects.exam_transition(session, item, action, comment)
-
-    def pre_add(self, item):
-        defects.send_examination(db.session, item)
-
-    def pre_update(self, item):
-        defects.update_examination(db.session, item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Examinations are not deleted: cancel them."))

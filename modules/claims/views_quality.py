@@ -7,12 +7,14 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from wtforms.validators import Optional
 
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
 from app.security import WRITE
 from app.views import AppModelView, StateMachineViewMixin
+from app.widgets import LookupField
 from modules.claims.models import (
     ALERT_STATES,
     BREACHES,
@@ -26,13 +28,14 @@ from modules.claims.models import (
 )
 from modules.claims.services import suppliers, systemic
 from modules.claims.views_claims import LABELS, TEMPLATES, IntPkMixin
-from modules.claims.web import current_user_id
+from modules.inventory.models import EquipmentModel
 
 
 class SystemicAlertView(StateMachineViewMixin, AppModelView):
     datamodel = AppInterface(SystemicAlert)
     class_permission_name = "SystemicAlert"
     state_machine = systemic.ALERT_MACHINE
+    rules = systemic.AlertRules()
     include_route_methods = {"list", "show", "add", "transition", "api_read", "api_get"}
     list_title = _l("Systemic defect alerts")
     show_title = _l("Systemic defect alert")
@@ -128,6 +131,7 @@ class ProductionProposalView(StateMachineViewMixin, AppModelView):
     datamodel = AppInterface(ProductionProposal)
     class_permission_name = "ProductionProposal"
     state_machine = systemic.PROPOSAL_MACHINE
+    rules = systemic.ProposalRules()
     list_title = _l("Proposals to production")
     show_title = _l("Proposal to production")
     add_title = _l("Draft a proposal to production")
@@ -153,29 +157,27 @@ class ProductionProposalView(StateMachineViewMixin, AppModelView):
     search_columns = ["number", "kind", "state", "title"]
     base_order = ("id", "desc")
     formatters_columns = {"kind": PROPOSAL_KINDS.label, "state": PROPOSAL_STATES.label}
-    add_form_extra_fields = {"kind": PROPOSAL_KINDS.select_field(_l("Proposal"))}
-    edit_form_extra_fields = add_form_extra_fields
+    add_form_extra_fields = {
+        "kind": PROPOSAL_KINDS.select_field(_l("Proposal")),
+        # optional here: the alert names it (the rules refuse a proposal with neither)
+        "equipment_model": LookupField(
+            LABELS["equipment_model"],
+            validators=[Optional()],
+            model=EquipmentModel,
+            description=_l("Taken from the alert when one is chosen."),
+        ),
+    }
+    edit_form_extra_fields = {"kind": add_form_extra_fields["kind"]}
     description_columns = {
         "equipment_model": _l("Taken from the alert when one is chosen."),
     }
-
-    def apply_transition(self, session, item, action, comment):
-        systemic.proposal_transition(session, item, action, comment)
-
-    def pre_add(self, item):
-        systemic.create_proposal(db.session, item, current_user_id())
-
-    def pre_update(self, item):
-        systemic.update_proposal(db.session, item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Proposals are not deleted: they are rejected."))
 
 
 class SupplierClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
     datamodel = AppInterface(SupplierClaim)
     class_permission_name = "SupplierClaim"
     state_machine = suppliers.SUPPLIER_CLAIM_MACHINE
+    rules = suppliers.SupplierClaimRules()
     attachments = True
     list_title = _l("Supplier claims")
     show_title = _l("Supplier claim")
@@ -212,15 +214,3 @@ class SupplierClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
         "due_date": _l("Empty: 30 days from sending, on a working day."),
         "defects": _l("Defects found on this supplier's parts, from claims and repairs."),
     }
-
-    def apply_transition(self, session, item, action, comment):
-        suppliers.supplier_claim_transition(session, item, action, comment)
-
-    def pre_add(self, item):
-        suppliers.create_supplier_claim(db.session, item)
-
-    def pre_update(self, item):
-        suppliers.update_supplier_claim(db.session, item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Supplier claims are not deleted: cancel them."))

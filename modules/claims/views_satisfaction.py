@@ -77,17 +77,7 @@ class ClaimSettingsView(AppModelView):
         "confidence_pct": _l("Confidence of the Wilson score interval, e.g. 95."),
         "min_units": _l("Models with fewer units sold in the window are not judged."),
     }
-
-    def pre_add(self, item):
-        if db.session.query(ClaimSettings.id).first() is not None:
-            raise DomainError(_l("The settings exist already: edit them."))
-        systemic.check_settings(item)
-
-    def pre_update(self, item):
-        systemic.check_settings(item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("The settings are edited, not deleted."))
+    rules = systemic.SettingsRules()
 
 
 class SatisfactionPublicView(BaseView):

@@ -61,3 +61,28 @@ def make_world(
         "part": part.id,
         "code": code.id,
     }
+
+
+def at_once(calls) -> list:
+    """Run `calls` (functions of no argument) at the same moment, one thread each, and
+    return their results in order; an exception in a thread fails the test."""
+    import threading
+
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+    errors: list[BaseException] = []
+
+    def worker(i):
+        try:
+            barrier.wait()
+            results[i] = calls[i]()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    return results

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import signals
 from app.errors import DomainError
 from modules.claims import services
 from modules.claims.models import SatisfactionRequest
+from modules.staff.models import KpiEvent
 from modules.warranty.services import open_repair
-from tests.claims.helpers import make_world, user_id
+from tests.claims.helpers import at_once, make_world, user_id
 
 
 def _closed_claim(s, w):
@@ -156,3 +157,41 @@ def test_a_score_may_come_with_spaces(app, run):
     r = app.test_client().post(f"/satisfaction/{token}", data={"score": " 4 "})
     assert r.status_code == 200
     assert run(lambda s: s.scalar(select(SatisfactionRequest.score))) == 4
+
+
+def test_eight_simultaneous_answers_to_one_link_record_one(app, run):
+    """Eight answers sent at the same moment through the public page: exactly one is
+    taken, the seven others are told the survey was answered (409), on SQLite and
+    PostgreSQL alike."""
+
+    def setup(s):
+        _closed_claim(s, make_world(s))
+        return s.scalar(select(SatisfactionRequest.token))
+
+    token = run(setup)
+    clients = [app.test_client() for _ in range(8)]
+
+    def send(client, score):
+        def call():
+            r = client.post(f"/satisfaction/{token}", data={"score": str(score)})
+            return r.status_code, r.get_data(as_text=True)
+
+        return call
+
+    answers = at_once([send(c, 1 + i % 5) for i, c in enumerate(clients)])
+    codes = sorted(code for code, _ in answers)
+    assert codes == [200] + [409] * 7, codes
+    refused = [page for code, page in answers if code == 409]
+    assert all("already been answered" in page for page in refused)
+    rows = run(
+        lambda s: s.execute(
+            select(SatisfactionRequest.score, SatisfactionRequest.answered_at)
+        ).all()
+    )
+    assert len(rows) == 1 and rows[0].score is not None and rows[0].answered_at is not None
+    taken = run(
+        lambda s: s.scalar(
+            select(func.count()).select_from(KpiEvent).where(KpiEvent.kind == "satisfaction")
+        )
+    )
+    assert taken == 1  # one answer reached the staff KPIs, not eight

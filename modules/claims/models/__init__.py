@@ -24,10 +24,10 @@ from modules.claims.models.quality import (
     ProductionProposal,
     SystemicAlert,
 )
+from modules.claims.models.satisfaction import SatisfactionRequest
 from modules.claims.models.suppliers import (
     BREACHES,
     SUPPLIER_CLAIM_STATES,
-    SatisfactionRequest,
     SupplierClaim,
     supplier_claim_defect,
     supplier_claim_repair,

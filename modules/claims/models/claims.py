@@ -153,6 +153,9 @@ class Claim(Model):
     number: Mapped[str | None] = mapped_column(String(32), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("ptn_partner.id"), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("wty_unit.id"), index=True)
+    # why the claimant may claim on a unit sold to another customer (he claims on
+    # behalf of its owner); empty: the claimant is the unit's owner
+    on_behalf_reason: Mapped[str | None] = mapped_column(Text)
     equipment_model_id: Mapped[int | None] = mapped_column(
         ForeignKey("inv_equipment_model.id"), index=True
     )

@@ -2,6 +2,7 @@
 
 from modules.claims.services.claims import (
     CLAIM_MACHINE,
+    ClaimRules,
     accrued_penalty,
     claim_deadlines,
     create_claim,
@@ -13,6 +14,9 @@ from modules.claims.services.claims import (
 )
 from modules.claims.services.defects import (
     EXAM_MACHINE,
+    ClaimDefectRules,
+    DefectCodeRules,
+    ExaminationRules,
     add_defect,
     exam_transition,
     send_examination,
@@ -20,12 +24,16 @@ from modules.claims.services.defects import (
 from modules.claims.services.satisfaction import answer, scores
 from modules.claims.services.suppliers import (
     SUPPLIER_CLAIM_MACHINE,
+    SupplierClaimRules,
     create_supplier_claim,
     supplier_claim_transition,
 )
 from modules.claims.services.systemic import (
     ALERT_MACHINE,
     PROPOSAL_MACHINE,
+    AlertRules,
+    ProposalRules,
+    SettingsRules,
     defect_rates,
     detect,
     draft_proposal,
@@ -38,6 +46,14 @@ __all__ = [
     "EXAM_MACHINE",
     "PROPOSAL_MACHINE",
     "SUPPLIER_CLAIM_MACHINE",
+    "AlertRules",
+    "ClaimDefectRules",
+    "ClaimRules",
+    "DefectCodeRules",
+    "ExaminationRules",
+    "ProposalRules",
+    "SettingsRules",
+    "SupplierClaimRules",
     "accrued_penalty",
     "add_defect",
     "answer",

@@ -26,13 +26,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import signals
+from app.amounts import money
 from app.db import utcnow
 from app.deadlines import (
     DAYS,
@@ -47,6 +49,7 @@ from app.deadlines import (
 )
 from app.errors import Conflict, DomainError, NotFound
 from app.numbering import next_number
+from app.rules import Archived
 from app.statemachine import StateMachine, Transition
 from app.workcal import installation_calendar
 from modules.claims.models import (
@@ -101,20 +104,6 @@ def get_claim(session: Session, claim_id) -> Claim:
     if claim is None:
         raise NotFound(_l("No such claim."), field="claim")
     return claim
-
-
-def money(value, field: str, *, allow_none: bool = True) -> Decimal | None:
-    if value is None or value == "":
-        if allow_none:
-            return None
-        raise DomainError(_l("This field is required."), field=field)
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise DomainError(_l("Must be an amount."), field=field) from None
-    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
-        raise DomainError(_l("Must be an amount of zero or more."), field=field)
-    return amount.quantize(Decimal("0.01"))
 
 
 def jurisdiction_of(claim: Claim) -> str:
@@ -307,28 +296,65 @@ def days_left(claim: Claim, today: date | None = None) -> int | None:
 # -- registration --------------------------------------------------------------------------
 
 
+# labels of the amounts a claim records (the screens' labels), named in messages
+AMOUNT_LABELS = {
+    "price": _l("Price of the item"),
+    "compensation_amount": _l("Amount paid"),
+    "penalty_paid": _l("Penalty paid"),
+}
+
+
 def check_claim(session: Session, claim: Claim, *, today: date | None = None) -> None:
-    """Rules on a claim's fields (UI/API create and edit)."""
+    """Rules on a claim's fields (every door, on create and edit)."""
     today = today or date.today()
     claim.description = (claim.description or "").strip()
     if not claim.description:
         raise DomainError(_l("Describe what is wrong."), field="description")
+    unit = _claim_unit(session, claim)
+    _check_parties(claim, unit)
+    _check_choices(claim)
+    for f, label in AMOUNT_LABELS.items():
+        value = getattr(claim, f)
+        if value is not None:
+            setattr(claim, f, money(value, f, label=label))
+    _check_dates(claim, unit, today)
+
+
+def _claim_unit(session: Session, claim: Claim) -> Unit | None:
     unit = claim.unit
     if unit is None and claim.unit_id is not None:
         unit = session.get(Unit, claim.unit_id)
         if unit is None:
             raise DomainError(_l("No such unit."), field="unit")
         claim.unit = unit
-    if claim.customer_id is None and claim.customer is None:
+    return unit
+
+
+def _check_parties(claim: Claim, unit: Unit | None) -> None:
+    """The customer (the unit's owner when none is named); a unit sold to another
+    customer only with the reason this one claims on it (on behalf of its owner)."""
+    customer_id = claim.customer.id if claim.customer is not None else claim.customer_id
+    if customer_id is None:
         if unit is None:
             raise DomainError(_l("Name the customer."), field="customer")
-        claim.customer_id = unit.customer_id
-    if unit is not None:
-        claim.equipment_model_id = unit.equipment_model_id
-    if claim.received_on is None:
-        claim.received_on = today
-    if claim.received_on > today:
-        raise DomainError(_l("A claim cannot be received in the future."), field="received_on")
+        # the relation, not the key: a form sets `customer` to None, which wins at flush
+        claim.customer = unit.customer
+        customer_id = unit.customer_id
+    claim.on_behalf_reason = (claim.on_behalf_reason or "").strip() or None
+    if unit is None:
+        return
+    claim.equipment_model_id = unit.equipment_model_id
+    if unit.customer_id != customer_id and claim.on_behalf_reason is None:
+        raise DomainError(
+            _l(
+                "This unit was sold to another customer: say why this customer claims "
+                "on it (on behalf of its owner)."
+            ),
+            field="unit",
+        )
+
+
+def _check_choices(claim: Claim) -> None:
     claim.channel = claim.channel or "in_person"
     claim.demand = claim.demand or "repair"
     if claim.channel not in CHANNELS:
@@ -339,24 +365,36 @@ def check_claim(session: Session, claim: Claim, *, today: date | None = None) ->
         raise DomainError(_l("Choose a jurisdiction."), field="jurisdiction")
     if claim.resolution is not None and claim.resolution not in RESOLUTIONS:
         raise DomainError(_l("Choose a resolution."), field="resolution")
-    for f in ("price", "compensation_amount", "penalty_paid"):
-        value = getattr(claim, f)
-        if value is not None:
-            setattr(claim, f, money(value, f))
-    if claim.defect_noticed_on is not None and claim.defect_noticed_on > claim.received_on:
+
+
+def _check_dates(claim: Claim, unit: Unit | None, today: date) -> None:
+    if claim.received_on is None:
+        claim.received_on = today
+    received = claim.received_on
+    if received > today:
+        raise DomainError(_l("A claim cannot be received in the future."), field="received_on")
+    if unit is not None and received < unit.sale_date:
+        raise DomainError(
+            _l(
+                "A claim cannot be received before the unit was sold (%(date)s).",
+                date=unit.sale_date.isoformat(),
+            ),
+            field="received_on",
+        )
+    if claim.defect_noticed_on is not None and claim.defect_noticed_on > received:
         raise DomainError(
             _l("The defect cannot show after the claim was received."), field="defect_noticed_on"
         )
-    if claim.loaner_requested_on is not None and claim.loaner_requested_on < claim.received_on:
+    if claim.loaner_requested_on is not None and claim.loaner_requested_on < received:
         raise DomainError(
             _l("A substitute item is requested on or after the claim."),
             field="loaner_requested_on",
         )
-    if claim.answered_on is not None and claim.answered_on < claim.received_on:
+    if claim.answered_on is not None and claim.answered_on < received:
         raise DomainError(_l("The answer cannot precede the claim."), field="answered_on")
     for f in ("paid_on", "fulfilled_on"):
         value = getattr(claim, f)
-        if value is not None and value < claim.received_on:
+        if value is not None and value < received:
             raise DomainError(_l("This date cannot precede the claim."), field=f)
 
 
@@ -535,10 +573,9 @@ def settle(
         claim.replacement_serial = serial
         claim.fulfilled_on = paid_on or date.today()
     else:
-        value = money(amount, "amount", allow_none=False)
-        if value <= 0:
-            raise DomainError(_l("Must be an amount above zero."), field="amount")
-        claim.compensation_amount = value
+        claim.compensation_amount = money(
+            amount, "amount", label=AMOUNT_LABELS["compensation_amount"], positive=True
+        )
         claim.paid_on = paid_on or date.today()
         if claim.paid_on < claim.received_on:
             raise DomainError(_l("This date cannot precede the claim."), field="paid_on")
@@ -561,6 +598,8 @@ def start_repair(
         raise DomainError(_l("The claim names no unit to repair."), field="unit")
     if claim.repair_order_id is not None:
         raise Conflict(_l("This claim already has a repair order."))
+    if technician_id is not None and session.get(User, technician_id) is None:
+        raise DomainError(_l("The referenced record does not exist."), field="technician_id")
     repair = open_repair(
         session,
         claim.unit_id,
@@ -585,3 +624,25 @@ def unit_warranty(session: Session, claim: Claim) -> dict | None:
         session, claim.unit_id, claim.received_on, jurisdiction=jurisdiction_of(claim)
     )
     return ws.as_dict()
+
+
+class ClaimRules(Archived):
+    """A consumer claim at every door: its fields' rules (the unit the customer's, or a
+    reason to claim on another's; not before the sale), numbered with its deadlines
+    when registered, its officer the user who registers it unless another is named,
+    never deleted (closed), moved along its life by `transition`."""
+
+    state_machine = CLAIM_MACHINE
+    not_deleted_message = _l("Claims are not deleted: they are closed.")
+
+    def create(self, session, item, actor) -> None:
+        if item.officer is None and item.officer_id is None and actor.user_id is not None:
+            # the relation, not the key: a form sets `officer` to None, which wins at flush
+            item.officer = session.get(User, actor.user_id)
+        create_claim(session, item)
+
+    def update(self, session, item, actor) -> None:
+        update_claim(session, item)
+
+    def transition(self, session, item, action, comment, actor) -> None:
+        transition(session, item, action, comment)

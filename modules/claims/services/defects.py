@@ -7,7 +7,9 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from app.amounts import money
 from app.errors import Conflict, DomainError
+from app.rules import Archived, Rules
 from app.statemachine import StateMachine, Transition
 from modules.claims.models import (
     EXAM_PAYERS,
@@ -20,7 +22,7 @@ from modules.claims.models import (
 )
 from modules.claims.models.claims import SELLER_CAUSES
 from modules.claims.services import claims as claim_services
-from modules.claims.services.claims import CLAIM_MACHINE, money
+from modules.claims.services.claims import CLAIM_MACHINE
 from modules.warranty.models import RepairOrder
 
 EXAM_MACHINE = StateMachine(
@@ -78,6 +80,11 @@ def check_defect(session: Session, defect: ClaimDefect) -> ClaimDefect:
     return defect
 
 
+def check_defect_deletion(defect: ClaimDefect) -> None:
+    if defect.claim is not None and defect.claim.state == "closed":
+        raise Conflict(_l("A closed claim cannot be changed."))
+
+
 def add_defect(session: Session, **fields) -> ClaimDefect:
     defect = ClaimDefect(**fields)
     check_defect(session, defect)
@@ -101,7 +108,7 @@ def check_examination(session: Session, exam: ExpertExamination) -> None:
     if exam.paid_by is not None and exam.paid_by not in EXAM_PAYERS:
         raise DomainError(_l("Choose who pays."), field="paid_by")
     if exam.cost is not None:
-        exam.cost = money(exam.cost, "cost")
+        exam.cost = money(exam.cost, "cost", label=_l("Cost"))
     claim = exam.claim
     if exam.sent_on is not None and claim is not None and exam.sent_on < claim.received_on:
         raise DomainError(_l("The item cannot be sent before the claim."), field="sent_on")
@@ -189,3 +196,43 @@ def exam_transition(
     claim_services.refresh_due_date(session, claim)
     session.flush()
     return exam
+
+
+class DefectCodeRules(Rules):
+    """A defect code has a code and a name (trimmed)."""
+
+    def create(self, session, item, actor) -> None:
+        check_defect_code(item)
+
+    update = create
+
+
+class ClaimDefectRules(Rules):
+    """A defect found belongs to a claim or a repair (its equipment model is the unit's);
+    a closed claim's defects do not change."""
+
+    def create(self, session, item, actor) -> None:
+        check_defect(session, item)
+
+    update = create
+
+    def delete(self, session, item, actor) -> None:
+        check_defect_deletion(item)
+
+
+class ExaminationRules(Archived):
+    """An expert examination is sent for a claim under review (the claim moves to
+    "expert examination"), changed until it concludes, never deleted (cancelled);
+    its conclusion decides the claim."""
+
+    state_machine = EXAM_MACHINE
+    not_deleted_message = _l("Examinations are not deleted: cancel them.")
+
+    def create(self, session, item, actor) -> None:
+        send_examination(session, item)
+
+    def update(self, session, item, actor) -> None:
+        update_examination(session, item)
+
+    def transition(self, session, item, action, comment, actor) -> None:
+        exam_transition(session, item, action, comment)

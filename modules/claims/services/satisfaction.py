@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app import signals
@@ -97,7 +97,11 @@ def parse_score(value) -> int:
 
 
 def answer(session: Session, token, score, comment=None) -> SatisfactionRequest:
-    """Record the customer's answer once; a second answer changes nothing (409)."""
+    """Record the customer's answer once; a second answer changes nothing (409).
+
+    The link is taken by a conditional UPDATE (`... WHERE answered_at IS NULL`): of
+    simultaneous answers the database lets one through (PostgreSQL's row lock, SQLite's
+    write lock), and the others find the survey answered."""
     row = by_token(session, token)
     if row.answered_at is not None:
         raise Conflict(_l("Thank you: this survey has already been answered."))
@@ -107,7 +111,17 @@ def answer(session: Session, token, score, comment=None) -> SatisfactionRequest:
     comment = (comment or "").strip() or None
     if comment is not None and (len(comment) > MAX_COMMENT or "\x00" in comment):
         raise DomainError(_l("The comment is too long."), field="comment")
-    row.score, row.comment, row.answered_at = value, comment, utcnow()
+    now = utcnow()
+    taken = session.execute(
+        update(SatisfactionRequest)
+        .where(SatisfactionRequest.id == row.id, SatisfactionRequest.answered_at.is_(None))
+        .values(answered_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(_l("Thank you: this survey has already been answered."))
+    # the answer itself through the ORM, so the audit log records it
+    row.score, row.comment, row.answered_at = value, comment, now
     session.flush()
     signals.satisfaction_recorded.send(
         "claims",

@@ -7,16 +7,20 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from app.amounts import money
 from app.errors import Conflict, DomainError
 from app.numbering import next_number
+from app.rules import Archived
 from app.statemachine import StateMachine, Transition
 from app.workcal import installation_calendar
 from modules.claims.models import BREACHES, SUPPLIER_CLAIM_STATES, SupplierClaim
-from modules.claims.services.claims import money
 from modules.partners.models import Partner
 
 # days the supplier has to answer when the claim names no due date
 DEFAULT_ANSWER_DAYS = 30
+# the number series of supplier claims (SCL-YYYY-NNNNN); until Trust II they shared the
+# service contracts' "SC" series, and the numbers given then stay as they are
+NUMBER_SERIES = "SCL"
 
 SUPPLIER_CLAIM_MACHINE = StateMachine(
     doc_type="clm_supplier_claim",
@@ -47,9 +51,11 @@ def check_supplier_claim(session: Session, sc: SupplierClaim) -> None:
     sc.breach = sc.breach or "defective_parts"
     if sc.breach not in BREACHES:
         raise DomainError(_l("Choose the breach."), field="breach")
-    sc.amount = money(sc.amount, "amount", allow_none=False)
+    sc.amount = money(sc.amount, "amount", label=_l("Amount claimed"))
     if sc.recovered_amount is not None:
-        sc.recovered_amount = money(sc.recovered_amount, "recovered_amount")
+        sc.recovered_amount = money(
+            sc.recovered_amount, "recovered_amount", label=_l("Amount recovered")
+        )
     sc.opened_on = sc.opened_on or date.today()
     if sc.due_date is not None and sc.due_date < sc.opened_on:
         raise DomainError(_l("The due date cannot precede the claim."), field="due_date")
@@ -60,7 +66,7 @@ def check_supplier_claim(session: Session, sc: SupplierClaim) -> None:
 
 def create_supplier_claim(session: Session, sc: SupplierClaim) -> SupplierClaim:
     check_supplier_claim(session, sc)
-    sc.number = next_number(session, "SC", sc.opened_on)
+    sc.number = next_number(session, NUMBER_SERIES, sc.opened_on)
     session.add(sc)
     SUPPLIER_CLAIM_MACHINE.start(session, sc)
     session.flush()
@@ -94,3 +100,20 @@ def supplier_claim_transition(
     SUPPLIER_CLAIM_MACHINE.apply(session, sc, action, comment)
     session.flush()
     return sc
+
+
+class SupplierClaimRules(Archived):
+    """A claim against a supplier (or a dealer): the counterparty, the breach, amounts;
+    numbered SCL-YYYY-NNNNN; fixed once settled or cancelled; never deleted."""
+
+    state_machine = SUPPLIER_CLAIM_MACHINE
+    not_deleted_message = _l("Supplier claims are not deleted: cancel them.")
+
+    def create(self, session, item, actor) -> None:
+        create_supplier_claim(session, item)
+
+    def update(self, session, item, actor) -> None:
+        update_supplier_claim(session, item)
+
+    def transition(self, session, item, action, comment, actor) -> None:
+        supplier_claim_transition(session, item, action, comment)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.errors import Conflict, DomainError
 from app.numbering import next_number
+from app.rules import Archived, Rules
 from app.statemachine import StateMachine, Transition
 from modules.claims.models import (
     ALERT_STATES,
@@ -80,6 +81,13 @@ def get_settings(session: Session) -> ClaimSettings:
         session.add(row)
         session.flush()
     return row
+
+
+def check_new_settings(session: Session, row: ClaimSettings) -> None:
+    """The settings are one row: a second is refused (edit the first)."""
+    if session.execute(select(ClaimSettings.id).limit(1)).first() is not None:
+        raise Conflict(_l("The settings exist already: edit them."))
+    check_settings(row)
 
 
 def check_settings(row: ClaimSettings) -> None:
@@ -242,8 +250,9 @@ def check_proposal(session: Session, proposal: ProductionProposal) -> None:
         proposal.alert = session.get(SystemicAlert, proposal.alert_id)
     alert = proposal.alert
     if alert is not None:
-        proposal.equipment_model_id = alert.equipment_model_id
-        proposal.defect_code_id = alert.defect_code_id
+        # the alert names the model and the defect (relations: a form sets them to None)
+        proposal.equipment_model = alert.equipment_model
+        proposal.defect_code = alert.defect_code
     if proposal.equipment_model_id is None and proposal.equipment_model is None:
         raise DomainError(_l("Name the equipment model."), field="equipment_model")
     if proposal.equipment_model_id is not None and (
@@ -295,3 +304,40 @@ def proposal_transition(
         proposal.decision_note = comment
     session.flush()
     return proposal
+
+
+class SettingsRules(Rules):
+    """The detection settings: one row, with sensible bounds; edited, never deleted."""
+
+    def create(self, session, item, actor) -> None:
+        check_new_settings(session, item)
+
+    def update(self, session, item, actor) -> None:
+        check_settings(item)
+
+    def delete(self, session, item, actor) -> None:
+        raise Conflict(_l("The settings are edited, not deleted."))
+
+
+class AlertRules(Archived):
+    """Alerts are opened by the detection; a user acknowledges or closes them."""
+
+    state_machine = ALERT_MACHINE
+
+
+class ProposalRules(Archived):
+    """A proposal to production: its alert names the model and the defect (else the
+    user names the model); its author the user who drafts it; changed while a draft;
+    never deleted (rejected)."""
+
+    state_machine = PROPOSAL_MACHINE
+    not_deleted_message = _l("Proposals are not deleted: they are rejected.")
+
+    def create(self, session, item, actor) -> None:
+        create_proposal(session, item, actor.user_id)
+
+    def update(self, session, item, actor) -> None:
+        update_proposal(session, item)
+
+    def transition(self, session, item, action, comment, actor) -> None:
+        proposal_transition(session, item, action, comment)
