@@ -19,6 +19,7 @@ from app.db import db
 from app.errors import DomainError
 from app.security import API_METHOD_PERMISSIONS
 from app.views import date_arg
+from app.web import load_body
 from modules.contracts import services
 from modules.contracts.models import (
     BILLING_PERIODS,
@@ -30,8 +31,8 @@ from modules.contracts.models import (
     ScheduledVisit,
     ServiceContract,
 )
+from modules.contracts.schemas import GenerateVisitsBody, NoBody, RecordVisitBody
 from modules.contracts.services import life, reimbursements, sla, visits
-from modules.contracts.web import VisitRules
 from modules.warranty.models import Unit
 
 _TITLE = validate.Length(min=1, max=200)
@@ -58,13 +59,6 @@ _CONTRACT_LIST = [
 ]
 
 
-def _json_body() -> dict:
-    body = request.get_json(silent=True) if request.data else {}
-    if not isinstance(body, dict):
-        raise DomainError(_l("The request body must be a JSON object."), status=400)
-    return body
-
-
 def _now_arg() -> datetime | None:
     raw = request.args.get("now")
     if not raw:
@@ -86,6 +80,8 @@ class ServiceContractApi(StateMachineApiMixin, AppRestApi):
     class_permission_name = "ServiceContract"
     datamodel = AppInterface(ServiceContract)
     state_machine = services.CONTRACT_MACHINE
+    rules = life.ContractRules()
+    openapi_spec_component_schemas = (NoBody,)
     method_permission_name = {
         **API_METHOD_PERMISSIONS,
         "sla": "read",
@@ -123,18 +119,6 @@ class ServiceContractApi(StateMachineApiMixin, AppRestApi):
         "sla_calendar": SLA_CALENDARS.validator(),
         "timezone": validate.Length(min=1, max=64),
     }
-
-    def apply_transition(self, session, item, action, comment):
-        life.transition(session, item, action, comment)
-
-    def pre_add(self, item):
-        services.create_contract(db.session, item)
-
-    def pre_update(self, item):
-        services.update_contract(db.session, item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Contracts are not deleted: terminate them."), status=409)
 
     @expose("/<int:pk>/sla", methods=["GET"])
     @protect()
@@ -225,10 +209,21 @@ class ServiceContractApi(StateMachineApiMixin, AppRestApi):
         """Run the daily review now: notice periods begun, ends reached (auto-renewals).
         ---
         post:
+          requestBody:
+            required: false
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/ContractsNoBody'}
           responses:
             200: {description: 'how many became expiring, were renewed, expired'}
+            422: {$ref: '#/components/responses/422'}
         """
-        result, error = self.run_service(life.review_contracts)
+
+        def review(session):
+            load_body(NoBody)
+            return life.review_contracts(session)
+
+        result, error = self.run_service(review)
         return error or self.response(200, **result)
 
 
@@ -250,15 +245,7 @@ class ContractCoverageApi(AppRestApi):
     search_columns = ["contract", "equipment_model", "unit"]
     order_columns = ["id"]
     validators_columns = {"note": validate.Length(max=200)}
-
-    def pre_add(self, item):
-        services.check_coverage(db.session, item)
-
-    def pre_update(self, item):
-        services.check_coverage(db.session, item)
-
-    def pre_delete(self, item):
-        services.check_coverage(db.session, item)
+    rules = life.CoverageRules()
 
 
 _VISIT_LIST = [
@@ -277,7 +264,7 @@ _VISIT_LIST = [
 ]
 
 
-class ScheduledVisitApi(VisitRules, StateMachineApiMixin, AppRestApi):
+class ScheduledVisitApi(StateMachineApiMixin, AppRestApi):
     """Visits (a technician sees his own). POST /<id>/<action> (complete, miss, cancel);
     POST /<id>/record {work_done, hours, done_on}; POST /generate {contract, technician}."""
 
@@ -285,6 +272,8 @@ class ScheduledVisitApi(VisitRules, StateMachineApiMixin, AppRestApi):
     class_permission_name = "ScheduledVisit"
     datamodel = AppInterface(ScheduledVisit)
     state_machine = visits.VISIT_MACHINE
+    rules = visits.VisitRules()
+    openapi_spec_component_schemas = (RecordVisitBody, GenerateVisitsBody)
     method_permission_name = {**API_METHOD_PERMISSIONS, "record": "write", "generate": "write"}
     list_columns = _VISIT_LIST
     show_columns = [*_VISIT_LIST, "work_done", "notes"]
@@ -307,13 +296,7 @@ class ScheduledVisitApi(VisitRules, StateMachineApiMixin, AppRestApi):
             required: true
             content:
               application/json:
-                schema:
-                  type: object
-                  required: [work_done]
-                  properties:
-                    work_done: {type: string}
-                    hours: {type: number}
-                    done_on: {type: string, format: date}
+                schema: {$ref: '#/components/schemas/ContractsRecordVisitBody'}
           responses:
             200: {description: The visit, done}
             400: {$ref: '#/components/responses/400'}
@@ -324,27 +307,12 @@ class ScheduledVisitApi(VisitRules, StateMachineApiMixin, AppRestApi):
         visit = self.datamodel.get(pk, self._base_filters)
         if visit is None:
             return self.response_404()
-        try:
-            body = _json_body()
-            work = body.get("work_done")
-            if not isinstance(work, str):
-                raise DomainError(_l("Describe the work done."), field="work_done")
-            hours = body.get("hours")
-            if hours is not None and (
-                isinstance(hours, bool) or not isinstance(hours, (int, float, str))
-            ):
-                raise DomainError(_l("Give a number of hours."), field="hours")
-            done_on = body.get("done_on")
-            if done_on is not None:
-                try:
-                    done_on = date.fromisoformat(done_on) if isinstance(done_on, str) else None
-                except ValueError:
-                    done_on = None
-                if done_on is None:
-                    raise DomainError(_l("Give a date as YYYY-MM-DD."), field="done_on")
-        except DomainError as err:
-            return self.domain_error(err)
-        _, error = self.run_service(visits.record_work, visit, work, hours, done_on)
+
+        def record(session):
+            body = load_body(RecordVisitBody)
+            return visits.record_work(session, visit, **body)
+
+        _, error = self.run_service(record)
         if error:
             return error
         return self.response(200, id=visit.id, state=visit.state, done_on=str(visit.done_on))
@@ -361,38 +329,22 @@ class ScheduledVisitApi(VisitRules, StateMachineApiMixin, AppRestApi):
             required: true
             content:
               application/json:
-                schema:
-                  type: object
-                  required: [contract]
-                  properties:
-                    contract: {type: integer}
-                    technician: {type: integer}
+                schema: {$ref: '#/components/schemas/ContractsGenerateVisitsBody'}
           responses:
             200: {description: 'created: the ids of the visits created'}
             400: {$ref: '#/components/responses/400'}
             403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
             409: {description: The contract is not signed}
             422: {$ref: '#/components/responses/422'}
         """
-        try:
-            body = _json_body()
-            contract_id, tech = body.get("contract"), body.get("technician")
-            for name, value in (("contract", contract_id), ("technician", tech)):
-                if value is not None and (
-                    isinstance(value, bool) or not isinstance(value, int) or abs(value) >= 2**31
-                ):
-                    raise DomainError(_l("Not a valid id."), field=name)
-            contract = life.get_contract(db.session, contract_id)
-            if tech is not None:
-                from flask_appbuilder.security.sqla.models import User
 
-                if db.session.get(User, tech) is None:
-                    raise DomainError(
-                        _l("The referenced record does not exist."), field="technician"
-                    )
-        except DomainError as err:
-            return self.domain_error(err)
-        created, error = self.run_service(visits.generate_visits, contract, tech)
+        def generate(session):
+            body = load_body(GenerateVisitsBody)
+            contract = life.get_contract(session, body["contract"])
+            return visits.generate_visits(session, contract, body["technician"])
+
+        created, error = self.run_service(generate)
         return error or self.response(200, created=[v.id for v in created])
 
 
@@ -404,6 +356,7 @@ class DealerReimbursementApi(StateMachineApiMixin, AppRestApi):
     class_permission_name = "DealerReimbursement"
     datamodel = AppInterface(DealerReimbursement)
     state_machine = reimbursements.REIMBURSEMENT_MACHINE
+    rules = reimbursements.ReimbursementRules()
     _fields = ["dealer_ref", "work_date", "description", "labour_hours", "parts_amount"]
     list_columns = [
         "id",
@@ -430,18 +383,6 @@ class DealerReimbursementApi(StateMachineApiMixin, AppRestApi):
         "description": validate.Length(min=1, max=5000),
         "dealer_ref": validate.Length(max=64),
     }
-
-    def apply_transition(self, session, item, action, comment):
-        reimbursements.transition(session, item, action, comment)
-
-    def pre_add(self, item):
-        services.create_reimbursement(db.session, item)
-
-    def pre_update(self, item):
-        services.check_reimbursement(db.session, item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Reimbursement requests are not deleted: reject them."), status=409)
 
 
 class UnitCoverageApi(DomainErrorsMixin, BaseApi):

@@ -16,7 +16,6 @@ from wtforms.validators import DataRequired
 
 from app.datamodel import AppInterface
 from app.db import db, utcnow
-from app.errors import DomainError
 from app.registry import MenuEntry
 from app.views import AppModelView, StateMachineViewMixin, date_arg
 from modules.contracts import services
@@ -35,7 +34,6 @@ from modules.contracts.models import (
     ServiceContract,
 )
 from modules.contracts.services import life, reimbursements, sla, visits
-from modules.contracts.web import VisitRules
 
 TEMPLATES = str(Path(__file__).parent / "templates")
 
@@ -124,15 +122,7 @@ class ContractCoverageView(AppModelView):
         "equipment_model": _l("Every unit of this model owned (or sold) by the contract's party."),
         "unit": _l("Or one listed unit."),
     }
-
-    def pre_add(self, item):
-        services.check_coverage(db.session, item)
-
-    def pre_update(self, item):
-        services.check_coverage(db.session, item)
-
-    def pre_delete(self, item):
-        services.check_coverage(db.session, item)
+    rules = life.CoverageRules()
 
 
 class BillingLineView(AppModelView):
@@ -148,12 +138,13 @@ class BillingLineView(AppModelView):
     base_order = ("period_start", "asc")
 
 
-class ScheduledVisitView(VisitRules, StateMachineViewMixin, AppModelView):
+class ScheduledVisitView(StateMachineViewMixin, AppModelView):
     """Visits; a technician sees his own (and those of colleagues he stands in for)."""
 
     datamodel = AppInterface(ScheduledVisit)
     class_permission_name = "ScheduledVisit"
     state_machine = visits.VISIT_MACHINE
+    rules = visits.VisitRules()
     list_title = _l("Scheduled visits")
     show_title = _l("Scheduled visit")
     add_title = _l("Plan a visit")
@@ -187,6 +178,7 @@ class DealerReimbursementView(StateMachineViewMixin, AppModelView):
     datamodel = AppInterface(DealerReimbursement)
     class_permission_name = "DealerReimbursement"
     state_machine = reimbursements.REIMBURSEMENT_MACHINE
+    rules = reimbursements.ReimbursementRules()
     attachments = True
     list_title = _l("Dealer reimbursements")
     show_title = _l("Dealer reimbursement")
@@ -225,18 +217,6 @@ class DealerReimbursementView(StateMachineViewMixin, AppModelView):
     base_order = ("id", "desc")
     formatters_columns = {"state": REIMBURSEMENT_STATES.label}
 
-    def apply_transition(self, session, item, action, comment):
-        reimbursements.transition(session, item, action, comment)
-
-    def pre_add(self, item):
-        services.create_reimbursement(db.session, item)
-
-    def pre_update(self, item):
-        services.check_reimbursement(db.session, item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Reimbursement requests are not deleted: reject them."), status=409)
-
 
 class ServiceContractView(StateMachineViewMixin, AppModelView):
     """Contracts: the stages as buttons (each step recorded), each stage's documents
@@ -245,6 +225,7 @@ class ServiceContractView(StateMachineViewMixin, AppModelView):
     datamodel = AppInterface(ServiceContract)
     class_permission_name = "ServiceContract"
     state_machine = services.CONTRACT_MACHINE
+    rules = life.ContractRules()
     attachments = True
     list_title = _l("Service contracts")
     show_title = _l("Service contract")
@@ -292,18 +273,6 @@ class ServiceContractView(StateMachineViewMixin, AppModelView):
         "timezone": _l("Business hours are counted in this time zone, e.g. Europe/Moscow."),
         "labour_rate": _l("Dealer agreements: what we reimburse per hour of warranty work."),
     }
-
-    def apply_transition(self, session, item, action, comment):
-        life.transition(session, item, action, comment)
-
-    def pre_add(self, item):
-        services.create_contract(db.session, item)
-
-    def pre_update(self, item):
-        services.update_contract(db.session, item)
-
-    def pre_delete(self, item):
-        raise DomainError(_l("Contracts are not deleted: terminate them."), status=409)
 
 
 class ContractReportsView(BaseView):

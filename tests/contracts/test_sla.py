@@ -12,6 +12,7 @@ from app.models import StateTransition
 from app.workcal import WorkCalendar
 from modules.contracts.models import ServiceContract
 from modules.contracts.services import add_service_hours, due_times, repair_sla, sla_breaches
+from modules.contracts.services.sla import DueTimes
 from modules.warranty.models import RepairOrder
 from modules.warranty.services import open_repair, transition
 from tests.contracts.helpers import TODAY, make_contract, make_world
@@ -91,9 +92,12 @@ def test_contract_edges():
     c.state, c.signed_on, c.terminated_on = "terminated", date(2026, 3, 1), date(2026, 3, 4)
     assert due_times(c, utc(date(2026, 3, 3), 12), CAL) is not None
     assert due_times(c, utc(date(2026, 3, 4), 12), CAL) is None
+    # in force without an SLA: nothing is due (not None, which means "not in force")
     no_sla = contract(response_hours=None, resolution_hours=None)
-    assert due_times(no_sla, utc(FRI, 12), CAL) == due_times(no_sla, utc(FRI, 12), CAL)
-    assert due_times(no_sla, utc(FRI, 12), CAL).response_due is None
+    assert due_times(no_sla, utc(FRI, 12), CAL) == DueTimes(None, None)
+    # a response time alone: the response is due, the resolution is not
+    response_only = contract(response_hours=3, resolution_hours=None)
+    assert due_times(response_only, utc(FRI, 12), CAL) == DueTimes(utc(FRI, 15), None)
 
 
 def _set_step_time(session, repair_id, to_state, at):

@@ -13,7 +13,7 @@ from app.workcal import WorkCalendar
 from modules.contracts.models import ScheduledVisit
 from modules.contracts.services import VISIT_MACHINE, generate_visits, record_work
 from modules.contracts.services.visits import transition, visit_dates
-from tests.contracts.helpers import TODAY, make_contract, make_world, user_id
+from tests.contracts.helpers import TODAY, D, make_contract, make_world, user_id
 
 
 def test_visit_dates_are_spread_on_working_days():
@@ -64,7 +64,7 @@ def test_done_needs_the_work_missed_needs_a_reason(run):
         with pytest.raises(DomainError):
             record_work(session, first, "  ")
         record_work(session, first, "Filters cleaned, pressure checked", hours="1.5")
-        assert first.state == "done" and first.done_on == TODAY and str(first.hours) == "1.5"
+        assert first.state == "done" and first.done_on == TODAY and first.hours == D("1.5")
         with pytest.raises(DomainError):
             transition(session, second, "miss")
         transition(session, second, "miss", "Customer absent")

@@ -8,6 +8,8 @@ from modules.contracts.services.coverage import (
 )
 from modules.contracts.services.life import (
     CONTRACT_MACHINE,
+    ContractRules,
+    CoverageRules,
     check_contract,
     check_coverage,
     create_contract,
@@ -24,6 +26,7 @@ from modules.contracts.services.life import (
 )
 from modules.contracts.services.reimbursements import (
     REIMBURSEMENT_MACHINE,
+    ReimbursementRules,
     check_reimbursement,
     create_reimbursement,
 )
@@ -35,6 +38,7 @@ from modules.contracts.services.sla import (
 )
 from modules.contracts.services.visits import (
     VISIT_MACHINE,
+    VisitRules,
     add_visit,
     check_visit,
     generate_visits,
@@ -46,6 +50,10 @@ __all__ = [
     "CONTRACT_MACHINE",
     "REIMBURSEMENT_MACHINE",
     "VISIT_MACHINE",
+    "ContractRules",
+    "CoverageRules",
+    "ReimbursementRules",
+    "VisitRules",
     "UnitCoverage",
     "add_service_hours",
     "add_visit",

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import ZERO, utcnow
-from app.errors import DomainError, NotFound
+from app.errors import Conflict, DomainError, NotFound
 from app.numbering import next_number
+from app.rules import Archived, Rules
 from app.statemachine import StateMachine, Transition
 from modules.contracts.models import (
     BILLING_PERIODS,
@@ -25,6 +26,7 @@ from modules.contracts.models import (
     ContractCoverage,
     ServiceContract,
 )
+from modules.partners.models import Partner
 
 CONTRACT_MACHINE = StateMachine(
     doc_type="ctr_service_contract",
@@ -88,9 +90,7 @@ def stuck_days() -> int:
 
 def add_months(day: date, months: int) -> date:
     """The same day `months` later, or that month's last day when it has no such day."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return day + relativedelta(months=months)
 
 
 def term_months(start: date, end: date) -> int | None:
@@ -130,19 +130,39 @@ def _changed(item, *names: str) -> list[str]:
     return out
 
 
-def check_contract(contract: ServiceContract) -> None:
+def check_contract(session: Session, contract: ServiceContract) -> None:
     """The rules of a contract's fields (on every create and edit)."""
     contract.title = (contract.title or "").strip()
     if not contract.title:
         raise DomainError(_l("A contract needs a title."), field="title")
-    if contract.partner_id is None and contract.partner is None:
+    for name, choices in (
+        ("kind", CONTRACT_KINDS),
+        ("billing_period", BILLING_PERIODS),
+        ("sla_calendar", SLA_CALENDARS),
+    ):
+        if getattr(contract, name) not in choices:
+            raise DomainError(_l("Not a valid choice."), field=name)
+    _check_party(session, contract)
+    _check_term(contract)
+    _check_sla(contract)
+    _check_dealer_terms(contract)
+    if contract.state not in EDITABLE_STATES and _changed(contract, *TERMS):
+        raise Conflict(_l("The terms of a signed contract cannot change: renew or terminate it."))
+
+
+def _check_party(session: Session, contract: ServiceContract) -> None:
+    """A party; a dealer agreement's party is a dealer."""
+    with session.no_autoflush:  # the contract's other fields are not checked yet
+        partner = contract.partner
+        if partner is None and contract.partner_id is not None:
+            partner = session.get(Partner, contract.partner_id)
+    if partner is None:
         raise DomainError(_l("Choose the party of the contract."), field="partner")
-    if contract.kind not in CONTRACT_KINDS:
-        raise DomainError(_l("Not a valid choice."), field="kind")
-    if contract.billing_period not in BILLING_PERIODS:
-        raise DomainError(_l("Not a valid choice."), field="billing_period")
-    if contract.sla_calendar not in SLA_CALENDARS:
-        raise DomainError(_l("Not a valid choice."), field="sla_calendar")
+    if contract.kind == "dealer" and not partner.is_dealer:
+        raise DomainError(_l("A dealer agreement is made with a dealer."), field="partner")
+
+
+def _check_term(contract: ServiceContract) -> None:
     if contract.start_date is None:
         raise DomainError(_l("The start date is required."), field="start_date")
     if contract.end_date is None:
@@ -163,6 +183,9 @@ def check_contract(contract: ServiceContract) -> None:
         raise DomainError(_l("The notice period is at most a year."), field="notice_days")
     if contract.visits_per_year > 366:
         raise DomainError(_l("At most one visit a day."), field="visits_per_year")
+
+
+def _check_sla(contract: ServiceContract) -> None:
     for name in ("response_hours", "resolution_hours"):
         value = getattr(contract, name)
         if value is not None and not 0 < value <= 8760:
@@ -187,16 +210,14 @@ def check_contract(contract: ServiceContract) -> None:
         raise DomainError(
             _l("Unknown time zone; use a name such as Europe/Moscow."), field="timezone"
         ) from None
+
+
+def _check_dealer_terms(contract: ServiceContract) -> None:
     if contract.labour_rate is not None and contract.labour_rate < 0:
         raise DomainError(_l("Give an amount of zero or more."), field="labour_rate")
     pct = contract.parts_discount_pct
     if pct is not None and not ZERO <= pct <= 100:
         raise DomainError(_l("Give a percentage from 0 to 100."), field="parts_discount_pct")
-    if contract.state not in EDITABLE_STATES and _changed(contract, *TERMS):
-        raise DomainError(
-            _l("The terms of a signed contract cannot change: renew or terminate it."),
-            status=409,
-        )
 
 
 def create_contract(session: Session, contract: ServiceContract) -> ServiceContract:
@@ -208,7 +229,7 @@ def create_contract(session: Session, contract: ServiceContract) -> ServiceContr
     contract.sla_calendar = contract.sla_calendar or "business"
     contract.price = contract.price if contract.price is not None else ZERO
     contract.state = CONTRACT_MACHINE.initial
-    check_contract(contract)
+    check_contract(session, contract)
     contract.number = next_number(session, "SC", date.today())
     contract.state_since = utcnow()
     session.add(contract)
@@ -218,7 +239,7 @@ def create_contract(session: Session, contract: ServiceContract) -> ServiceContr
 
 
 def update_contract(session: Session, contract: ServiceContract) -> None:
-    check_contract(contract)
+    check_contract(session, contract)
 
 
 def check_coverage(session: Session, line: ContractCoverage) -> None:
@@ -234,9 +255,35 @@ def check_coverage(session: Session, line: ContractCoverage) -> None:
             _l("A coverage line names either an equipment model or a unit."), field="unit"
         )
     if contract.state not in EDITABLE_STATES:
-        raise DomainError(
-            _l("The coverage of a signed contract cannot change: renew it."), status=409
-        )
+        raise Conflict(_l("The coverage of a signed contract cannot change: renew it."))
+
+
+class ContractRules(Archived):
+    """A service contract at every door: its terms' rules (a dealer agreement with a
+    dealer), numbered SC-YYYY-NNNNN as a draft, terms locked once signed, moved along
+    its deal stages by `transition`, never deleted (terminated)."""
+
+    state_machine = CONTRACT_MACHINE
+    not_deleted_message = _l("Contracts are not deleted: terminate them.")
+
+    def create(self, session, item, actor) -> None:
+        create_contract(session, item)
+
+    def update(self, session, item, actor) -> None:
+        update_contract(session, item)
+
+    def transition(self, session, item, action, comment, actor) -> None:
+        transition(session, item, action, comment)
+
+
+class CoverageRules(Rules):
+    """A coverage line names a model or a unit, and changes only while its contract's
+    terms may (not once signed)."""
+
+    def create(self, session, item, actor) -> None:
+        check_coverage(session, item)
+
+    update = delete = create
 
 
 # -- billing schedule ---------------------------------------------------------------------

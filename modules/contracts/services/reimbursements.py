@@ -10,8 +10,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app.db import ZERO
-from app.errors import DomainError
+from app.errors import Conflict, DomainError
 from app.numbering import next_number
+from app.rules import Archived
 from app.statemachine import StateMachine, Transition
 from modules.contracts.models import REIMBURSEMENT_STATES, DealerReimbursement, ServiceContract
 from modules.contracts.services.coverage import in_force_on
@@ -73,7 +74,7 @@ def check_reimbursement(session: Session, item: DealerReimbursement) -> None:
     if item.parts_amount < 0:
         raise DomainError(_l("Give an amount of zero or more."), field="parts_amount")
     if item.state not in EDITABLE_STATES:
-        raise DomainError(_l("A checked request cannot change."), status=409)
+        raise Conflict(_l("A checked request cannot change."))
     compute(item, contract)
 
 
@@ -88,22 +89,22 @@ def create_reimbursement(session: Session, item: DealerReimbursement) -> DealerR
 
 
 def _verify(session: Session, item: DealerReimbursement) -> None:
-    """The check: the agreement was in force on the day of the work, and the unit (when
-    named) was the dealer's and under warranty that day."""
+    """The check: the agreement was in force on the day of the work, and the unit was
+    the dealer's and under warranty that day. A request that names no unit cannot be
+    checked (nothing would say the work was warranty work)."""
     contract = _contract(session, item)
     if not in_force_on(contract, item.work_date):
+        raise Conflict(_l("The dealer agreement was not in force on the day of the work."))
+    unit = item.unit or (session.get(Unit, item.unit_id) if item.unit_id is not None else None)
+    if unit is None:
         raise DomainError(
-            _l("The dealer agreement was not in force on the day of the work."), status=409
+            _l("Name the unit the dealer worked on: the check needs its warranty."),
+            field="unit",
         )
-    if item.unit_id is not None:
-        unit = session.get(Unit, item.unit_id)
-        if unit.dealer_id != contract.partner_id:
-            raise DomainError(_l("This unit was not sold by this dealer."), status=409)
-        ws = warranty_status(session, unit, item.work_date)
-        if not ws.under_warranty:
-            raise DomainError(
-                _l("The unit was not under warranty on the day of the work."), status=409
-            )
+    if unit.dealer_id != contract.partner_id:
+        raise Conflict(_l("This unit was not sold by this dealer."))
+    if not warranty_status(session, unit, item.work_date).under_warranty:
+        raise Conflict(_l("The unit was not under warranty on the day of the work."))
     compute(item, contract)
 
 
@@ -123,3 +124,21 @@ def transition(
         item.decided_on = today or date.today()
     session.flush()
     return item
+
+
+class ReimbursementRules(Archived):
+    """A dealer's reimbursement request: on a dealer agreement, amounts at its rates,
+    changed until checked; the check needs the unit (the dealer's, under warranty on
+    the day of the work); approved or rejected once; never deleted (rejected)."""
+
+    state_machine = REIMBURSEMENT_MACHINE
+    not_deleted_message = _l("Reimbursement requests are not deleted: reject them.")
+
+    def create(self, session, item, actor) -> None:
+        create_reimbursement(session, item)
+
+    def update(self, session, item, actor) -> None:
+        check_reimbursement(session, item)
+
+    def transition(self, session, item, action, comment, actor) -> None:
+        transition(session, item, action, comment)

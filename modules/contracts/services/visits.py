@@ -4,13 +4,15 @@ done (with the work recorded) or missed."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 
+from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from app.amounts import quantity
 from app.errors import DomainError, NotFound
+from app.rules import Archived
 from app.statemachine import StateMachine, Transition
 from app.workcal import WorkCalendar, installation_calendar
 from modules.contracts.models import VISIT_STATES, ScheduledVisit, ServiceContract
@@ -65,6 +67,8 @@ def generate_visits(
     n-th visit of a term is created once). Returns the visits created."""
     if contract.state not in ("active", "expiring", "renewed"):
         raise DomainError(_l("Visits are planned for a signed contract."), status=409)
+    if technician_id is not None and session.get(User, technician_id) is None:
+        raise DomainError(_l("The referenced record does not exist."), field="technician")
     cal = cal or installation_calendar(session)
     have = set(
         session.scalars(
@@ -121,16 +125,7 @@ def add_visit(session: Session, visit: ScheduledVisit) -> ScheduledVisit:
     return visit
 
 
-def _hours(value) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        hours = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise DomainError(_l("Give a number of hours."), field="hours") from None
-    if not hours.is_finite() or hours < 0 or hours > 1000:
-        raise DomainError(_l("Give a number of hours between 0 and 1000."), field="hours")
-    return hours
+MAX_HOURS = 1000
 
 
 def record_work(
@@ -144,7 +139,9 @@ def record_work(
     if not (work_done or "").strip():
         raise DomainError(_l("Describe the work done."), field="work_done")
     visit.work_done = work_done.strip()
-    parsed = _hours(hours)
+    parsed = quantity(
+        hours, "hours", label=_l("Hours"), required=False, positive=False, maximum=MAX_HOURS
+    )
     if parsed is not None:
         visit.hours = parsed
     visit.done_on = done_on or date.today()
@@ -178,3 +175,45 @@ def overdue_visits(session: Session, today: date | None = None) -> list[Schedule
             .order_by(ScheduledVisit.planned_on, ScheduledVisit.id)
         )
     )
+
+
+# what a technician may change on his own visit; the plan is the manager's
+WORK_FIELDS = ("work_done", "hours", "done_on", "notes")
+PLAN = ("can_plan", "ScheduledVisit")
+
+
+def planned_fields_changed(visit: ScheduledVisit) -> list[str]:
+    """The fields of the plan (all but the work recorded) changed on a stored visit."""
+    state = inspect(visit)
+    return [
+        a.key
+        for a in state.attrs
+        if a.key not in WORK_FIELDS and a.key != "state" and a.history.has_changes()
+    ]
+
+
+class VisitRules(Archived):
+    """Visits at every door: the service manager plans them (adds, moves, assigns,
+    cancels: the `can_plan` right); a technician records the work on his own; within
+    the contract's term; never deleted (cancelled)."""
+
+    state_machine = VISIT_MACHINE
+    not_deleted_message = _l("Visits are not deleted: cancel them.")
+
+    def create(self, session, item, actor) -> None:
+        if not actor.can(*PLAN):
+            raise DomainError(_l("Only the service manager plans visits."), status=403)
+        add_visit(session, item)
+
+    def update(self, session, item, actor) -> None:
+        if planned_fields_changed(item) and not actor.can(*PLAN):
+            raise DomainError(
+                _l("A technician records the work; the plan is the service manager's."),
+                status=403,
+            )
+        check_visit(session, item)
+
+    def transition(self, session, item, action, comment, actor) -> None:
+        if action == "cancel" and not actor.can(*PLAN):
+            raise DomainError(_l("Only the service manager cancels visits."), status=403)
+        transition(session, item, action, comment)
