@@ -75,18 +75,22 @@ class _FormReader(HTMLParser):
     """The values a browser would submit from the page's main form: text inputs, hidden
     inputs, ticked boxes, selected options, textareas (the CSRF token included)."""
 
+    SKIPPED = ("as-transition-form", "delete_form")  # a step's or a row's delete form
+
     def __init__(self) -> None:
         super().__init__()
+        self.forms: list[tuple[str | None, dict[str, str]]] = []
         self.values: dict[str, str] = {}
         self._select: str | None = None
         self._textarea: str | None = None
         self._in_form = False
-        self._done = False
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "form" and not self._done and a.get("id") != "as-transition-form":
+        if tag == "form" and a.get("id") not in self.SKIPPED:
             self._in_form = True
+            self.values = {}
+            self.forms.append((a.get("id"), self.values))
         if not self._in_form:
             return
         name = a.get("name")
@@ -112,7 +116,7 @@ class _FormReader(HTMLParser):
         elif tag == "textarea":
             self._textarea = None
         elif tag == "form" and self._in_form:
-            self._in_form, self._done = False, True
+            self._in_form = False
 
     def handle_data(self, data):
         if self._textarea:
@@ -120,9 +124,14 @@ class _FormReader(HTMLParser):
 
 
 def browser_form(client, url: str) -> dict[str, str]:
+    """The record's form (FAB's `model_form`; an edit page may list related rows, with
+    their own forms, above it), else the page's first form."""
     reader = _FormReader()
     reader.feed(client.get(url).get_data(as_text=True))
-    return reader.values
+    for form_id, values in reader.forms:
+        if form_id == "model_form":
+            return values
+    return reader.forms[0][1] if reader.forms else {}
 
 
 def _row_state(session, door: Door, pk) -> dict[str, Any] | None:
