@@ -9,7 +9,6 @@ Known events (sender module -> keyword arguments):
 - repair_completed  (warranty)  repair_id, technician_user_id, opened_at, closed_at, on_time
 - claim_closed      (claims)    claim_id, officer_user_id, opened_at, closed_at, on_time
 - satisfaction_recorded (claims) score (1-5), subject_type, subject_id, employee_user_id
-- document_assigned (any)       doc_type, doc_id, user_id
 """
 
 from blinker import Namespace
@@ -19,4 +18,3 @@ aftersales = Namespace()
 repair_completed = aftersales.signal("repair-completed")
 claim_closed = aftersales.signal("claim-closed")
 satisfaction_recorded = aftersales.signal("satisfaction-recorded")
-document_assigned = aftersales.signal("document-assigned")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select, update
 from sqlalchemy.engine import CursorResult
@@ -28,9 +27,6 @@ from sqlalchemy.orm import Session
 from app.audit import current_actor
 from app.errors import DomainError
 from app.models import StateTransition
-
-signals = Namespace()
-state_changed = signals.signal("state-changed")
 
 
 @dataclass(frozen=True)
@@ -97,7 +93,6 @@ class StateMachine:
         self._claim(session, doc, t, current)
         self.record(session, doc, current, t.target, comment)
         setattr(doc, self.field, t.target)
-        state_changed.send(self.doc_type, doc=doc, transition=t, session=session)
         return t
 
     def _claim(self, session: Session, doc, t: Transition, current: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -37,6 +38,21 @@ from app.models import AuditLog, CalendarDay, LegalPeriod
 from app.rules import Rules
 from app.security import READ, VIEW_METHOD_PERMISSIONS, WRITE
 from app.widgets import LookupField, LookupMultipleField
+
+
+def commit_step(fn: Callable[[], Any], done: Any) -> bool:
+    """A step a page's form asks for, in one transaction: `fn()`, then commit and
+    flash `done` (a message, or a function of fn's result giving one); a broken rule
+    rolls everything back and is flashed instead. True when it was done."""
+    try:
+        result = fn()
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        flash(str(err.message), "danger")
+        return False
+    flash(str(done(result) if callable(done) else done), "success")
+    return True
 
 
 @dataclass(frozen=True)
@@ -245,14 +261,7 @@ class AppModelView(ModelView):
         item = self.datamodel.get(pk, self._base_filters)
         if item is None:
             abort(404)
-        try:
-            fn(item)
-            db.session.commit()
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err.message), "danger")
-        else:
-            flash(str(done), "success")
+        commit_step(lambda: fn(item), done)
         return redirect(url_for(f"{self.endpoint}.show", pk=pk))
 
     def show_sections(self, item) -> list[ShowSection]:

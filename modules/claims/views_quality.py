@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import redirect, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
@@ -11,9 +11,8 @@ from wtforms.validators import Optional
 
 from app.datamodel import AppInterface
 from app.db import db
-from app.errors import DomainError
 from app.security import WRITE
-from app.views import AppModelView, StateMachineViewMixin
+from app.views import AppModelView, StateMachineViewMixin, commit_step
 from app.widgets import LookupField
 from modules.claims.models import (
     ALERT_STATES,
@@ -109,21 +108,14 @@ class DefectRatesView(BaseView):
     @expose("/detect", methods=["POST"])
     @has_access
     def detect(self):
-        try:
-            opened = systemic.detect(db.session)
-            db.session.commit()
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err.message), "danger")
-        else:
-            flash(
-                ngettext(
-                    "Detection done: %(num)s new alert.",
-                    "Detection done: %(num)s new alerts.",
-                    len(opened),
-                ),
-                "success",
-            )
+        commit_step(
+            lambda: systemic.detect(db.session),
+            lambda opened: ngettext(
+                "Detection done: %(num)s new alert.",
+                "Detection done: %(num)s new alerts.",
+                len(opened),
+            ),
+        )
         return redirect(url_for(f"{self.endpoint}.rates"))
 
 

@@ -3,7 +3,7 @@ parts sales and returns, and the replenishment / fitment reports."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
@@ -13,9 +13,8 @@ from wtforms.validators import Optional
 from app.amounts import quantity
 from app.datamodel import AppInterface
 from app.db import db
-from app.errors import DomainError
 from app.security import VIEW_METHOD_PERMISSIONS
-from app.views import AppModelView, StateMachineViewMixin
+from app.views import AppModelView, StateMachineViewMixin, commit_step
 from modules.inventory.models import (
     PO_STATES,
     RETURN_CONDITIONS,
@@ -280,22 +279,13 @@ class InventoryReportsView(BaseView):
     @has_access
     def order(self):
         ids = [int(x) for x in request.form.getlist("rule") if x.isdigit()]
-        try:
-            orders = purchasing.create_replenishment_orders(db.session, ids or None)
-            db.session.commit()
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err.message), "danger")
-        else:
-            flash(
-                str(
-                    _l(
-                        "Draft purchase orders created: %(numbers)s",
-                        numbers=", ".join(o.number for o in orders),
-                    )
-                ),
-                "success",
-            )
+        commit_step(
+            lambda: purchasing.create_replenishment_orders(db.session, ids or None),
+            lambda orders: _l(
+                "Draft purchase orders created: %(numbers)s",
+                numbers=", ".join(o.number for o in orders),
+            ),
+        )
         return redirect(url_for(f"{self.endpoint}.replenishment"))
 
     @expose("/fitting")

@@ -18,7 +18,7 @@ from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
 from app.security import VIEW_METHOD_PERMISSIONS
-from app.views import AppModelView, ShowSection
+from app.views import AppModelView, ShowSection, commit_step
 from modules.staff import pdf, services
 from modules.staff.models import (
     ABSENCE_KINDS,
@@ -322,13 +322,10 @@ class MyJobDescriptionView(BaseView):
             jd_id = int(raw) if raw else None
         except ValueError:
             abort(400)
-        try:
-            services.acknowledge(db.session, current_user_id(), jd_id)
-            db.session.commit()
-            flash(str(_l("Thank you: your acknowledgement is recorded.")), "success")
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err.message), "danger")
+        commit_step(
+            lambda: services.acknowledge(db.session, current_user_id(), jd_id),
+            _l("Thank you: your acknowledgement is recorded."),
+        )
         return redirect(url_for(f"{self.endpoint}.index"))
 
     @expose("/pdf")

@@ -22,7 +22,7 @@ from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
 from app.security import VIEW_METHOD_PERMISSIONS
-from app.views import AppModelView, StateMachineViewMixin
+from app.views import AppModelView, StateMachineViewMixin, commit_step
 from modules.inventory.models import Part
 from modules.inventory.services.catalog import fitting_parts
 from modules.warranty import pdf
@@ -490,14 +490,10 @@ class RepairPartLineView(AppModelView):
         line = self.datamodel.get(pk, self._base_filters)
         if line is None:
             abort(404)
-        try:
-            self.rules.remove(db.session, line, actor())
-            db.session.commit()
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err.message), "danger")
-        else:
-            flash(str(_l("Part removed; its reservation is released.")), "success")
+        commit_step(
+            lambda: self.rules.remove(db.session, line, actor()),
+            _l("Part removed; its reservation is released."),
+        )
         self.update_redirect()
 
 

@@ -47,7 +47,7 @@ from app.deadlines import (
     installation_jurisdiction,
     register_code,
 )
-from app.errors import Conflict, DomainError, NotFound
+from app.errors import Conflict, DomainError
 from app.numbering import next_number
 from app.rules import Archived
 from app.statemachine import StateMachine, Transition
@@ -97,13 +97,6 @@ CLAIM_MACHINE = StateMachine(
     ],
     initial="new",
 )
-
-
-def get_claim(session: Session, claim_id) -> Claim:
-    claim = session.get(Claim, claim_id) if isinstance(claim_id, int) else None
-    if claim is None:
-        raise NotFound(_l("No such claim."), field="claim")
-    return claim
 
 
 def jurisdiction_of(claim: Claim) -> str:

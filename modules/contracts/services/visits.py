@@ -11,7 +11,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from app.amounts import quantity
-from app.errors import DomainError, NotFound
+from app.errors import DomainError
 from app.rules import Archived
 from app.statemachine import StateMachine, Transition
 from app.workcal import WorkCalendar, installation_calendar
@@ -27,13 +27,6 @@ VISIT_MACHINE = StateMachine(
     ],
     initial="planned",
 )
-
-
-def get_visit(session: Session, visit_id) -> ScheduledVisit:
-    visit = session.get(ScheduledVisit, visit_id) if isinstance(visit_id, int) else None
-    if visit is None:
-        raise NotFound(_l("No such visit."), field="visit")
-    return visit
 
 
 def visit_dates(contract: ServiceContract, cal: WorkCalendar) -> list[date]:

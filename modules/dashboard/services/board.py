@@ -114,10 +114,6 @@ def kpi_groups(session, ctx: Context, can_read: Callable[[str], bool]) -> list[K
     return [KpiGroup(label, values) for label, values in groups.items()]
 
 
-def kpi_values(session, ctx: Context, can_read: Callable[[str], bool]) -> dict[str, KpiValue]:
-    return {v.key: v for g in kpi_groups(session, ctx, can_read) for v in g.kpis}
-
-
 def compute_chart(session, chart: Chart, ctx: Context) -> tuple[ChartView, Any]:
     label = str(chart.label)
     try:

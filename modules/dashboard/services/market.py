@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from app import amounts, insights
 from app.db import ZERO
 from app.errors import DomainError
-from app.insights import COUNT, MONEY, REVENUE
+from app.insights import MONEY, REVENUE
 from app.rules import Archived, Rules
 from modules.dashboard.models import (
     CAMPAIGN_KINDS,
@@ -272,7 +272,3 @@ def effect(session: Session, campaign: Campaign) -> Effect:
         Decimal(campaign.cost or 0),
         rows,
     )
-
-
-def measure_unit(row: MeasureRow) -> str:
-    return row.unit or COUNT

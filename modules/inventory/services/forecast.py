@@ -175,14 +175,6 @@ def part_forecast(
     }
 
 
-def total_demand(session: Session, part_id: int) -> Decimal:
-    return session.scalar(
-        select(func.coalesce(func.sum(StockMove.quantity), 0)).where(
-            StockMove.part_id == part_id, StockMove.reason.in_(DEMAND_REASONS)
-        )
-    )
-
-
 def chart_svg(data: dict, width: int = 640, height: int = 220) -> str:
     """History bars and the forecast as a dashed line, as inline SVG (no JS, no CDN)."""
     from markupsafe import escape

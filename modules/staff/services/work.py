@@ -12,7 +12,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from app import signals
 from app.amounts import quantity
 from app.db import utcnow
 from app.errors import Conflict, DomainError
@@ -71,9 +70,6 @@ def route_intake(session: Session, intake: Intake, on: date | None = None) -> in
     intake.responsible = session.get(User, owner)
     intake.assignee = session.get(User, assignee)
     session.flush()
-    signals.document_assigned.send(
-        "staff", session=session, doc_type="stf_intake", doc_id=intake.id, user_id=assignee
-    )
     return assignee
 
 
@@ -112,14 +108,6 @@ def create_task(session: Session, task: Task, creator_id: int | None = None) -> 
         raise DomainError(_l("A new task starts open."), field="state")
     session.add(task)
     TASK_MACHINE.start(session, task)
-    if task.assignee_id:
-        signals.document_assigned.send(
-            "staff",
-            session=session,
-            doc_type="stf_task",
-            doc_id=task.id,
-            user_id=task.assignee_id,
-        )
     return task
 
 

@@ -224,19 +224,6 @@ def return_loaner(
     return loan
 
 
-def loans_not_returned(session: Session) -> list[LoanerLoan]:
-    """Substitute units out whose repair is already finished or cancelled."""
-    return session.scalars(
-        select(LoanerLoan)
-        .join(RepairOrder, RepairOrder.id == LoanerLoan.repair_id)
-        .where(
-            LoanerLoan.returned_on.is_(None),
-            RepairOrder.state.in_(("ready", "returned", "cancelled")),
-        )
-        .order_by(LoanerLoan.lent_on)
-    ).all()
-
-
 def check_loaner_state(session: Session, loaner: Loaner) -> None:
     """ "Lent" is set by lending and cleared by the return, never by hand."""
     # no autoflush: a duplicate code must fail at the save (a 409), not in this query (a 500)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from app import signals
 from app.db import utcnow
 from app.deadlines import Deadline, deadline
-from app.errors import Conflict, DomainError, NotFound
+from app.errors import Conflict, DomainError
 from app.numbering import next_number
 from app.rules import Archived
 from app.statemachine import StateMachine, Transition
@@ -97,13 +97,6 @@ REPAIR_MACHINE = StateMachine(
     ],
     initial="draft",
 )
-
-
-def get_repair(session: Session, repair_id) -> RepairOrder:
-    repair = session.get(RepairOrder, repair_id) if isinstance(repair_id, int) else None
-    if repair is None:
-        raise NotFound(_l("No such repair order."), field="repair")
-    return repair
 
 
 # -- intake -------------------------------------------------------------------------------
