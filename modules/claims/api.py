@@ -8,6 +8,7 @@ from datetime import date
 from flask_appbuilder.api import expose, safe
 from flask_appbuilder.security.decorators import protect
 from marshmallow import validate
+from sqlalchemy import select
 
 from app.api import AppRestApi, StateMachineApiMixin
 from app.datamodel import AppInterface
@@ -187,11 +188,13 @@ class ClaimApi(StateMachineApiMixin, AppRestApi):
             data["result"].update(claim_details(claim))
 
     def pre_get_list(self, data):
+        """Each row's days left and whether it is overdue, as its page counts them."""
         today = date.today()
-        for row in data.get("result", []):
-            due = row.get("due_date")
-            closed = row.get("state") in ("resolved", "closed")
-            left = None if not due or closed else (date.fromisoformat(due) - today).days
+        claims = {
+            c.id: c for c in db.session.scalars(select(Claim).where(Claim.id.in_(data["ids"])))
+        }
+        for pk, row in zip(data["ids"], data.get("result", []), strict=True):
+            left = claims[pk].days_left_on(today) if pk in claims else None
             row["days_left"] = left
             row["overdue"] = left is not None and left < 0
 

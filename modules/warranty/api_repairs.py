@@ -10,6 +10,7 @@ from flask_appbuilder.api import expose, safe
 from flask_appbuilder.security.decorators import protect
 from flask_babel import lazy_gettext as _l
 from marshmallow import validate
+from sqlalchemy import select
 
 from app.api import AppRestApi, StateMachineApiMixin
 from app.datamodel import AppInterface
@@ -212,11 +213,13 @@ class RepairOrderApi(StateMachineApiMixin, AppRestApi):
             data["result"].update(repair_details(repair))
 
     def pre_get_list(self, data):
+        """Each row's days left, as its page counts them."""
         today = date.today()
-        for row in data.get("result", []):
-            due = row.get("due_date")
-            closed = row.get("state") in ("returned", "cancelled")
-            row["days_left"] = None if not due or closed else (date.fromisoformat(due) - today).days
+        found = select(RepairOrder).where(RepairOrder.id.in_(data["ids"]))
+        repairs_by_id = {r.id: r for r in db.session.scalars(found)}
+        for pk, row in zip(data["ids"], data.get("result", []), strict=True):
+            repair = repairs_by_id.get(pk)
+            row["days_left"] = repair.days_left_on(today) if repair is not None else None
 
     @expose("/overdue", methods=["GET"])
     @protect()

@@ -192,3 +192,31 @@ def test_satisfaction_report_api(api, run):
     assert manager.get("/api/v1/satisfaction/report?by=planet").status_code == 400
     assert manager.post("/api/v1/satisfaction/", json={}).status_code == 405
     assert api("Technician").get("/api/v1/satisfaction/").status_code == 403
+
+
+def test_the_list_counts_days_left_as_the_claims_page(api, run):
+    """One count of days left per claim: the list's and the record's agree, and a claim
+    whose demand was fulfilled has none left (the list does not call it overdue)."""
+    w = run(make_world)
+    received = date.today() - timedelta(days=40)
+
+    def register(s):
+        claim = services.register_claim(
+            s, "Leak", unit_id=w["unit"], demand="refund", received_on=received
+        )
+        return claim.id
+
+    late, settled = run(register), run(register)
+    run(lambda s: setattr(s.get(Claim, settled), "fulfilled_on", received + timedelta(days=2)))
+    officer = api("Claims Officer")
+    rows = {
+        pk: row
+        for pk, row in zip(
+            *(lambda j: (j["ids"], j["result"]))(officer.get("/api/v1/claim/").json), strict=True
+        )
+    }
+    for pk in (late, settled):
+        one = officer.get(f"/api/v1/claim/{pk}").json["result"]
+        assert rows[pk]["days_left"] == one["days_left"]
+    assert rows[late]["days_left"] < 0 and rows[late]["overdue"] is True
+    assert rows[settled]["days_left"] is None and rows[settled]["overdue"] is False

@@ -52,14 +52,8 @@ CLAIM_STATES = Choices(
     ("resolved", _l("Resolved")),
     ("closed", _l("Closed")),
 )
-OPEN_CLAIM_STATES = (
-    "new",
-    "under_review",
-    "expert_examination",
-    "accepted",
-    "partly_accepted",
-    "rejected",
-)
+CLOSED_CLAIM_STATES = ("resolved", "closed")  # what was owed is settled: no deadline runs
+OPEN_CLAIM_STATES = tuple(s for s in CLAIM_STATES if s not in CLOSED_CLAIM_STATES)
 RESOLUTIONS = Choices(
     ("repair", _l("Repaired")),
     ("replacement", _l("Replaced")),
@@ -208,16 +202,20 @@ class Claim(Model):
     def __str__(self) -> str:
         return self.number or f"CL #{self.id}"
 
+    def days_left_on(self, today: date) -> int | None:
+        """Days from `today` to the fulfilment deadline (negative: overdue); None once
+        fulfilled or closed, or without a deadline."""
+        if self.due_date is None or self.fulfilled_on is not None:
+            return None
+        if self.state in CLOSED_CLAIM_STATES:
+            return None
+        return (self.due_date - today).days
+
     @property
     def due(self) -> tuple[date | None, bool]:
         """The fulfilment deadline and whether it has passed unfulfilled."""
-        late = (
-            self.due_date is not None
-            and self.fulfilled_on is None
-            and self.state in OPEN_CLAIM_STATES
-            and self.due_date < date.today()
-        )
-        return self.due_date, late
+        left = self.days_left_on(date.today())
+        return self.due_date, left is not None and left < 0
 
 
 class ClaimDefect(Model):

@@ -255,6 +255,8 @@ def _complaint_window(session, claim, j, today, calendar) -> ClaimDeadline | Non
         # art. 26 §2: the window stops from the documented complaint to the answer
         suspended = max(0, ((claim.answered_on or today) - received).days)
     dl = deadline(session, code, start, jurisdiction=j, suspended_days=suspended, calendar=calendar)
+    if dl is None:  # the same period as `plain`: it exists
+        return None
     return ClaimDeadline("window", dl, suspended_days=suspended, claim_in_time=in_time)
 
 
@@ -281,9 +283,8 @@ def refresh_due_date(session: Session, claim: Claim) -> None:
 
 
 def days_left(claim: Claim, today: date | None = None) -> int | None:
-    if claim.due_date is None or claim.fulfilled_on is not None or claim.state == "closed":
-        return None
-    return (claim.due_date - (today or date.today())).days
+    """Days to the fulfilment deadline (negative: overdue); None once settled."""
+    return claim.days_left_on(today or date.today())
 
 
 # -- registration --------------------------------------------------------------------------
@@ -468,12 +469,13 @@ def transition(
                 _l("The expert examination has not concluded yet: record its conclusion first.")
             )
         if not (claim.answer or "").strip():
-            if not (comment or "").strip():
+            answer = (comment or "").strip()
+            if not answer:
                 raise DomainError(
                     _l("Give the written answer to the consumer (as the comment)."),
                     field="comment",
                 )
-            claim.answer = comment.strip()
+            claim.answer = answer
         claim.answered_on = claim.answered_on or today
     if action == "resolve":
         _check_resolution(session, claim, today)
