@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -51,7 +53,9 @@ def check_supplier_claim(session: Session, sc: SupplierClaim) -> None:
     sc.breach = sc.breach or "defective_parts"
     if sc.breach not in BREACHES:
         raise DomainError(_l("Choose the breach."), field="breach")
-    sc.amount = money(sc.amount, "amount", label=_l("Amount claimed"))
+    sc.amount = cast(  # required: never None
+        Decimal, money(sc.amount, "amount", label=_l("Amount claimed"))
+    )
     if sc.recovered_amount is not None:
         sc.recovered_amount = money(
             sc.recovered_amount, "recovered_amount", label=_l("Amount recovered")

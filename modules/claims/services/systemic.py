@@ -185,6 +185,8 @@ def defect_rates(
     ).all()
     events: dict[tuple[int, int], set] = {}
     for model_id, code_id, claim_id, c_unit, c_sold, r_unit, r_sold in rows:
+        if model_id is None:
+            continue  # left out by the query: a defect of no model has no rate
         unit_id, sale = (c_unit, c_sold) if c_unit is not None else (r_unit, r_sold)
         if unit_id is not None:
             if not start < sale <= on:
@@ -211,7 +213,7 @@ def detect(session: Session, on: date | None = None) -> list[SystemicAlert]:
     settings = get_settings(session)
     on = on or date.today()
     threshold = Decimal(settings.threshold_pct)
-    opened = []
+    opened: list[SystemicAlert] = []
     start = on - timedelta(days=settings.window_days)
     for rate in defect_rates(session, on):
         if rate.units < settings.min_units or rate.pct(rate.lower) <= threshold:
@@ -224,7 +226,7 @@ def detect(session: Session, on: date | None = None) -> list[SystemicAlert]:
             )
         ).scalar()
         new = alert is None
-        if new:
+        if alert is None:
             alert = SystemicAlert(
                 equipment_model_id=rate.equipment_model_id,
                 defect_code_id=rate.defect_code_id,

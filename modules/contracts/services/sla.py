@@ -129,7 +129,7 @@ def repair_sla(
         .order_by(StateTransition.id)
     ):
         steps.setdefault(s.doc_id, []).append(s)
-    contracts = {
+    contracts: dict[int | None, ServiceContract] = {
         c.id: c
         for c in session.scalars(
             select(ServiceContract).where(

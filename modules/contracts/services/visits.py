@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstanceState, Session
 
 from app.amounts import quantity
 from app.errors import DomainError
@@ -177,7 +177,7 @@ PLAN = ("can_plan", "ScheduledVisit")
 
 def planned_fields_changed(visit: ScheduledVisit) -> list[str]:
     """The fields of the plan (all but the work recorded) changed on a stored visit."""
-    state = inspect(visit)
+    state: InstanceState[ScheduledVisit] = inspect(visit)
     return [
         a.key
         for a in state.attrs

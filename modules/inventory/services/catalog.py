@@ -4,6 +4,7 @@ import. One rules object per resource, shared by its screen and its API."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -32,8 +33,9 @@ def check_part(part: Part) -> None:
     if part.lead_time_days is not None and part.lead_time_days < 0:
         raise DomainError(_l("Lead time cannot be negative."), field="lead_time_days")
     if part.min_order_qty is not None:
-        part.min_order_qty = quantity(
-            part.min_order_qty, "min_order_qty", label=_l("Minimum order quantity")
+        part.min_order_qty = cast(  # required: never None
+            Decimal,
+            quantity(part.min_order_qty, "min_order_qty", label=_l("Minimum order quantity")),
         )
     _check_supersession(part)
     if part.supplier is not None and not part.supplier.is_supplier:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstanceState, Session
 
 from app.amounts import money, quantity
 from app.db import ZERO
@@ -43,8 +44,9 @@ PO_MACHINE = StateMachine(
 def check_supplier_price(sp: SupplierPrice) -> None:
     if sp.supplier is not None and not sp.supplier.is_supplier:
         raise DomainError(_l("This partner is not a supplier."), field="supplier")
-    sp.min_qty = quantity(sp.min_qty, "min_qty", label=_l("Minimum"))
-    sp.price = money(sp.price, "price", label=_l("Price"))
+    # required: never None
+    sp.min_qty = cast(Decimal, quantity(sp.min_qty, "min_qty", label=_l("Minimum")))
+    sp.price = cast(Decimal, money(sp.price, "price", label=_l("Price")))
     if sp.lead_time_days is not None and sp.lead_time_days < 0:
         raise DomainError(_l("Lead time cannot be negative."), field="lead_time_days")
 
@@ -118,12 +120,14 @@ def _draft_only(order: PurchaseOrder | None) -> None:
 def check_order_line(line: PurchaseOrderLine) -> None:
     """A line added or changed: its order (and the one it came from) must be a draft."""
     _draft_only(line.order)
-    for previous in inspect(line).attrs.order.history.deleted or ():
+    state: InstanceState[PurchaseOrderLine] = inspect(line)
+    for previous in state.attrs.order.history.deleted or ():
         _draft_only(previous)
     if line.part_id is None and line.part is None:
         raise DomainError(_l("This field is required."), field="part")
-    line.quantity = quantity(line.quantity, label=_l("Quantity"))
-    line.unit_price = money(line.unit_price, "unit_price", label=_l("Unit price"))
+    # required: never None
+    line.quantity = cast(Decimal, quantity(line.quantity, label=_l("Quantity")))
+    line.unit_price = cast(Decimal, money(line.unit_price, "unit_price", label=_l("Unit price")))
     line.received_qty = line.received_qty or ZERO
 
 
@@ -217,7 +221,7 @@ def receive(session: Session, order: PurchaseOrder, quantities: dict[int, object
         line = lines.get(line_id)
         if line is None:
             raise DomainError(_l("No such line in this order."), field="lines")
-        qty = quantity(raw, label=_l("Quantity"))
+        qty = cast(Decimal, quantity(raw, label=_l("Quantity")))  # required: never None
         if qty > line.outstanding:
             raise DomainError(
                 _l(
@@ -350,8 +354,13 @@ def create_replenishment_orders(session: Session, rule_ids=None) -> list[Purchas
 
 
 def check_reorder_rule(rule: ReorderRule) -> None:
-    rule.min_qty = quantity(rule.min_qty, "min_qty", label=_l("Minimum"), positive=False)
-    rule.max_qty = quantity(rule.max_qty, "max_qty", label=_l("Maximum"), positive=False)
+    # required: never None
+    rule.min_qty = cast(
+        Decimal, quantity(rule.min_qty, "min_qty", label=_l("Minimum"), positive=False)
+    )
+    rule.max_qty = cast(
+        Decimal, quantity(rule.max_qty, "max_qty", label=_l("Maximum"), positive=False)
+    )
     if rule.max_qty < rule.min_qty:
         raise DomainError(_l("The maximum must be at least the minimum."), field="max_qty")
 

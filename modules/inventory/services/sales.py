@@ -10,8 +10,10 @@ turns (SQLite, app.db) before the returns so far are counted.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -67,7 +69,8 @@ def create_sale(session: Session, sale: PartsSale) -> PartsSale:
     sale.number = next_number(session, "PS", sale.sale_date)
     session.add(sale)
     SALE_MACHINE.start(session, sale)
-    for item in sale.line_items or ():
+    items: Sequence[dict] = sale.line_items or ()  # the model declares it None
+    for item in items:
         line = PartsSaleLine(
             part=_line_part(session, item.get("part_id")),
             quantity=item.get("quantity"),
@@ -95,10 +98,14 @@ def check_sale_line(line: PartsSaleLine) -> None:
     _quotation_only(line.sale)
     if line.part is None and line.part_id is None:
         raise DomainError(_l("This field is required."), field="part")
-    line.quantity = quantity(line.quantity, label=_l("Quantity"))
+    line.quantity = cast(  # required: never None
+        Decimal, quantity(line.quantity, label=_l("Quantity"))
+    )
     if line.unit_price is None and line.part is not None:
         line.unit_price = line.part.sale_price
-    line.unit_price = money(line.unit_price, "unit_price", label=_l("Unit price"))
+    line.unit_price = cast(  # required: never None
+        Decimal, money(line.unit_price, "unit_price", label=_l("Unit price"))
+    )
     line.discount_pct = _discount(line.discount_pct, "discount_pct")
     if line.sale is not None and not line.discount_pct:
         line.discount_pct = line.sale.discount_pct or ZERO
@@ -203,7 +210,9 @@ def register_return(session: Session, ret: PartsReturn) -> PartsReturn:
     with its refund. Against a sale: no more than is left of it, refunded at most at
     its net price; without one, refunded at most at the part's list price (nothing
     unless stated)."""
-    ret.quantity = quantity(ret.quantity, label=_l("Quantity"))
+    ret.quantity = cast(  # required: never None
+        Decimal, quantity(ret.quantity, label=_l("Quantity"))
+    )
     ret.reason = (ret.reason or "").strip()
     if not ret.reason:
         raise DomainError(_l("Say why the part comes back."), field="reason")

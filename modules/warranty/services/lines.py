@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -79,7 +80,9 @@ def attach_part_line(session: Session, line: RepairPartLine) -> RepairPartLine:
         if repair is None:
             raise DomainError(_l("Choose the repair order."), field="repair")
         check_editable(repair)
-        qty = quantity(line.quantity, "quantity", label=_l("Quantity"))
+        qty = cast(  # required: never None
+            Decimal, quantity(line.quantity, "quantity", label=_l("Quantity"))
+        )
         part = line.part
         if part is None or not part.active:
             raise DomainError(_l("No such part."), field="part")
@@ -180,7 +183,8 @@ def release_parts(session: Session, repair: RepairOrder) -> None:
 
 def labour_rate() -> Decimal:
     """The installation's hourly rate for a labour line that names none (LABOUR_RATE)."""
-    return money(current_app.config.get("LABOUR_RATE") or "0", "rate", label=_l("Rate"))
+    rate = money(current_app.config.get("LABOUR_RATE") or "0", "rate", label=_l("Rate"))
+    return cast(Decimal, rate)  # required: never None
 
 
 def add_labour_line(
@@ -214,7 +218,9 @@ def attach_labour_line(session: Session, line: RepairLabourLine) -> RepairLabour
     check_editable(repair)
     if not (line.description or "").strip():
         raise DomainError(_l("Describe the work."), field="description")
-    hours = quantity(line.hours, "hours", label=_l("Hours"), maximum=MAX_HOURS)
+    hours = cast(  # required: never None
+        Decimal, quantity(line.hours, "hours", label=_l("Hours"), maximum=MAX_HOURS)
+    )
     rate = money(line.rate, "rate", label=_l("Rate"), required=False)
     if rate is None:
         rate = labour_rate()

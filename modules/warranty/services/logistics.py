@@ -212,12 +212,13 @@ def return_loaner(
         raise DomainError(_l("The return cannot be before the loan."), field="returned_on")
     if returned_on > date.today():
         raise DomainError(_l("The date cannot be in the future."), field="returned_on")
-    if not (condition_back or "").strip():
+    condition_back = (condition_back or "").strip()
+    if not condition_back:
         raise DomainError(
             _l("Describe the condition the unit came back in."), field="condition_back"
         )
     loan.returned_on = returned_on
-    loan.condition_back = condition_back.strip()[:200]
+    loan.condition_back = condition_back[:200]
     loan.loaner.condition = loan.condition_back
     loan.loaner.state = "maintenance" if needs_maintenance else "available"
     session.flush()

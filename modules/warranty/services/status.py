@@ -221,7 +221,8 @@ def warranty_status(
     if on < start:
         ws.reason = gettext("The warranty starts on %(date)s.", date=start)
         return ws
-    if ws.statutory_end and on <= ws.statutory_end:
+    # a tier's end is set only from a policy
+    if policy is not None and ws.statutory_end and on <= ws.statutory_end:
         ws.status, ws.end = "statutory", ws.statutory_end
         ws.reason = gettext(
             "Statutory warranty of %(months)s months from %(start)s, until %(end)s",
@@ -231,7 +232,7 @@ def warranty_status(
         )
         ws.reason += extra
         return ws
-    if ws.manufacturer_end and on <= ws.manufacturer_end:
+    if policy is not None and ws.manufacturer_end and on <= ws.manufacturer_end:
         ws.status, ws.end = "manufacturer", ws.manufacturer_end
         ws.reason = gettext(
             "Manufacturer's warranty of %(months)s months from %(start)s, until %(end)s",

@@ -191,9 +191,10 @@ def billed_by_the_void(session: Session, unit_id: int) -> list[RepairOrder]:
 def _partner_by_ref(session: Session, ref: str | None, field: str):
     from modules.partners.models import Partner
 
-    if not (ref or "").strip():
+    ref = (ref or "").strip()
+    if not ref:
         return None
-    partner = session.scalar(select(Partner).where(Partner.ref == ref.strip()))
+    partner = session.scalar(select(Partner).where(Partner.ref == ref))
     if partner is None:
         raise DomainError(_l("No partner with this reference."), field=field)
     return partner
