@@ -134,13 +134,21 @@ class PartView(AppModelView):
 
     def render_template(self, template, **kwargs):
         if template == self.show_template and kwargs.get("pk") is not None:
-            from modules.inventory.services.forecast import chart_svg, part_forecast
+            from app import charts
+            from app.insights import BAR, COUNT
+            from modules.inventory.services.forecast import chart, part_forecast
 
             part = db.session.get(Part, kwargs["pk"])
             if part is not None:
                 data = part_forecast(db.session, part)
                 kwargs["forecast"] = data
-                kwargs["forecast_svg"] = chart_svg(data)
+                kwargs["forecast_svg"] = charts.render(
+                    BAR,
+                    chart(data),
+                    COUNT,
+                    str(_l("Consumption and forecast")),
+                    css_class="as-forecast",
+                )
                 kwargs["stock_rows"] = services.stock.on_hand_by_warehouse(db.session, [part.id])[
                     part.id
                 ]

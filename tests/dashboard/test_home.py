@@ -168,23 +168,3 @@ def test_a_failing_contribution_does_not_take_the_page_down(world, app, ui, api)
     assert 'data-kpi="partners.active_customers" data-value="2"' in page
     assert all(got[k]["error"] for k in ("broken.kpi", "broken.link", "broken.value"))
     assert got["partners.active_customers"]["error"] is False
-
-
-@pytest.mark.parametrize(
-    ("values", "unit", "ticks"),
-    [
-        ([4, 3, 2, 2, 1], "count", ["0", "1", "2", "3", "4"]),  # no "3.75 defects"
-        ([5, 1], "count", ["0", "2", "4", "6", "8"]),
-        ([13], "count", ["0", "5", "10", "15", "20"]),
-        ([4.2, 3.9], "score", ["0", "1.25", "2.5", "3.75", "5"]),  # an average may be between
-    ],
-)
-def test_count_charts_put_gridlines_on_whole_numbers(app, values, unit, ticks):
-    from app.insights import ChartData, Series
-    from modules.dashboard.services import svg
-
-    data = ChartData(labels=[str(i) for i in range(len(values))], series=[Series("n", values)])
-    with app.test_request_context():
-        chart = svg.bars(data, unit)
-    found = re.findall(r'text-anchor="end" fill="#555">([^<]*)<', chart)
-    assert found == ticks

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
+import re
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from app.charts import PALETTE
 from modules.inventory import services
 from modules.inventory.models import Part, PartFitment
 from modules.inventory.services.forecast import croston, forecast, safety_stock, ses
@@ -172,12 +174,40 @@ def test_part_page_shows_the_forecast_chart(api, run, ui):
             )
 
     run(history)
-    r = ui("Technician").get(f"/partview/show/{w['part']}")
+    client = ui("Technician")
+    r = client.get(f"/partview/show/{w['part']}")
     assert r.status_code == 200
-    assert b"<svg" in r.data and b"as-forecast" in r.data
+    svg = re.search(r'<svg class="as-forecast".*?</svg>', r.get_data(as_text=True), re.S).group(0)
+    assert "<script" not in svg
     r = api("Technician").get(f"/api/v1/part/{w['part']}/forecast")
     assert r.status_code == 200
-    assert sum(Decimal(h["quantity"]) for h in r.json["result"]["history"]) == D(6)
+    got = r.json["result"]
+    assert sum(Decimal(h["quantity"]) for h in got["history"]) == D(6)
+    # 24 months of consumption, then 6 of forecast from this month on, each in its colour
+    bars = re.findall(r'fill="(#[0-9a-f]{6})"><title>([^<]*) — (\d{4}-\d\d): ([^<]*)</title>', svg)
+    assert [b[2] for b in bars] == [h["month"] for h in got["history"]] + [
+        f"{y:04d}-{m:02d}" for y, m in _months_from(date.today(), 6)
+    ]
+    assert {(b[0], b[1]) for b in bars[:24]} == {(PALETTE[0], "Consumption")}
+    assert {(b[0], b[1]) for b in bars[24:]} == {(PALETTE[1], "Forecast per month")}
+    moved = [(datetime.now(UTC) - timedelta(days=30 * m)).strftime("%Y-%m") for m in (2, 5, 9)]
+    assert sorted(b[2] for b in bars if b[3] == "2") == sorted(moved)
+    rate = Decimal(got["rate"])
+    assert {Decimal(b[3]) for b in bars[24:]} == {rate} and 0 < rate < 2
+    ticks = re.findall(r'text-anchor="end" fill="#555">([^<]*)<', svg)
+    assert ticks[-1] == "2"  # the top value is labelled
+    client.get("/lang/ru")
+    page = client.get(f"/partview/show/{w['part']}").get_data(as_text=True)
+    svg = re.search(r'<svg class="as-forecast".*?</svg>', page, re.S).group(0)
+    assert ">Расход</text>" in svg and ">Прогноз в месяц</text>" in svg
+    assert f"Прогноз в месяц — {bars[-1][2]}: {str(rate.normalize()).replace('.', ',')}<" in svg
+
+
+def _months_from(day, n):
+    y, m = day.year, day.month
+    for _ in range(n):
+        yield y, m
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
 
 
 def test_exports_moves_and_valuation(api, run):

@@ -13,10 +13,11 @@ from typing import Any
 from flask import current_app
 
 from app import insights
+from app.charts import render as draw_chart
 from app.insights import Chart, Context, Kpi
 from app.policy import COSTS, Actor
 from app.security import ADMIN
-from modules.dashboard.services import fmt, svg
+from modules.dashboard.services import fmt
 
 log = logging.getLogger("aftersales.dashboard")
 
@@ -118,7 +119,11 @@ def compute_chart(session, chart: Chart, ctx: Context) -> tuple[ChartView, Any]:
     label = str(chart.label)
     try:
         data = chart.compute(session, ctx)
-        drawing = None if data.empty else svg.render(chart.kind, data, chart.unit, label)
+        drawing = (
+            None
+            if data.empty
+            else draw_chart(chart.kind, data, chart.unit, label, figures=fmt, css_class="dsh-chart")
+        )
         view = ChartView(chart.key, label, chart.kind, drawing, chart.link_for(ctx), data.empty)
         return view, data
     except Exception:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.db import ZERO
 from app.errors import DomainError
+from app.insights import ChartData, Number, Series
 from modules.inventory.models import Part, StockMove, SupplierPrice
 
 DEMAND_REASONS = ("issue", "consumption", "sale")
@@ -25,7 +26,8 @@ def croston(series: list[Decimal], alpha: Decimal) -> tuple[Decimal, Decimal] | 
     """(size z, interval p) after the series, or None when it has no demand.
 
     Initialised with the first demand and the periods up to it (counting it)."""
-    z = p = None
+    z: Decimal | None = None
+    p = ZERO
     q = 0
     for d in series:
         q += 1
@@ -64,7 +66,9 @@ def forecast(
     if method == "ses":
         rate = ses(series, alpha)
     else:
-        z, p = croston(series, alpha)
+        estimate = croston(series, alpha)
+        assert estimate is not None  # the series has a demand
+        z, p = estimate
         rate = z / p
         if method == "sba":
             rate = rate * (1 - alpha / 2)
@@ -175,38 +179,23 @@ def part_forecast(
     }
 
 
-def chart_svg(data: dict, width: int = 640, height: int = 220) -> str:
-    """History bars and the forecast as a dashed line, as inline SVG (no JS, no CDN)."""
-    from markupsafe import escape
-
-    hist = [float(h["quantity"]) for h in data["history"]]
-    rate = float(data["rate"])
-    fut = [rate] * data["horizon"]
-    values = hist + fut
-    top = max([*values, 1.0])
-    n = len(values)
-    pad = 30
-    bw = (width - 2 * pad) / max(n, 1)
-    parts = [
-        f'<svg class="as-forecast" xmlns="http://www.w3.org/2000/svg" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" role="img">'
-    ]
-    base = height - pad
-    for i, v in enumerate(hist):
-        h = (height - 2 * pad) * v / top
-        label = escape(f"{data['history'][i]['month']}: {v:g}")
-        parts.append(
-            f'<rect x="{pad + i * bw + 1:.1f}" y="{base - h:.1f}" width="{bw - 2:.1f}" '
-            f'height="{h:.1f}" fill="#5b8fc9"><title>{label}</title></rect>'
-        )
-    y = base - (height - 2 * pad) * rate / top
-    x0 = pad + len(hist) * bw
-    parts.append(
-        f'<line x1="{x0:.1f}" y1="{y:.1f}" x2="{width - pad}" y2="{y:.1f}" '
-        'stroke="#d9534f" stroke-width="3" stroke-dasharray="6,4"/>'
+def chart(data: dict) -> ChartData:
+    """A part_forecast as chart data: the months of history with their consumption,
+    then the forecast months at the forecast rate, in a series of their own (no
+    month has both, so each draws as a full bar in its own colour)."""
+    history = data["history"]
+    months = [h["month"] for h in history]
+    year, month = (int(x) for x in months[-1].split("-"))
+    ahead = []
+    for _ in range(data["horizon"]):
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        ahead.append(f"{year:04d}-{month:02d}")
+    past: list[Number] = [h["quantity"] for h in history]
+    future: list[Number] = [data["rate"]] * len(ahead)
+    return ChartData(
+        labels=months + ahead,
+        series=[
+            Series(_l("Consumption"), past + [None] * len(ahead)),
+            Series(_l("Forecast per month"), [None] * len(past) + future),
+        ],
     )
-    parts.append(
-        f'<line x1="{pad}" y1="{base}" x2="{width - pad}" y2="{base}" stroke="#888"/>'
-        f'<text x="{pad}" y="{pad - 10}" font-size="11">{top:g}</text></svg>'
-    )
-    return "".join(parts)
