@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Literal, overload
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields
@@ -38,6 +39,7 @@ _NUMERIC = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", 
 __all__ = [
     "MONEY_PLACES",
     "QUANTITY_PLACES",
+    "ColumnDecimalField",
     "MoneyField",
     "QuantityField",
     "decimal_value",
@@ -60,6 +62,34 @@ def _text(value, decimal_comma: bool) -> str:
     if isinstance(value, str) and not _NUMERIC.fullmatch(text):
         raise ValueError  # no "1_000", no other scripts' digits, no "NaN"
     return text
+
+
+@overload
+def decimal_value(
+    value,
+    field: str,
+    *,
+    places: int,
+    label=...,
+    required: Literal[True] = ...,
+    minimum: Decimal | int | str | None = ...,
+    positive: bool = ...,
+    maximum: Decimal | int | str | None = ...,
+    decimal_comma: bool = ...,
+) -> Decimal: ...
+@overload
+def decimal_value(
+    value,
+    field: str,
+    *,
+    places: int,
+    label=...,
+    required: bool,
+    minimum: Decimal | int | str | None = ...,
+    positive: bool = ...,
+    maximum: Decimal | int | str | None = ...,
+    decimal_comma: bool = ...,
+) -> Decimal | None: ...
 
 
 def decimal_value(
@@ -121,10 +151,22 @@ def decimal_value(
     return number
 
 
+@overload
+def money(value, field: str, *, required: Literal[True] = ..., **kwargs) -> Decimal: ...
+@overload
+def money(value, field: str, *, required: bool, **kwargs) -> Decimal | None: ...
+
+
 def money(value, field: str, **kwargs) -> Decimal | None:
     """An amount of money: 2 decimals, zero or more unless `minimum`/`positive` say
     otherwise, below 10^12 (`Numeric(14, 2)`). See `decimal_value` for the options."""
     return decimal_value(value, field, places=MONEY_PLACES, **kwargs)
+
+
+@overload
+def quantity(value, field: str = ..., *, required: Literal[True] = ..., **kwargs) -> Decimal: ...
+@overload
+def quantity(value, field: str = ..., *, required: bool, **kwargs) -> Decimal | None: ...
 
 
 def quantity(value, field: str = "quantity", **kwargs) -> Decimal | None:
@@ -155,6 +197,15 @@ class _AmountField(fields.Decimal):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else str(value)
+
+
+class ColumnDecimalField(_AmountField):
+    """A numeric column's field in an API schema: any sign (the rules decide), at most
+    the column's decimals (more is refused, not rounded), within its size."""
+
+    def __init__(self, *, places: int, **kwargs):
+        super().__init__(minimum=None, **kwargs)
+        self.places_ = places
 
 
 class MoneyField(_AmountField):

@@ -20,6 +20,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import DataError, IntegrityError
 
 from app import policy
+from app.amounts import ColumnDecimalField
 from app.datamodel import data_error, integrity_error
 from app.db import db
 from app.errors import DomainError
@@ -102,6 +103,26 @@ class SafeSchemaConverter(Model2SchemaConverter):
                     if attr.key not in secret:
                         column.children.append(TreeNode(attr.key))
         return super()._column2relation(datamodel, column, nested, parent_schema_name)
+
+    def _column2field(self, datamodel, column, nested=True, parent_schema_name=None):
+        """A numeric column refuses more decimals than it keeps (FAB's field would
+        round them away before any rule sees the value)."""
+        field = super()._column2field(datamodel, column, nested, parent_schema_name)
+        scale = getattr(
+            getattr(datamodel.list_columns.get(column.name), "type", None), "scale", None
+        )
+        if type(field) is fields.Decimal and scale is not None:
+            exact = ColumnDecimalField(
+                places=scale,
+                required=field.required,
+                allow_none=field.allow_none,
+                validate=field.validate,
+                dump_only=field.dump_only,
+                load_only=field.load_only,
+            )
+            exact.unique = getattr(field, "unique", False)
+            return exact
+        return field
 
 
 class PolicyRows(BaseFilter):

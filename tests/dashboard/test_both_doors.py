@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import pytest
-
 from modules.dashboard.models import Campaign, Competitor, MarketTerms
 from tests.both_doors import Case, Door, check_both_doors
 
@@ -110,12 +108,6 @@ def test_campaign_rules_hold_at_both_doors(app, run, clean):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the API's body schema rounds a Numeric(14, 2) value to 2 decimals before any "
-    "rule sees it (FAB's Decimal field), the screen refuses it: app/api.py's converter "
-    "should give money columns app.amounts.MoneyField",
-)
 def test_money_with_too_many_decimals_is_refused_at_both_doors(app, run, clean):
     check_both_doors(
         app,

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -82,7 +82,7 @@ def check_campaign(c: Campaign) -> None:
     if (c.date_to - c.date_from).days > 3660:
         raise DomainError(_l("The period is too long."), field="date_to")
     cost = amounts.money(c.cost if c.cost is not None else ZERO, "cost", label=_l("Cost"))
-    c.cost = cast(Decimal, cost)  # required: never None
+    c.cost = cost
     c.region = _text(c.region)
     if c.cancelled is None:
         c.cancelled = False

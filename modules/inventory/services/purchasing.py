@@ -45,8 +45,8 @@ def check_supplier_price(sp: SupplierPrice) -> None:
     if sp.supplier is not None and not sp.supplier.is_supplier:
         raise DomainError(_l("This partner is not a supplier."), field="supplier")
     # required: never None
-    sp.min_qty = cast(Decimal, quantity(sp.min_qty, "min_qty", label=_l("Minimum")))
-    sp.price = cast(Decimal, money(sp.price, "price", label=_l("Price")))
+    sp.min_qty = quantity(sp.min_qty, "min_qty", label=_l("Minimum"))
+    sp.price = money(sp.price, "price", label=_l("Price"))
     if sp.lead_time_days is not None and sp.lead_time_days < 0:
         raise DomainError(_l("Lead time cannot be negative."), field="lead_time_days")
 
@@ -126,8 +126,8 @@ def check_order_line(line: PurchaseOrderLine) -> None:
     if line.part_id is None and line.part is None:
         raise DomainError(_l("This field is required."), field="part")
     # required: never None
-    line.quantity = cast(Decimal, quantity(line.quantity, label=_l("Quantity")))
-    line.unit_price = cast(Decimal, money(line.unit_price, "unit_price", label=_l("Unit price")))
+    line.quantity = quantity(line.quantity, label=_l("Quantity"))
+    line.unit_price = money(line.unit_price, "unit_price", label=_l("Unit price"))
     line.received_qty = line.received_qty or ZERO
 
 
@@ -221,7 +221,7 @@ def receive(session: Session, order: PurchaseOrder, quantities: dict[int, object
         line = lines.get(line_id)
         if line is None:
             raise DomainError(_l("No such line in this order."), field="lines")
-        qty = cast(Decimal, quantity(raw, label=_l("Quantity")))  # required: never None
+        qty = quantity(raw, label=_l("Quantity"))
         if qty > line.outstanding:
             raise DomainError(
                 _l(

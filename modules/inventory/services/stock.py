@@ -8,7 +8,7 @@ from its start (app.db: BEGIN IMMEDIATE)."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal, cast, overload
+from typing import Literal, overload
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, func, select
@@ -55,7 +55,7 @@ NEEDS_TO = {"receipt", "transfer", "return"}
 
 
 def _unit_cost(value) -> Decimal:
-    return cast(Decimal, money(value, "unit_cost"))  # required: never None
+    return money(value, "unit_cost")
 
 
 def _ensure_balance_row(session: Session, part_id: int, warehouse_id: int) -> None:
@@ -244,7 +244,7 @@ def book(session: Session, move: StockMove, use_reserved: Decimal = ZERO) -> Sto
     reservation), taken from the reserved quantity instead of the available one."""
     from_id, to_id = _leg(move, "from_warehouse"), _leg(move, "to_warehouse")
     _check_route(move.reason, from_id, to_id)
-    qty = cast(Decimal, quantity(move.quantity))  # required: never None
+    qty = quantity(move.quantity)
     src = _warehouse(session, from_id, "from_warehouse") if from_id else None
     dst = _warehouse(session, to_id, "to_warehouse") if to_id else None
     part = _lock_part(session, _leg(move, "part"))

@@ -4,8 +4,6 @@ certificate."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
-from typing import cast
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
@@ -28,7 +26,7 @@ def check_program(program: TrainingProgram) -> None:
         raise DomainError(_l("A program needs a topic."), field="topic")
     if program.hours is not None:
         hours = quantity(program.hours, "hours", label=_l("Hours"), positive=False)
-        program.hours = cast(Decimal, hours)
+        program.hours = hours
     if program.validity_months is not None and program.validity_months <= 0:
         raise DomainError(_l("Validity is a positive number of months."), field="validity_months")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import cast
 
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _l
@@ -174,7 +173,7 @@ def log_time(session: Session, log: TimeLog, user_id: int | None, may_act_for_al
     if log.on is None:
         log.on = date.today()
     hours = quantity(log.hours, "hours", label=_l("Hours"), maximum=MAX_HOURS_A_DAY)
-    log.hours = cast(Decimal, hours)  # required: never None
+    log.hours = hours
     if log.on > date.today():
         raise DomainError(_l("Time cannot be recorded for a future day."), field="on")
     if log.task.state == "cancelled":

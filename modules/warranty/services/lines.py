@@ -184,7 +184,7 @@ def release_parts(session: Session, repair: RepairOrder) -> None:
 def labour_rate() -> Decimal:
     """The installation's hourly rate for a labour line that names none (LABOUR_RATE)."""
     rate = money(current_app.config.get("LABOUR_RATE") or "0", "rate", label=_l("Rate"))
-    return cast(Decimal, rate)  # required: never None
+    return rate
 
 
 def add_labour_line(
