@@ -1,16 +1,11 @@
 """Helpers shared by inventory views and APIs: the current user, the body schemas of
-the APIs (exact amounts, a document's `lines`), and the list interface of big tables.
-
-`int_id` and `text` are also used by other modules (claims, warranty) to read JSON
-bodies by hand; inventory's own bodies go through marshmallow schemas (schemas.py)."""
+the APIs (exact amounts, a document's `lines`), and the list interface of big tables."""
 
 from __future__ import annotations
 
 from flask_appbuilder.utils.base import is_column_dotted
-from flask_babel import lazy_gettext as _l
 
 from app.datamodel import AppInterface
-from app.errors import DomainError
 from app.web import current_user_id  # noqa: F401 - re-exported
 from modules.inventory.schemas import exact_amounts, extended, lines_field
 
@@ -53,37 +48,3 @@ class BodySchemasMixin:
                 more["lines"] = lines_field(self.line_schema)
             if more:
                 setattr(self, attr, extended(getattr(self, attr), **more))
-
-
-def int_id(value, field: str, required: bool = True) -> int | None:
-    """A JSON id: an int in range, or None when absent and optional."""
-    if value is None:
-        if required:
-            raise DomainError(_l("This field is required."), field=field)
-        return None
-    if isinstance(value, dict) and set(value) == {"id"}:
-        value = value["id"]
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**31:
-        raise DomainError(_l("Not a valid id."), field=field)
-    return value
-
-
-def text(value, field: str, max_len: int) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise DomainError(_l("Not a valid string."), field=field)
-    value = str(value).strip()
-    if len(value) > max_len or "\x00" in value:
-        raise DomainError(_l("Too long or not valid text."), field=field)
-    return value or None
-
-
-def check_keys(body: dict, allowed, not_null=()) -> dict[str, list[str]]:
-    """Unknown fields and nulls where a value is required, as a 422 message (kept for
-    other modules' hand-read bodies; inventory's bodies go through schemas)."""
-    errors = {k: [str(_l("Unknown field."))] for k in body if k not in allowed}
-    for k in not_null:
-        if k in body and body[k] is None:
-            errors[k] = [str(_l("Field may not be null."))]
-    return errors

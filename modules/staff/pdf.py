@@ -15,12 +15,6 @@ def job_description_pdf(
 ) -> bytes:
     """The PDF of `jd`; `holders` fills the acknowledgement block (empty lines otherwise)."""
     doc = Document(str(jd))
-    pdf, strong, width = doc.pdf, doc.strong, doc.width
-
-    pdf.set_font("DejaVu", strong, 15)
-    pdf.multi_cell(width, 8, str(_l("Job description")), align="C")
-    pdf.set_font("DejaVu", "", 12)
-    pdf.multi_cell(width, 7, jd.title, align="C")
     meta = str(
         _l(
             "Position: %(position)s. Version %(version)s",
@@ -30,18 +24,12 @@ def job_description_pdf(
     )
     if jd.published_at:
         meta += " — " + str(_l("published %(date)s", date=format_date(jd.published_at.date())))
-    pdf.set_font("DejaVu", "", 9)
-    pdf.multi_cell(width, 5, meta, align="C")
-    pdf.ln(4)
+    doc.title(_l("Job description"), f"{jd.title}\n{meta}")
 
     def section(title, text):
-        if not (text or "").strip():
-            return
-        pdf.set_font("DejaVu", strong, 11)
-        pdf.multi_cell(width, 6, str(title))
-        pdf.set_font("DejaVu", "", 10)
-        pdf.multi_cell(width, 5, text.strip())
-        pdf.ln(2)
+        if (text or "").strip():
+            doc.heading(title)
+            doc.paragraph(text)
 
     general = []
     for label, value in (
@@ -59,23 +47,18 @@ def job_description_pdf(
     section(_l("4. Responsibility"), jd.responsibilities)
     section(_l("5. Working conditions"), jd.working_conditions)
 
-    pdf.ln(4)
-    pdf.set_font("DejaVu", strong, 11)
-    pdf.multi_cell(width, 6, str(_l("Acknowledgement: read and understood")))
-    pdf.set_font("DejaVu", "", 9)
-    cols = (width * 0.45, width * 0.3, width * 0.25)
-    for text, w in zip((_l("Name"), _l("Date"), _l("Signature")), cols, strict=True):
-        pdf.cell(w, 7, str(text), border=1)
-    pdf.ln()
-    rows = holders or []
-    for emp, ack in rows:
-        when = format_datetime(ack.acknowledged_at, "short") if ack else ""
-        pdf.cell(cols[0], 7, emp.name, border=1)
-        pdf.cell(cols[1], 7, when, border=1)
-        pdf.cell(cols[2], 7, str(_l("read and understood")) if ack else "", border=1)
-        pdf.ln()
-    for _ in range(max(0, 3 - len(rows))):
-        for w in cols:
-            pdf.cell(w, 7, "", border=1)
-        pdf.ln()
+    doc.heading(_l("Acknowledgement: read and understood"))
+    doc.table(
+        (_l("Name"), _l("Date"), _l("Signature")),
+        (
+            (
+                emp.name,
+                format_datetime(ack.acknowledged_at, "short") if ack else "",
+                str(_l("read and understood")) if ack else "",
+            )
+            for emp, ack in holders or []
+        ),
+        widths=(0.45, 0.3, 0.25),
+        empty_rows=3,  # blank lines to sign by hand when nobody has yet
+    )
     return doc.output()
