@@ -39,6 +39,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "CURRENCY": "RUB",
         # hourly labour rate used when a repair's labour line names none
         "LABOUR_RATE": "0",
+        # how far (percent) a paid repair may go beyond the quote the customer approved
+        "QUOTE_TOLERANCE_PCT": "0",
         "JURISDICTION": "RU",
         # Country (and optional subdivision) of the working-day calendar.
         "CALENDAR_COUNTRY": None,
@@ -134,6 +136,7 @@ _ENV_STRINGS = (
     "SECRET_KEY",
     "CURRENCY",
     "LABOUR_RATE",
+    "QUOTE_TOLERANCE_PCT",
     "JURISDICTION",
     "BABEL_DEFAULT_LOCALE",
     "CALENDAR_COUNTRY",

@@ -218,9 +218,7 @@ def attach_labour_line(session: Session, line: RepairLabourLine) -> RepairLabour
     check_editable(repair)
     if not (line.description or "").strip():
         raise DomainError(_l("Describe the work."), field="description")
-    hours = cast(  # required: never None
-        Decimal, quantity(line.hours, "hours", label=_l("Hours"), maximum=MAX_HOURS)
-    )
+    hours = quantity(line.hours, "hours", label=_l("Hours"), maximum=MAX_HOURS)
     rate = money(line.rate, "rate", label=_l("Rate"), required=False)
     if rate is None:
         rate = labour_rate()
