@@ -24,7 +24,7 @@ from app.amounts import ColumnDecimalField
 from app.datamodel import data_error, integrity_error
 from app.db import db
 from app.errors import DomainError
-from app.rules import Rules
+from app.rules import RulesHooks
 from app.security import API_METHOD_PERMISSIONS
 
 # Raised while a body is loaded, before AppInterface._write can translate them: a
@@ -159,7 +159,7 @@ class DomainErrorsMixin:
         return self.response(err.status, **err.as_dict())
 
 
-class AppRestApi(DomainErrorsMixin, ModelRestApi):
+class AppRestApi(RulesHooks, DomainErrorsMixin, ModelRestApi):
     """ModelRestApi with read/write permissions, errors that are never 500s, and the
     policy of its model: its record rule on every row, its hidden fields never in an
     answer, a filter, an order or a body, related users as `UserRef`."""
@@ -170,16 +170,6 @@ class AppRestApi(DomainErrorsMixin, ModelRestApi):
     model2schemaconverter = SafeSchemaConverter
 
     _STRIPPED = frozenset({"get", "get_list", "post", "put"})
-    rules: Rules = Rules()  # the resource's rules, shared with its screen (app.rules)
-
-    def pre_add(self, item):
-        self.rules.create(db.session, item, policy.current_actor())
-
-    def pre_update(self, item):
-        self.rules.update(db.session, item, policy.current_actor())
-
-    def pre_delete(self, item):
-        self.rules.delete(db.session, item, policy.current_actor())
 
     def _init_properties(self) -> None:
         super()._init_properties()

@@ -23,6 +23,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from app import policy
+from app.db import db
 from app.errors import Conflict
 
 
@@ -53,3 +55,19 @@ class Archived(Rules):
 
     def delete(self, session, item, actor) -> None:
         raise Conflict(self.not_deleted_message)
+
+
+class RulesHooks:
+    """FAB's create, update and delete hooks, for a screen (AppModelView) and an API
+    (AppRestApi) alike: each asks the resource's `rules` with the user asking."""
+
+    rules: Rules = Rules()  # the resource's rules, shared by its screen and its API
+
+    def pre_add(self, item):
+        self.rules.create(db.session, item, policy.current_actor())
+
+    def pre_update(self, item):
+        self.rules.update(db.session, item, policy.current_actor())
+
+    def pre_delete(self, item):
+        self.rules.delete(db.session, item, policy.current_actor())

@@ -35,7 +35,7 @@ from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
 from app.models import AuditLog, CalendarDay, LegalPeriod
-from app.rules import Rules
+from app.rules import RulesHooks
 from app.security import READ, VIEW_METHOD_PERMISSIONS, WRITE
 from app.widgets import LookupField, LookupMultipleField
 
@@ -69,7 +69,7 @@ class ShowSection:
 AUDIT_ACTIONS = {"insert": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
 
 
-class AppModelView(ModelView):
+class AppModelView(RulesHooks, ModelView):
     """ModelView with the defaults that keep pages fast, safe and translated.
 
     - permissions collapse to `can_read` / `can_write` on `class_permission_name`;
@@ -241,18 +241,7 @@ class AppModelView(ModelView):
         self.update_redirect()
         return self._get_search_widget(form=form, widgets=widgets)
 
-    # ---------------------------------------------------------------- rules
-
-    rules: Rules = Rules()  # the resource's rules, shared with its API (app.rules)
-
-    def pre_add(self, item):
-        self.rules.create(db.session, item, policy.current_actor())
-
-    def pre_update(self, item):
-        self.rules.update(db.session, item, policy.current_actor())
-
-    def pre_delete(self, item):
-        self.rules.delete(db.session, item, policy.current_actor())
+    # ---------------------------------------------------------------- steps
 
     def act_on(self, pk, fn, done):
         """A step on a record from its page (a form POST): `fn(item)` in one
