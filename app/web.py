@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
 
 from app.errors import DomainError
@@ -18,14 +18,22 @@ def fab(app: Flask | None = None) -> Any:
 
 
 def current_user_id() -> int | None:
-    user = getattr(g, "user", None)
-    if user is None or not getattr(user, "is_authenticated", False):
-        from flask_login import current_user
+    """The id of the logged-in user of this request (session or JWT), or None."""
+    from app.policy import request_user
 
-        user = current_user
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return user.id
+    user = request_user()
+    return user.id if user is not None else None
+
+
+def page_form(*names: str, dates: tuple[str, ...] = ()) -> dict:
+    """The named fields of a form on a record's page: text stripped (blank: None), and
+    the `dates` read as YYYY-MM-DD (a bad one is a DomainError). Call it inside the
+    step given to `act_on`, so that a bad value is flashed like a broken rule."""
+    form = request.form
+    data: dict = {n: (form.get(n) or "").strip() or None for n in names}
+    for name in dates:
+        data[name] = date_value(form.get(name) or None, name)
+    return data
 
 
 def json_body() -> dict:

@@ -7,7 +7,8 @@ from datetime import date
 from flask_appbuilder.models.filters import BaseFilter
 
 from app.insights import Context
-from app.policy import current_actor, request_user
+from app.policy import current_actor
+from app.web import current_user_id  # noqa: F401 - the dashboard's pages import it here
 from modules.dashboard.models import Notification
 from modules.dashboard.services import board, fmt
 
@@ -28,11 +29,6 @@ def json_value(value):
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
-
-
-def current_user_id() -> int | None:
-    user = request_user()
-    return user.id if user is not None else None
 
 
 def can_read(resource: str) -> bool:
