@@ -8,8 +8,19 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from modules.claims import services
-from modules.claims.models import Claim, ClaimSettings
+from modules.claims.models import Claim, ClaimDefect, ClaimSettings, SystemicAlert
+from modules.claims.services.systemic import get_settings
+from modules.warranty.models import RepairOrder
 from tests.claims.helpers import make_world
+
+# the page of a refused screen request (FAB's has_access aborts 403 for a logged-in user)
+DENIED = "You do not have access to this page"
+
+
+def repairs_of_claim(claim_id: int):
+    return lambda s: s.scalar(
+        select(func.count(RepairOrder.id)).where(RepairOrder.origin == f"claim:{claim_id}")
+    )
 
 
 def test_list_flags_overdue_and_show_page_has_deadlines(ui, run):
@@ -33,11 +44,16 @@ def test_list_flags_overdue_and_show_page_has_deadlines(ui, run):
     assert r.status_code == 200
     assert "Law 2300-1 art. 22" in page and "Overdue by" in page
     assert "as-start-repair" in page and "Files" in page
+    # a reader is refused (the 403 page) before the claim has a repair: nothing opened
+    r = ui("Viewer").post(f"/claimview/start_repair/{pk}")
+    assert r.status_code == 403 and DENIED in r.get_data(as_text=True)
+    assert run(repairs_of_claim(pk)) == 0
     r = client.post(f"/claimview/start_repair/{pk}", follow_redirects=True)
     assert r.status_code == 200 and "Repair order RO-" in r.data.decode()
+    assert run(repairs_of_claim(pk)) == 1
     r = client.post(f"/claimview/start_repair/{pk}", follow_redirects=True)
     assert "already has a repair order" in r.data.decode()
-    assert ui("Viewer").post(f"/claimview/start_repair/{pk}").status_code in (302, 403)
+    assert run(repairs_of_claim(pk)) == 1
 
 
 def test_register_claim_form_refuses_a_future_date(ui, run):
@@ -60,15 +76,47 @@ def test_register_claim_form_refuses_a_future_date(ui, run):
 
 
 def test_rates_page_and_detection_button(ui, run):
-    run(make_world)
+    def setup(s):
+        # one unit sold a month ago with a leak found yesterday: 1 of 1, an alert to open
+        w = make_world(s, sale=date.today() - timedelta(days=30))
+        get_settings(s).min_units = 1
+        claim = Claim(
+            customer_id=w["customer"],
+            unit_id=w["unit"],
+            description="Leak",
+            equipment_model_id=w["model"],
+            received_on=date.today() - timedelta(days=1),
+        )
+        s.add(claim)
+        s.flush()
+        s.add(
+            ClaimDefect(
+                claim_id=claim.id,
+                defect_code_id=w["code"],
+                equipment_model_id=w["model"],
+                found_on=date.today() - timedelta(days=1),
+            )
+        )
+
+    run(setup)
+
+    def alerts(s):
+        return s.scalar(select(func.count(SystemicAlert.id)))
+
+    viewer = ui("Viewer")
+    assert b"as-run-detection" not in viewer.get("/defectrates/rates").data
+    # a reader is refused (the 403 page): the detection does not run, no alert opened
+    r = viewer.post("/defectrates/detect")
+    assert r.status_code == 403 and DENIED in r.get_data(as_text=True)
+    assert run(alerts) == 0
     manager = ui("Service Manager")
     r = manager.get("/defectrates/rates")
     assert r.status_code == 200 and b"as-run-detection" in r.data
     r = manager.post("/defectrates/detect", follow_redirects=True)
-    assert r.status_code == 200 and "0 new alert" in r.data.decode()
-    viewer = ui("Viewer")
-    assert b"as-run-detection" not in viewer.get("/defectrates/rates").data
-    assert viewer.post("/defectrates/detect").status_code in (302, 403)
+    assert r.status_code == 200 and "1 new alert" in r.data.decode()
+    assert run(alerts) == 1
+    r = manager.post("/defectrates/detect", follow_redirects=True)
+    assert r.status_code == 200 and "0 new alerts" in r.data.decode()
 
 
 def test_settings_are_one_row_and_reports_answer(ui, run):

@@ -5,10 +5,24 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
+from app.models import StateTransition
 from modules.contracts.models import ScheduledVisit, ServiceContract
 from tests.contracts.helpers import TODAY, make_contract, make_world, user_id
+
+
+def contracts_and_steps(contract_id: int):
+    """(contracts stored, steps recorded for this one): a renewal adds to both."""
+    return lambda s: (
+        s.scalar(select(func.count(ServiceContract.id))),
+        s.scalar(
+            select(func.count(StateTransition.id)).where(
+                StateTransition.doc_type == "ctr_service_contract",
+                StateTransition.doc_id == contract_id,
+            )
+        ),
+    )
 
 
 def test_list_show_and_transition_buttons(run, ui):
@@ -40,8 +54,13 @@ def test_list_show_and_transition_buttons(run, ui):
     assert run(lambda s: s.get(ServiceContract, active).state) == "active"
     v = ui("Viewer")
     assert v.get("/servicecontractview/list/").status_code == 200
-    assert v.post(f"/servicecontractview/transition/{active}/renew").status_code in (302, 403)
+    # a reader is refused (the 403 page): not renewed, no next period, no step recorded
+    before = run(contracts_and_steps(active))
+    r = v.post(f"/servicecontractview/transition/{active}/renew")
+    assert r.status_code == 403
+    assert "You do not have access to this page" in r.get_data(as_text=True)
     assert run(lambda s: s.get(ServiceContract, active).state) == "active"
+    assert run(contracts_and_steps(active)) == before
 
 
 def test_report_pages(run, ui):
@@ -87,7 +106,10 @@ def test_technician_sees_his_own_visits(run, ui):
     page = t.get("/scheduledvisitview/list/").get_data(as_text=True)
     assert f"/scheduledvisitview/show/{mine}" in page
     assert f"/scheduledvisitview/show/{other}" not in page
-    assert t.get(f"/scheduledvisitview/show/{other}").status_code in (302, 404)
+    # another technician's visit is hidden by the record rule: 404, nothing of it shown
+    r = t.get(f"/scheduledvisitview/show/{other}")
+    assert r.status_code == 404 and "Not mine" not in r.get_data(as_text=True)
+    assert t.get(f"/scheduledvisitview/show/{mine}").status_code == 200
     assert t.get("/servicecontractview/list/").status_code == 403
 
 

@@ -96,11 +96,20 @@ def create_shipment(session: Session, shipment: Shipment) -> Shipment:
 def shipment_transition(
     session: Session, shipment: Shipment, action: str, comment: str | None = None
 ) -> Shipment:
+    """A step of the shipment's life. Shipping dates it today and delivering too, unless
+    the date was given; a step whose date would fall after the delivery date given (a
+    planned shipment with a delivery date but no shipment date) is refused before
+    anything is recorded: the rows it would leave could no longer be edited."""
+    shipped_on, delivered_on = shipment.shipped_on, shipment.delivered_on
+    if action == "ship" and shipped_on is None:
+        shipped_on = date.today()
+    if action == "deliver" and delivered_on is None:
+        delivered_on = date.today()
+    legal = shipment.state in SHIPMENT_MACHINE.transition(action).sources
+    if legal and shipped_on and delivered_on and delivered_on < shipped_on:
+        raise DomainError(_l("The delivery cannot be before the shipment."), field="delivered_on")
     SHIPMENT_MACHINE.apply(session, shipment, action, comment)
-    if action == "ship" and shipment.shipped_on is None:
-        shipment.shipped_on = date.today()
-    if action == "deliver" and shipment.delivered_on is None:
-        shipment.delivered_on = date.today()
+    shipment.shipped_on, shipment.delivered_on = shipped_on, delivered_on
     session.flush()
     return shipment
 
