@@ -117,6 +117,12 @@ PERMISSIONS = ModulePermissions(
         Rows.via(RepairLabourLine, RepairLabourLine.repair_id, REPAIRS),
         Rows.via(Inspection, Inspection.repair_id, REPAIRS),
         Rows.via(LoanerLoan, LoanerLoan.repair_id, REPAIRS),
+        Rows.via(
+            Shipment,
+            Shipment.repair_id,
+            REPAIRS,
+            why="a technician sees the shipments of the repairs he sees",
+        ),
     ),
     fields=(
         Fields(RepairPartLine, ("unit_cost",), why="what the part cost us"),

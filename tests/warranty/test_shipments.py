@@ -24,7 +24,7 @@ from modules.warranty.services import (
 from tests.both_doors import browser_form
 from tests.conftest import ROLE_USERS
 from tests.inventory.helpers import parallel
-from tests.warranty.helpers import make_world
+from tests.warranty.helpers import make_world, user_id
 
 RECENT = date.today() - timedelta(days=100)
 TODAY = date.today()
@@ -392,7 +392,8 @@ def test_the_others_are_refused_every_step(run, api, ui, role):
     states = {state: _shipment(run, state) for state in ("planned", "in_transit")}
     before = {sid: (_row(run, sid), _steps(run, sid)) for sid in states.values()}
     reader, page = api(role), ui(role)
-    expected_read = 200 if role in READERS else 403
+    # a technician reads the shipments of his repairs only: this repair is nobody's yet
+    expected_read = 403 if role not in READERS else 404 if role == "Technician" else 200
     for state, sid in states.items():
         assert reader.get(f"/api/v1/shipment/{sid}").status_code == expected_read
         for action in allowed_from(state):
@@ -402,3 +403,17 @@ def test_the_others_are_refused_every_step(run, api, ui, role):
             assert r.status_code == 403, (state, action, r.status_code)
             assert DENIED in r.get_data(as_text=True)
     assert {sid: (_row(run, sid), _steps(run, sid)) for sid in states.values()} == before
+
+
+def test_a_technician_reads_the_shipments_of_his_repairs_only(run, api):
+    sid = _shipment(run)
+    technician = api("Technician")
+    assert technician.get(f"/api/v1/shipment/{sid}").status_code == 404
+    assert sid not in technician.get("/api/v1/shipment/").json["ids"]
+
+    def assign(s):
+        _repair(s).technician_id = user_id(s, "Technician")
+
+    run(assign)
+    assert technician.get(f"/api/v1/shipment/{sid}").status_code == 200
+    assert sid in technician.get("/api/v1/shipment/").json["ids"]
