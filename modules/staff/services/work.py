@@ -179,7 +179,8 @@ def log_time(session: Session, log: TimeLog, user_id: int | None, may_act_for_al
     if log.task.state == "cancelled":
         raise DomainError(_l("The task is cancelled."), field="task")
     if not may_act_for_all:
-        allowed = acting_for(session, user_id)  # rights as of today, not of the logged day
+        with session.no_autoflush:  # the new log is not in the session yet
+            allowed = acting_for(session, user_id)  # rights as of today, not of the day
         if log.task.assignee_id not in allowed and log.task.responsible_id not in allowed:
             raise DomainError(_l("This is not your task."), field="task", status=403)
         if log.user_id != user_id:

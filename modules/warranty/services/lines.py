@@ -232,7 +232,8 @@ def attach_labour_line(session: Session, line: RepairLabourLine) -> RepairLabour
     line.description = line.description.strip()[:200]
     line.hours, line.rate, line.performed_on = hours, rate, performed_on
     if line.technician_id is None and line.technician is None:
-        line.technician = repair.technician  # the relation: a form's None would win at flush
+        with session.no_autoflush:  # the line is not in the session yet
+            line.technician = repair.technician  # the relation: a form's None would win
     session.add(line)
     session.flush()
     return line
