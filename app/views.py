@@ -29,7 +29,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import BooleanField
 from wtforms.validators import DataRequired, Optional
 
-from app import attachments, csvio, deadlines, formats, policy
+from app import attachments, csvio, deadlines, formats, history, policy
 from app.api import add_policy_rows
 from app.datamodel import AppInterface
 from app.db import db
@@ -263,14 +263,7 @@ class AppModelView(RulesHooks, ModelView):
             item = self.datamodel.get(kwargs["pk"], self._base_filters)
             kwargs["show_sections"] = self.show_sections(item) if item is not None else []
             table = self.datamodel.obj.__tablename__
-            kwargs["audit_rows"] = audit_entries(
-                db.session.query(AuditLog)
-                .filter(AuditLog.table_name == table, AuditLog.row_id == str(kwargs["pk"]))
-                .order_by(AuditLog.id.desc())
-                .limit(self.audit_rows_shown)
-                .all()
-            )
-            kwargs["audit_actions"] = AUDIT_ACTIONS
+            kwargs["history"] = self.record_history(kwargs["pk"])
             if self.attachments:
                 kwargs["attachment_rows"] = attachments.files_of(
                     db.session, table, int(kwargs["pk"])
@@ -285,9 +278,29 @@ class AppModelView(RulesHooks, ModelView):
                 )
         return super().render_template(template, **kwargs)
 
+    def record_history(self, pk) -> history.HistoryPage:
+        """The record's changes and steps as sentences, newest first, a page at a time
+        (`?history_page=`); the screen's labels and choice formatters name them."""
+        formatters = {
+            k: f
+            for k, f in self.formatters_columns.items()
+            if f not in (_format_bool, _format_datetime, _format_plain)
+        }
+        return history.record_history(
+            db.session,
+            self.datamodel.obj,
+            pk,
+            labels=self.label_columns,
+            formatters=formatters,
+            machine=getattr(self, "state_machine", None),
+            page=_int_arg("history_page", 0),
+            per_page=self.audit_rows_shown,
+        )
+
 
 class StateMachineViewMixin:
-    """Buttons for the allowed transitions on the show page, and the state history.
+    """Buttons for the allowed transitions on the show page (its steps are told in the
+    record's history, app.history).
 
     Mix into an AppModelView (before it) and set `state_machine`; override
     `apply_transition` to route through a service function.
@@ -315,8 +328,6 @@ class StateMachineViewMixin:
                 kwargs["sm_transitions"] = self.shown_transitions(
                     item, machine.allowed(getattr(item, machine.field))
                 )
-                kwargs["sm_history"] = machine.history(db.session, item.id)
-                kwargs["sm_labels"] = machine.states
                 kwargs["sm_endpoint"] = f"{self.endpoint}.transition"
                 kwargs["sm_can_write"] = self.appbuilder.sm.has_access(
                     WRITE, self.class_permission_name
