@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -50,6 +51,7 @@ def create_app(
     cfg.update(config_overrides or {})
     config.check(cfg)
     app.config.update(cfg)
+    _quiet_misleading_messages()
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(config.PROJECT_ROOT / "translations")
 
     wanted = modules if modules is not None else app.config["AFTERSALES_MODULES"]
@@ -82,12 +84,50 @@ def create_app(
     return app
 
 
+class _MisleadingFabMessage(logging.Filter):
+    """FAB messages that mislead an operator of this app, lowered to DEBUG:
+    - "No user yet created, use flask fab command to do it." while `flask aftersales
+      init` writes the roles (the next step, `create-admin` or `demo`, creates users);
+    - "Refused to delete permission view, assoc with role exists ...": FAB sees a
+      permission that no view declares, which `sync-roles` grants on purpose (e.g.
+      `can_override_billing`), tries to delete it on every run and refuses."""
+
+    MESSAGES = frozenset(
+        {
+            "No user yet created, use flask fab command to do it.",
+            "Refused to delete permission view, assoc with role exists %s.%s %s",
+        }
+    )
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg in self.MESSAGES:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+        return True
+
+
+def _quiet_misleading_messages() -> None:
+    """Install the filters above once per process; apispec's warning that two related
+    schemas of one API share a name (it renames the second, e.g. two relations to
+    Partner) is not the operator's concern."""
+    for name in ("flask_appbuilder.security.manager", "flask_appbuilder.security.sqla.manager"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _MisleadingFabMessage) for f in logger.filters):
+            logger.addFilter(_MisleadingFabMessage())
+    warnings.filterwarnings(
+        "ignore", message="Multiple schemas resolved to the name", category=UserWarning
+    )
+
+
 def _register_core(appbuilder: AppBuilder) -> None:
     from app.api import AttachmentApi, CsvApi
     from app.views import ExportsView, LookupView
     from app.views_files import AttachmentView
+    from app.views_search import SearchApi, SearchView
 
     appbuilder.add_view_no_menu(LookupView)
+    appbuilder.add_view_no_menu(SearchView)
+    appbuilder.add_api(SearchApi)
     appbuilder.add_view_no_menu(AttachmentView)
     appbuilder.add_api(AttachmentApi)
     appbuilder.add_view(

@@ -40,9 +40,25 @@ def write_permissions() -> dict[str, int]:
     return sync_roles(appbuilder, _loaded().permissions.values())
 
 
+def ensure_instance_key() -> None:
+    """Without SECRET_KEY and without a key in the instance, write the instance's own
+    (`<instance>/secret_key`, mode 0600): the web server and every later command read it."""
+    from app.config import KEY_FROM, instance_secret_key, key_file
+
+    cfg = current_app.config
+    if cfg.get(KEY_FROM) != "process":
+        return
+    instance = cfg["AFTERSALES_INSTANCE_PATH"]
+    cfg["SECRET_KEY"] = instance_secret_key(instance)
+    cfg[KEY_FROM] = "instance"
+    click.echo(f"Secret key written to {key_file(instance)} (mode 0600).")
+
+
 @aftersales_cli.command("init")
 def init_command():
-    """Upgrade the database to the latest schema and write roles and permissions."""
+    """Upgrade the database to the latest schema and write roles and permissions; write
+    the instance's secret key when SECRET_KEY is not set and the instance has none."""
+    ensure_instance_key()
     upgrade_schema()
     counts = write_permissions()
     click.echo(
@@ -116,6 +132,7 @@ def demo_command(size, users, well_known_passwords):
 
     well_known = well_known_passwords or db.engine.dialect.name == "sqlite"
     created = []
+    grown = False
     with acting_as(None, "demo"):
         if users:
             sm = current_app.appbuilder.sm
@@ -127,17 +144,73 @@ def demo_command(size, users, well_known_passwords):
                     username, f"{username}@example.com", username.title(), "Demo", password, role
                 )
                 created.append((username, role, password))
+        start = counts = _row_counts()
         for name, load in _loaded().demo:
             click.echo(f"demo: {name} ({size})")
             load(db.session, size)
             db.session.commit()
-    click.echo("Demo data loaded.")
+            after = _row_counts()
+            had = _module_rows(name, start)  # before this command: growing, not loading
+            click.echo("  " + _growth(name, counts, after, had))
+            grown = grown or (had > 0 and after != counts)
+            counts = after
+    if counts == start:
+        click.echo(f"Demo data already loaded ({size} or larger): nothing to add.")
+    else:
+        click.echo(f"Demo data grown to {size}." if grown else "Demo data loaded.")
     if created and well_known:
         click.echo("Demo users (password = user name): " + ", ".join(u for u, _r, _p in created))
     elif created:
         click.echo("Demo users, with random passwords shown only this once:")
         for username, role, password in created:
             click.echo(f"  {username:<12} {password:<18} {role}")
+
+
+def _row_counts() -> dict[str, int]:
+    """Rows per business table (FAB's ab_* tables aside)."""
+    from sqlalchemy import func, inspect, select
+
+    # the session's own connection: on SQLite a second one would wait for its write lock
+    existing = set(inspect(db.session.connection()).get_table_names())
+    return {
+        t.name: db.session.scalar(select(func.count()).select_from(t)) or 0
+        for t in db.metadata.sorted_tables
+        if t.name in existing and not t.name.startswith("ab_")
+    }
+
+
+def _module_prefixes(module: str) -> tuple[str, ...]:
+    """The table prefixes of `module`'s models (`ptn_`, `inv_`, ...)."""
+    return tuple(
+        {
+            t.name.split("_", 1)[0] + "_"
+            for m in db.Model.registry.mappers
+            if m.class_.__module__.startswith(f"modules.{module}.")
+            for t in m.tables
+        }
+    )
+
+
+def _module_rows(module: str, counts: dict[str, int]) -> int:
+    prefixes = _module_prefixes(module)
+    return sum(n for table, n in counts.items() if prefixes and table.startswith(prefixes))
+
+
+def _growth(module: str, before: dict[str, int], after: dict[str, int], had: int) -> str:
+    """`grown by 1,234 rows (inv_part +270, ...)`: every table counted, the module's own
+    named (the largest first)."""
+    delta = {t: after.get(t, 0) - before.get(t, 0) for t in after}
+    delta = {t: n for t, n in delta.items() if n > 0}
+    if not delta:
+        return "nothing to add at this size" if had else "nothing to add"
+    prefixes = _module_prefixes(module)
+    own = sorted(
+        ((t, n) for t, n in delta.items() if prefixes and t.startswith(prefixes)),
+        key=lambda kv: -kv[1],
+    )
+    shown = ", ".join(f"{t} +{n:,}" for t, n in own[:4]) + (", ..." if len(own) > 4 else "")
+    verb = "grown by" if had else "added"
+    return f"{verb} {sum(delta.values()):,} rows" + (f" ({shown})" if shown else "")
 
 
 @aftersales_cli.command("daily")
@@ -154,19 +227,27 @@ def daily_command(on):
         day = date.fromisoformat(on) if on else date.today()
     except ValueError:
         raise click.BadParameter("use YYYY-MM-DD", param_hint="--date") from None
+    from app.ops import progress
+
     failed = []
-    for name, job in _loaded().daily:
-        try:
-            with acting_as(None, "daily"):
-                summary = job(db.session, day) or {}
-            db.session.commit()
-        except Exception as exc:  # one module's failure must not stop the others
-            db.session.rollback()
-            failed.append(name)
-            click.echo(f"{name}: failed: {exc}", err=True)
-            continue
-        for key, value in summary.items():
-            click.echo(f"{name}.{key}: {value}")
+    lines = []  # printed after the progress bar, which they would break
+    jobs = _loaded().daily
+    with progress(len(jobs), "daily") as bar:
+        for name, job in jobs:
+            try:
+                with acting_as(None, "daily"):
+                    summary = job(db.session, day) or {}
+                db.session.commit()
+            except Exception as exc:  # one module's failure must not stop the others
+                db.session.rollback()
+                failed.append(name)
+                lines.append((f"{name}: failed: {exc}", True))
+                continue
+            finally:
+                bar.update(1)
+            lines += [(f"{name}.{key}: {value}", False) for key, value in summary.items()]
+    for line, err in lines:
+        click.echo(line, err=err)
     if failed:
         raise click.ClickException(f"daily jobs failed: {', '.join(failed)}")
 
@@ -189,8 +270,11 @@ def notify_command(on, no_mail):
         day = date.fromisoformat(on) if on else date.today()
     except ValueError:
         raise click.BadParameter("use YYYY-MM-DD", param_hint="--date") from None
-    with acting_as(None, "notify"):
+    from app.ops import progress
+
+    with acting_as(None, "notify"), progress(1, "notify") as bar:
         summary = deliver(db.session, day, not no_mail)
+        bar.update(1)
     for key, value in summary.items():
         click.echo(f"{key}: {value}")
     if summary.get("mail_errors"):
@@ -243,6 +327,13 @@ def serve_command(bind, workers, threads, keep_alive, allow_per_process_limits):
     import os
     import shutil
 
+    from app.config import KEY_FROM
+
+    if current_app.config.get(KEY_FROM) == "process":
+        raise click.ClickException(
+            "SECRET_KEY is not set and the instance has no key: run `flask aftersales init` "
+            "(writes the instance's key) or set SECRET_KEY (the same on every machine)."
+        )
     per_process = str(current_app.config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith(
         "memory://"
     )
@@ -301,15 +392,27 @@ def backup_command(target):
 
 @aftersales_cli.command("restore")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False))
-@click.confirmation_option(prompt="This replaces every record of the database. Continue?")
-def restore_command(source):
-    """Replace the database's contents with the backup SOURCE."""
-    from app.ops import OpsError, restore
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(source, yes):
+    """Replace the database's contents with the backup SOURCE (a file that is not a
+    backup is refused before anything changes)."""
+    from pathlib import Path
 
+    from sqlalchemy.engine import make_url
+
+    from app.ops import OpsError, check_backup_file, restore
+
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    try:
+        check_backup_file(Path(source), make_url(url).get_backend_name())
+    except OpsError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not yes:
+        click.confirm("This replaces every record of the database. Continue?", abort=True)
     db.session.remove()
     db.engine.dispose()
     try:
-        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+        restore(url, source)
     except OpsError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"restored from {source}")

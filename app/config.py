@@ -200,22 +200,14 @@ def from_environment(env: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
 # A production key shorter than this is refused (32 characters: 128 bits as hex).
 MIN_SECRET_KEY_LENGTH = 32
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a key
+KEY_FROM = "AFTERSALES_SECRET_KEY_FROM"  # setting, instance, testing or process
 
 
 def check(config: dict[str, Any]) -> None:
     """Refuse to start with a configuration that is unsafe or unusable."""
     development = bool(config.get("DEBUG") or config.get("TESTING"))
-    if not config.get("SECRET_KEY"):
-        if config.get("DEBUG"):
-            config["SECRET_KEY"] = instance_secret_key(config.get("AFTERSALES_INSTANCE_PATH"))
-        elif config.get("TESTING"):
-            config["SECRET_KEY"] = secrets.token_hex(32)  # this process only
-        else:
-            raise ConfigError(
-                "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long "
-                "random string (e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)."
-            )
-    elif not development and len(str(config["SECRET_KEY"])) < MIN_SECRET_KEY_LENGTH:
+    resolve_secret_key(config)
+    if not development and len(str(config["SECRET_KEY"])) < MIN_SECRET_KEY_LENGTH:
         raise ConfigError(
             f"SECRET_KEY is too short ({len(str(config['SECRET_KEY']))} characters; at least "
             f"{MIN_SECRET_KEY_LENGTH}). Use a long random string, e.g. "
@@ -232,16 +224,86 @@ def check(config: dict[str, Any]) -> None:
         config["CALENDAR_COUNTRY"] = {"RU": "RU", "BR": "BR"}.get(config["JURISDICTION"])
 
 
+def resolve_secret_key(config: dict[str, Any]) -> None:
+    """SECRET_KEY, when the setting (environment or mapping) gives none.
+
+    - debug: the instance's key, created on first use (`<instance>/secret_key`, 0600);
+    - tests: a random key for this process;
+    - otherwise the instance's key file, when it has one (what `flask aftersales init`
+      writes), so neither the web server nor a command needs the key exported;
+    - a `flask ...` command other than `flask run` on an instance without one: a key for
+      this process only (`init` then writes the instance's);
+    - a web server without any key refuses to start.
+
+    `config[KEY_FROM]` records where the key came from: setting, instance, testing or
+    process."""
+    instance = config.get("AFTERSALES_INSTANCE_PATH")
+    if config.get("SECRET_KEY"):
+        config[KEY_FROM] = "setting"
+    elif config.get("DEBUG"):
+        config["SECRET_KEY"] = instance_secret_key(instance)
+        config[KEY_FROM] = "instance"
+    elif config.get("TESTING"):
+        config["SECRET_KEY"] = secrets.token_hex(32)  # this process only
+        config[KEY_FROM] = "testing"
+    elif (key := read_instance_key(instance)) is not None:
+        config["SECRET_KEY"] = key
+        config[KEY_FROM] = "instance"
+    elif running_a_command():
+        config["SECRET_KEY"] = secrets.token_hex(32)  # nothing this process signs outlives it
+        config[KEY_FROM] = "process"
+    else:
+        where = key_file(instance) if instance else "the instance folder"
+        raise ConfigError(
+            f"SECRET_KEY is not set and the instance has no key ({where}). Run "
+            "`.venv/bin/flask aftersales init` to create the instance's key, or set the "
+            "SECRET_KEY environment variable to a long random string (e.g. `python -c "
+            "'import secrets; print(secrets.token_hex(32))'`; the same on every machine)."
+        )
+
+
+def running_a_command() -> bool:
+    """Built by a `flask ...` command line other than the web server (`flask run`)."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and ctx.command.name != "run"
+
+
+def key_file(instance_path: str) -> Path:
+    return Path(instance_path) / SECRET_KEY_FILE
+
+
+def read_instance_key(instance_path: str | None) -> str | None:
+    """The key kept in `<instance>/secret_key`, or None when there is no such file."""
+    if not instance_path:
+        return None
+    path = key_file(instance_path)
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"{path} holds a key of {len(key)} characters; at least {MIN_SECRET_KEY_LENGTH} "
+            "are needed. Delete the file and run `.venv/bin/flask aftersales init` to "
+            "write a new one (everyone logged in is logged out)."
+        )
+    return key
+
+
 def instance_secret_key(instance_path: str | None) -> str:
-    """A debug instance's own random key, kept in `<instance>/secret_key` (mode 0600).
+    """The instance's own random key, kept in `<instance>/secret_key` (mode 0600), created
+    when missing (or too short).
 
     Kept in a file rather than drawn per process: the development server's reloader
-    restarts the process on every code change, and `flask run` next to `flask
-    aftersales ...` commands must sign alike; the file is the one `scripts/start`
-    writes. Never a fixed key: one published in the source signs anyone's cookie."""
+    restarts the process on every code change, and the web server next to `flask
+    aftersales ...` commands must sign alike; `flask aftersales init` and debug
+    instances write it. Never a fixed key: one published in the source signs anyone's
+    cookie."""
     if not instance_path:
         return secrets.token_hex(32)
-    path = Path(instance_path) / SECRET_KEY_FILE
+    path = key_file(instance_path)
     try:
         existing = path.read_text(encoding="utf-8").strip()
     except FileNotFoundError:

@@ -6,6 +6,9 @@
   app keeps writing) and restored the same way into the live file.
 - PostgreSQL uses `pg_dump --format=custom` and `pg_restore --clean`, which must
   be on the PATH (Debian: postgresql-client).
+- A file that is not a backup (of this kind of database) is refused before anything
+  is replaced.
+- `progress()`: the bar long commands show on standard error, when it is a terminal.
 """
 
 from __future__ import annotations
@@ -14,8 +17,11 @@ import os
 import shutil
 import sqlite3
 import subprocess  # noqa: S404 - pg_dump/pg_restore with fixed arguments
+import sys
 from pathlib import Path
+from typing import Any
 
+import click
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
@@ -24,6 +30,29 @@ from sqlalchemy.engine import Engine, make_url
 from app.config import PROJECT_ROOT
 
 MIGRATIONS = PROJECT_ROOT / "migrations"
+SQLITE_HEADER = b"SQLite format 3\x00"
+PG_DUMP_HEADER = b"PGDMP"  # pg_dump --format=custom
+
+
+class _NoProgress:
+    """What `progress()` gives when nobody watches: the same calls, no output."""
+
+    def __enter__(self) -> _NoProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n_steps: int, current_item: Any = None) -> None:
+        return None
+
+
+def progress(length: int, label: str) -> Any:
+    """A progress bar of `length` steps on standard error when it is a terminal (cron
+    and pipes get nothing): `with progress(n, "parts") as bar: ... bar.update(1)`."""
+    if length > 0 and sys.stderr.isatty():
+        return click.progressbar(length=length, label=label, file=sys.stderr, show_pos=True)
+    return _NoProgress()
 
 
 class OpsError(RuntimeError):
@@ -75,14 +104,53 @@ def _sqlite_path(url) -> Path:
     return Path(url.database)
 
 
-def _sqlite_copy(source: Path, target: Path) -> None:
-    """SQLite's online backup API: consistent while the source is being written."""
+def _sqlite_copy(source: Path, target: Path, label: str) -> None:
+    """SQLite's online backup API: consistent while the source is being written.
+    Watched from a terminal, it copies in steps to show its progress (a step restarts
+    when another process writes meanwhile); otherwise in one step."""
     src, dst = sqlite3.connect(source), sqlite3.connect(target)
     try:
-        src.backup(dst)
+        pages = src.execute("PRAGMA page_count").fetchone()[0]
+        with progress(pages if pages > 1024 else 0, label) as bar:
+            done = [0]
+
+            def step(_status: int, remaining: int, total: int) -> None:
+                bar.update(max(0, total - remaining - done[0]))
+                done[0] = max(done[0], total - remaining)
+
+            if isinstance(bar, _NoProgress):
+                src.backup(dst)
+            else:
+                src.backup(dst, pages=max(1024, pages // 100), progress=step)
     finally:
         dst.close()
         src.close()
+
+
+def check_backup_file(source: Path, backend: str) -> None:
+    """Refuse, in one sentence, a file that is not a backup this database can take."""
+    with source.open("rb") as f:
+        head = f.read(len(SQLITE_HEADER))
+    if backend == "sqlite":
+        if head != SQLITE_HEADER:
+            raise OpsError(f"{source} is not a backup: it is not a SQLite database file")
+        try:
+            conn = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                found = conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+                ).fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise OpsError(f"{source} is not a backup: {exc}") from None
+        if not found:
+            raise OpsError(f"{source} is not a backup of Aftersales: it has no schema version")
+    elif backend == "postgresql" and not head.startswith(PG_DUMP_HEADER):
+        raise OpsError(
+            f"{source} is not a backup: not a pg_dump custom-format archive "
+            "(`flask aftersales backup` writes one)"
+        )
 
 
 def _pg_args(url) -> list[str]:
@@ -124,7 +192,7 @@ def backup(database_url: str, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     _private_file(target)
     if url.get_backend_name() == "sqlite":
-        _sqlite_copy(_sqlite_path(url), target)
+        _sqlite_copy(_sqlite_path(url), target, "backup")
     elif url.get_backend_name() == "postgresql":
         cmd = [
             _need("pg_dump"),
@@ -147,8 +215,12 @@ def restore(database_url: str, source: Path) -> None:
     source = Path(source)
     if not source.is_file():
         raise OpsError(f"{source} does not exist")
+    check_backup_file(source, url.get_backend_name())
     if url.get_backend_name() == "sqlite":
-        _sqlite_copy(source, _sqlite_path(url))
+        try:
+            _sqlite_copy(source, _sqlite_path(url), "restore")
+        except sqlite3.Error as exc:
+            raise OpsError(f"restore from {source} failed: {exc}") from None
     elif url.get_backend_name() == "postgresql":
         cmd = [
             _need("pg_restore"),

@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.insights import users_with_role
+from app.ops import progress
 from app.security import SERVICE_MANAGER, TECHNICIAN
 from modules.contracts.models import (
     ContractCoverage,
@@ -98,8 +99,11 @@ def _contract(session, partner, units, *, stage, start, end, manager_id, **field
 
 
 def load(session: Session, size: str) -> None:
-    if session.scalar(select(ServiceContract.id).where(ServiceContract.notes == MARK).limit(1)):
-        return
+    """The first run loads everything; a later run with a bigger size adds maintenance
+    contracts (with their visits) up to that size."""
+    first = not session.scalar(
+        select(ServiceContract.id).where(ServiceContract.notes == MARK).limit(1)
+    )
     today = date.today()
     managers = users_with_role(session, SERVICE_MANAGER)
     techs = users_with_role(session, TECHNICIAN)
@@ -107,34 +111,14 @@ def load(session: Session, size: str) -> None:
     customer = _partner(session, False, "Hotel Volna")
     dealer = _partner(session, True, "Dealer South")
     units = _units(session, customer, dealer, 3)
-    for n in range(SIZES.get(size, 1)):
-        owner = session.get(Partner, units[n % len(units)].customer_id)
-        gold = _contract(
-            session,
-            owner,
-            [units[n % len(units)]],
-            stage="active",
-            start=today - timedelta(days=120 + n),
-            end=today - timedelta(days=120 + n) + timedelta(days=364),
-            manager_id=manager_id,
-            title=f"Maintenance Gold {n + 1}",
-            kind="maintenance",
-            price=D("2400.00"),
-            billing_period="monthly",
-            visits_per_year=4,
-            response_hours=4,
-            resolution_hours=24,
-            covers_travel=True,
-        )
-        visits = session.scalars(
-            select(ScheduledVisit)
-            .where(ScheduledVisit.contract_id == gold.id)
-            .order_by(ScheduledVisit.seq)
-        ).all()
-        for visit in visits:
-            visit.technician_id = techs[0] if techs else None
-        if visits and visits[0].planned_on <= today:
-            record_work(session, visits[0], "Filters cleaned, refrigerant pressure checked", "1.5")
+    have = session.scalar(
+        select(func.count())
+        .select_from(ServiceContract)
+        .where(ServiceContract.notes == MARK, ServiceContract.title.like("Maintenance Gold %"))
+    )
+    _gold(session, have or 0, SIZES.get(size, 1), units, manager_id, techs)
+    if not first:
+        return
     _contract(
         session,
         customer,
@@ -225,3 +209,48 @@ def load(session: Session, size: str) -> None:
         for step in advance:
             reimbursements.transition(session, item, step)
     session.flush()
+
+
+def _gold(
+    session: Session,
+    start: int,
+    stop: int,
+    units: list[Unit],
+    manager_id: int | None,
+    techs: list[int],
+) -> None:
+    """Active maintenance contracts "Maintenance Gold <start + 1>".."<stop>", their
+    visits planned for a technician, the first visit done when due."""
+    today = date.today()
+    with progress(stop - start, "contracts") as bar:
+        for n in range(start, stop):
+            bar.update(1)
+            owner = session.get(Partner, units[n % len(units)].customer_id)
+            gold = _contract(
+                session,
+                owner,
+                [units[n % len(units)]],
+                stage="active",
+                start=today - timedelta(days=120 + n),
+                end=today - timedelta(days=120 + n) + timedelta(days=364),
+                manager_id=manager_id,
+                title=f"Maintenance Gold {n + 1}",
+                kind="maintenance",
+                price=D("2400.00"),
+                billing_period="monthly",
+                visits_per_year=4,
+                response_hours=4,
+                resolution_hours=24,
+                covers_travel=True,
+            )
+            visits = session.scalars(
+                select(ScheduledVisit)
+                .where(ScheduledVisit.contract_id == gold.id)
+                .order_by(ScheduledVisit.seq)
+            ).all()
+            for visit in visits:
+                visit.technician_id = techs[0] if techs else None
+            if visits and visits[0].planned_on <= today:
+                record_work(
+                    session, visits[0], "Filters cleaned, refrigerant pressure checked", "1.5"
+                )

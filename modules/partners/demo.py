@@ -5,10 +5,10 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-import click
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from app.ops import progress
 from modules.partners.models import Contact, Interaction, Partner
 
 SIZES = {"small": 40, "medium": 2_000, "large": 100_000}
@@ -63,7 +63,7 @@ def load(session: Session, size: str) -> None:
         return
     rnd = random.Random(2026)
     rows = [_row(i, rnd) for i in range(total)][have:]
-    with click.progressbar(length=len(rows), label="partners", show_pos=True) as bar:
+    with progress(len(rows), "partners") as bar:
         for start in range(0, len(rows), 5000):
             chunk = rows[start : start + 5000]
             if size == "small":

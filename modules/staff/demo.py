@@ -7,9 +7,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.ops import progress
 from modules.staff import services
 from modules.staff.models import (
     Absence,
@@ -56,7 +57,14 @@ def _position(session: Session, username: str) -> Position:
     return pos
 
 
+SIZES = {"small": 0, "medium": 40, "large": 400}  # technicians beside the demo users
+FIRST = ["Ivan", "Olga", "Sergey", "Anna", "João", "Maria", "Pedro", "Ana", "Dmitry", "Lucas"]
+LAST = ["Petrov", "Ivanova", "Smirnov", "Silva", "Santos", "Oliveira", "Kuznetsov", "Costa"]
+
+
 def load(session: Session, size: str) -> None:
+    """An employee per demo user and the records around them (once); medium and large
+    add technicians without a login up to that size (also to an existing small demo)."""
     employees: dict[str, Employee] = {}
     for username in POSITIONS:
         user = session.scalar(select(User).where(User.username == username))
@@ -84,6 +92,7 @@ def load(session: Session, size: str) -> None:
     for emp in employees.values():
         if manager is not None and emp is not manager and emp.manager_id is None:
             emp.manager = manager
+    _technicians(session, SIZES.get(size, 0), manager)
     if session.scalar(select(JobDescription.id).where(JobDescription.title.like("DEMO %"))):
         return  # the rest was loaded before
     today = date.today()
@@ -200,4 +209,28 @@ def load(session: Session, size: str) -> None:
         )
         services.check_record(session, rec)
         session.add(rec)
+    session.flush()
+
+
+def _technicians(session: Session, total: int, manager: Employee | None) -> None:
+    have = session.scalar(
+        select(func.count()).select_from(Employee).where(Employee.personnel_no.like("DEMO-TECH-%"))
+    )
+    if (have or 0) >= total:
+        return
+    pos = _position(session, "technician")
+    with progress(total - (have or 0), "employees") as bar:
+        for n in range(have or 0, total):
+            session.add(
+                Employee(
+                    personnel_no=f"DEMO-TECH-{n + 1:04d}",
+                    name=f"{FIRST[n % len(FIRST)]} {LAST[(n // len(FIRST)) % len(LAST)]}",
+                    position=pos,
+                    department=pos.department,
+                    manager=manager,
+                    active=True,
+                    hire_date=date(2020, 1, 13) + timedelta(days=(5 * n) % 1800),
+                )
+            )
+            bar.update(1)
     session.flush()
