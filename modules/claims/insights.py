@@ -30,6 +30,7 @@ from app.insights import (
     ReportSection,
     ReportTable,
     Series,
+    quick_link,
 )
 from app.workcal import installation_calendar
 from modules.claims.models import (
@@ -44,27 +45,21 @@ from modules.claims.models import (
     SupplierClaim,
     SystemicAlert,
 )
+from modules.claims.services import claims as claim_services
 from modules.inventory.models import EquipmentModel
 from modules.partners.models import Partner
 
 NOTICE_DAYS = 2  # notify this many days before a legal deadline
 
 
-def _late(today: date):
-    return (
-        Claim.state.in_(OPEN_CLAIM_STATES),
-        Claim.due_date < today,
-        Claim.fulfilled_on.is_(None),
-    )
-
-
 def open_claims(session, ctx: Context) -> int:
-    stmt = select(func.count(Claim.id)).where(Claim.state.in_(OPEN_CLAIM_STATES))
+    stmt = select(func.count(Claim.id)).where(claim_services.claim_open(ctx))
     return session.scalar(ctx.visible(stmt, Claim))
 
 
 def overdue_claims(session, ctx: Context) -> int:
-    return session.scalar(ctx.visible(select(func.count(Claim.id)).where(*_late(ctx.today)), Claim))
+    stmt = select(func.count(Claim.id)).where(claim_services.claim_overdue(ctx))
+    return session.scalar(ctx.visible(stmt, Claim))
 
 
 def open_alerts(session, ctx: Context) -> int:
@@ -80,11 +75,6 @@ def satisfaction_90(session, ctx: Context):
         )
     )
     return None if avg is None else round(float(avg), 2)
-
-
-def _overdue_link(ctx: Context) -> str:
-    states = "".join(f"&_flt_0_state={s}" for s in OPEN_CLAIM_STATES)
-    return f"/claimview/list/?_flt_2_due_date={ctx.today.isoformat()}{states}"
 
 
 def claims_by_defect(session, ctx: Context) -> ChartData:
@@ -216,7 +206,9 @@ def claims_section(session, date_from: date, date_to: date) -> list[ReportTable]
         .group_by(DefectCode.code, DefectCode.name)
         .order_by(func.count(ClaimDefect.id).desc())
     ).all()
-    overdue = session.scalar(select(func.count(Claim.id)).where(*_late(date_to)))
+    overdue = session.scalar(
+        select(func.count(Claim.id)).where(claim_services.claim_overdue(Context(today=date_to)))
+    )
     return [
         ReportTable(
             title=_l("Claims received, by demand"),
@@ -316,7 +308,7 @@ INSIGHTS = Insights(
             "claims.open",
             _l("Open claims"),
             compute=open_claims,
-            link="/claimview/list/",
+            link=quick_link("/claimview/list/", "open"),
             resource="Claim",
             order=40,
         ),
@@ -324,7 +316,7 @@ INSIGHTS = Insights(
             "claims.overdue",
             _l("Claims past their legal deadline"),
             compute=overdue_claims,
-            link=_overdue_link,
+            link=quick_link("/claimview/list/", "overdue"),
             resource="Claim",
             warn_above=0,
             order=41,

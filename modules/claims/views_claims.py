@@ -17,6 +17,7 @@ from wtforms.validators import Optional
 from app.datamodel import AppInterface
 from app.db import db
 from app.deadlines import JURISDICTIONS
+from app.insights import QuickFilter
 from app.security import VIEW_METHOD_PERMISSIONS, WRITE
 from app.views import AppModelView, StateMachineViewMixin
 from modules.claims.models import (
@@ -168,6 +169,7 @@ class ClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
     template_folder = TEMPLATES
     show_template = "claims/claim_show.html"
     attachments = True
+    base_filters = [["id", QuickFilter, claim_services.QUICK_FILTERS]]
     list_title = _l("Claims")
     show_title = _l("Claim")
     add_title = _l("Register a claim")

@@ -36,6 +36,7 @@ from app.insights import (
     ReportTable,
     Series,
     UnitsSold,
+    quick_link,
     users_with_role,
 )
 from app.security import SERVICE_MANAGER
@@ -52,6 +53,7 @@ from modules.warranty.models import (
     Unit,
     WarrantyPolicy,
 )
+from modules.warranty.services import repairs
 
 CENT = Decimal("0.01")
 
@@ -63,14 +65,12 @@ def _mine(stmt, ctx: Context):
 
 
 def open_repairs(session, ctx: Context) -> int:
-    stmt = select(func.count(RepairOrder.id)).where(RepairOrder.state.in_(OPEN_STATES))
+    stmt = select(func.count(RepairOrder.id)).where(repairs.repair_open(ctx))
     return session.scalar(_mine(stmt, ctx))
 
 
 def overdue_repairs(session, ctx: Context) -> int:
-    stmt = select(func.count(RepairOrder.id)).where(
-        RepairOrder.state.in_(OPEN_STATES), RepairOrder.due_date < ctx.today
-    )
+    stmt = select(func.count(RepairOrder.id)).where(repairs.repair_overdue(ctx))
     return session.scalar(_mine(stmt, ctx))
 
 
@@ -96,7 +96,7 @@ def loaners_out(session, ctx: Context) -> int:
 def repairs_by_state(session, ctx: Context) -> ChartData:
     stmt = (
         select(RepairOrder.state, func.count(RepairOrder.id))
-        .where(RepairOrder.state.in_(OPEN_STATES))
+        .where(repairs.repair_open(ctx))
         .group_by(RepairOrder.state)
     )
     counts = dict(session.execute(_mine(stmt, ctx)).all())
@@ -227,7 +227,7 @@ def overdue_notices(session, today: date):
     """Each repair past its legal deadline, to its technician (else the service managers)."""
     rows = session.execute(
         select(RepairOrder.id, RepairOrder.number, RepairOrder.due_date, RepairOrder.technician_id)
-        .where(RepairOrder.state.in_(OPEN_STATES), RepairOrder.due_date < today)
+        .where(repairs.repair_overdue(Context(today=today)))
         .order_by(RepairOrder.due_date)
     ).all()
     managers = None
@@ -388,7 +388,7 @@ INSIGHTS = Insights(
             "warranty.open_repairs",
             _l("Open repairs"),
             open_repairs,
-            link="/repairorderview/list/",
+            link=quick_link("/repairorderview/list/", "open"),
             resource="RepairOrder",
             order=200,
         ),
@@ -425,7 +425,7 @@ INSIGHTS = Insights(
             _l("Open repairs by state"),
             BAR,
             repairs_by_state,
-            link="/repairorderview/list/",
+            link=quick_link("/repairorderview/list/", "open"),
             resource="RepairOrder",
             order=200,
         ),

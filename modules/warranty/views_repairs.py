@@ -3,8 +3,6 @@ loaner, billing, documents), overdue repairs, checklists, inspections and their 
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.models.filters import BaseFilter
@@ -21,6 +19,7 @@ from app.amounts import money, quantity
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
+from app.insights import QuickFilter, reader_context
 from app.security import VIEW_METHOD_PERMISSIONS
 from app.views import AppModelView, StateMachineViewMixin, commit_step
 from modules.inventory.models import Part
@@ -30,7 +29,6 @@ from modules.warranty.models import (
     BILLING_TYPES,
     CHECKLIST_KINDS,
     INSPECTION_RESULTS,
-    OPEN_STATES,
     PART_LINE_STATES,
     REPAIR_STATES,
     REPAIR_TYPES,
@@ -115,11 +113,13 @@ def days_left_badge(value) -> Markup | str:
 
 
 class OverdueFilter(BaseFilter):
+    """The overdue repairs list: the rows the dashboard's figure counts."""
+
     name = "overdue"
     arg_name = "overdue"
 
     def apply(self, query, value):
-        return query.filter(RepairOrder.state.in_(OPEN_STATES), RepairOrder.due_date < date.today())
+        return query.filter(repairs.repair_overdue(reader_context()))
 
 
 _LIST = [
@@ -170,6 +170,7 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
     labour_rules = lines.LabourLineRules()
     inspection_rules = inspections.InspectionRules()
     loan_rules = logistics.LoanRules()
+    base_filters = [["id", QuickFilter, repairs.QUICK_FILTERS]]
     list_title = _l("Repair orders")
     show_title = _l("Repair order")
     add_title = _l("Repair intake")
@@ -449,6 +450,7 @@ class OverdueRepairView(RepairOrderView):
 
     base_filters = [
         ["due_date", OverdueFilter, None],
+        ["id", QuickFilter, repairs.QUICK_FILTERS],
     ]
     list_title = _l("Overdue repairs")
     base_order = ("due_date", "asc")

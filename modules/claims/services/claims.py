@@ -30,7 +30,7 @@ from decimal import Decimal
 
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from app import signals
@@ -48,6 +48,7 @@ from app.deadlines import (
     register_code,
 )
 from app.errors import Conflict, DomainError
+from app.insights import Condition, Context
 from app.numbering import next_number
 from app.rules import Archived
 from app.statemachine import StateMachine, Transition
@@ -56,6 +57,7 @@ from modules.claims.models import (
     CHANNELS,
     CLAIM_STATES,
     DEMANDS,
+    OPEN_CLAIM_STATES,
     RESOLUTIONS,
     Claim,
     ExpertExamination,
@@ -641,3 +643,30 @@ class ClaimRules(Archived):
 
     def transition(self, session, item, action, comment, actor) -> None:
         transition(session, item, action, comment)
+
+
+# ------------------------------------------------------------------ the rows figures count
+# One definition each, asked by the dashboard's figures and by the claim list's quick
+# filters (`?quick=overdue`), so a figure and the list behind it cannot drift apart.
+
+
+def claim_open(ctx: Context):
+    """Claims neither closed nor cancelled."""
+    return Claim.state.in_(OPEN_CLAIM_STATES)
+
+
+def claim_overdue(ctx: Context):
+    """Open claims not yet fulfilled whose legal deadline was before today."""
+    return and_(claim_open(ctx), Claim.due_date < ctx.today, Claim.fulfilled_on.is_(None))
+
+
+def claim_mine(ctx: Context):
+    """Claims the reader handles, or a colleague whose work he holds today."""
+    return Claim.officer_id.in_(ctx.acting_for or (-1,))
+
+
+QUICK_FILTERS: dict[str, Condition] = {
+    "mine": claim_mine,
+    "open": claim_open,
+    "overdue": claim_overdue,
+}

@@ -17,14 +17,15 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import signals
 from app.db import utcnow
 from app.deadlines import Deadline, deadline
 from app.errors import Conflict, DomainError
+from app.insights import Condition, Context
 from app.numbering import next_number
 from app.rules import Archived
 from app.statemachine import StateMachine, Transition
@@ -32,6 +33,7 @@ from modules.warranty.hooks import coverage_for
 from modules.warranty.models import (
     BILLING_TYPES,
     CLOSED_STATES,
+    OPEN_STATES,
     REPAIR_STATES,
     REPAIR_TYPES,
     LoanerLoan,
@@ -500,3 +502,30 @@ class RepairRules(Archived):
 
     def transition(self, session, item, action, comment, actor) -> None:
         transition(session, item, action, comment)
+
+
+# ------------------------------------------------------------------ the rows figures count
+# One definition each, asked by the dashboard's figures and by the repair list's quick
+# filters (`?quick=open`), so a figure and the list behind it cannot drift apart.
+
+
+def repair_open(ctx: Context):
+    """Repairs not yet returned nor cancelled."""
+    return RepairOrder.state.in_(OPEN_STATES)
+
+
+def repair_overdue(ctx: Context):
+    """Open repairs whose legal deadline was before today."""
+    return and_(repair_open(ctx), RepairOrder.due_date < ctx.today)
+
+
+def repair_mine(ctx: Context):
+    """Repairs assigned to the reader or to a colleague whose work he holds today."""
+    return RepairOrder.technician_id.in_(ctx.acting_for or (-1,))
+
+
+QUICK_FILTERS: dict[str, Condition] = {
+    "mine": repair_mine,
+    "open": repair_open,
+    "overdue": repair_overdue,
+}
