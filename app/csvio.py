@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from babel import numbers as babel_numbers
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from marshmallow import ValidationError, fields
@@ -68,22 +69,38 @@ class CsvOptions:
     neutralise: bool = True  # text cells starting like a formula get a leading '
 
     @classmethod
-    def from_args(cls, args, default_delimiter: str = ",") -> CsvOptions:
-        delim = args.get("delimiter", default_delimiter)
+    def for_locale(cls, locale) -> CsvOptions:
+        """What a spreadsheet of that language opens as it is: where the decimal
+        separator is a comma (ru, pt_BR), `;` between cells, decimal commas and a BOM
+        (Excel reads UTF-8 only with it); elsewhere `,`, `.` and no BOM."""
+        if babel_numbers.get_decimal_symbol(locale) == ",":
+            return cls(";", ",", True)
+        return cls()
+
+    @classmethod
+    def from_args(
+        cls, args, default_delimiter: str = ",", defaults: CsvOptions | None = None
+    ) -> CsvOptions:
+        """The options a request asks for; what it leaves out is `defaults` (the
+        installation's delimiter, `.` and no BOM when none are given)."""
+        base = defaults or cls(delimiter=default_delimiter)
+        default_delim = next((k for k, v in DELIMITERS.items() if v == base.delimiter), ",")
+        delim = args.get("delimiter", default_delim)
         if delim not in DELIMITERS:
             raise DomainError(
                 _l("Unknown delimiter %(value)s; use “,”, “;” or “tab”.", value=delim),
                 field="delimiter",
                 status=400,
             )
-        dec = args.get("decimal", ".")
+        dec = args.get("decimal", base.decimal)
         if dec not in DECIMALS:
             raise DomainError(
                 _l("Unknown decimal separator %(value)s; use “.” or “,”.", value=dec),
                 field="decimal",
                 status=400,
             )
-        bom = str(args.get("bom", "")).lower() in ("1", "true", "yes", "on")
+        raw_bom = args.get("bom")
+        bom = base.bom if raw_bom is None else str(raw_bom).lower() in ("1", "true", "yes", "on")
         formulas = str(args.get(FORMULAS_ARG, "escape")).lower()
         if formulas not in FORMULAS_VALUES:
             raise DomainError(

@@ -175,6 +175,8 @@ class LoadedModules:
     imports: dict[str, Any] = field(default_factory=dict)
     permissions: dict[str, Any] = field(default_factory=dict)  # module -> ModulePermissions
     demo: list[tuple[str, Callable]] = field(default_factory=list)
+    # export or import name -> its module's menu label (the Exports page groups by it)
+    groups: dict[str, Any] = field(default_factory=dict)
     views: list[Any] = field(default_factory=list)  # registered view instances
     apis: list[Any] = field(default_factory=list)
     insights: list[tuple[str, Any]] = field(default_factory=list)  # (module, Insights)
@@ -218,8 +220,10 @@ def load(appbuilder, manifests: list[ModuleManifest]) -> LoadedModules:
             loaded.exports[export.name] = export
         for imp in manifest.resolve("imports") or []:
             loaded.imports[imp.name] = imp
+            loaded.groups[export.name] = manifest.category_label or manifest.name
         demo = manifest.resolve("demo")
         if demo is not None:
+            loaded.groups[imp.name] = manifest.category_label or manifest.name
             loaded.demo.append((manifest.name, demo))
         connect = manifest.resolve("signals")
         if connect is not None:

@@ -22,6 +22,7 @@ from flask import (
 from flask_appbuilder import BaseView, IndexView, ModelView, expose
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, or_
 from sqlalchemy import inspect as sa_inspect
@@ -522,6 +523,25 @@ def _exports_for_user():
     return exports, imports
 
 
+def _grouped(items, q: str) -> list[tuple[str, list]]:
+    """[(module label, [export or import, ...])] in the modules' order, the ones whose
+    title, name or description contain `q` (any case) when it is given."""
+    groups = current_app.extensions["aftersales"].groups
+    words = q.casefold().split()
+    out: dict[str, list] = {}
+    for item in items:
+        text = f"{item.title} {item.name} {item.description}".casefold()
+        if all(w in text for w in words):
+            out.setdefault(str(groups.get(item.name, "")), []).append(item)
+    return list(out.items())
+
+
+def reader_csv_options() -> csvio.CsvOptions:
+    """The CSV a person's spreadsheet opens as it is, in his language (the screens);
+    integrators through the API keep the installation's defaults."""
+    return csvio.CsvOptions.for_locale(get_locale())
+
+
 def date_arg(name: str) -> date | None:
     """A YYYY-MM-DD query argument, or None; a 400 DomainError when malformed."""
     raw = request.args.get(name)
@@ -535,15 +555,18 @@ def date_arg(name: str) -> date | None:
         ) from None
 
 
-def export_response(name: str) -> Response:
-    """The streamed CSV of export `name`, for the UI and the API alike."""
+def export_response(name: str, defaults: csvio.CsvOptions | None = None) -> Response:
+    """The streamed CSV of export `name`, for the UI and the API alike; what the
+    request does not say is `defaults` (the screen: the reader's language)."""
     loaded = current_app.extensions["aftersales"]
     export = loaded.exports.get(name)
     if export is None:
         raise DomainError(_l("No such export."), status=404)
     if not export_allowed(export):
         raise DomainError(_l("You may not take this export."), status=403)
-    options = csvio.CsvOptions.from_args(request.args, current_app.config["CSV_DEFAULT_DELIMITER"])
+    options = csvio.CsvOptions.from_args(
+        request.args, current_app.config["CSV_DEFAULT_DELIMITER"], defaults
+    )
     date_from, date_to = date_arg("date_from"), date_arg("date_to")
     if date_from and date_to and date_from > date_to:
         raise DomainError(_l("The period ends before it starts."), field="date_to", status=400)
@@ -587,17 +610,27 @@ class ExportsView(BaseView):
     base_permissions = ["can_read"]
     default_view = "index"
 
+    def render_template(self, template, **kwargs):
+        exports, imports = _exports_for_user()
+        q = (request.args.get("q") or "").strip()[:100]
+        kwargs.update(
+            q=q,
+            export_groups=_grouped(exports, q),
+            import_groups=_grouped(imports, q),
+            csv=reader_csv_options(),
+        )
+        return super().render_template(template, **kwargs)
+
     @expose("/")
     @has_access
     def index(self):
-        exports, imports = _exports_for_user()
-        return self.render_template("aftersales/exports.html", exports=exports, imports=imports)
+        return self.render_template("aftersales/exports.html")
 
     @expose("/<name>.csv")
     @has_access
     def download(self, name):
         try:
-            return export_response(name)
+            return export_response(name, reader_csv_options())
         except DomainError as err:
             if err.status == 404:
                 abort(404)
@@ -607,20 +640,15 @@ class ExportsView(BaseView):
     @expose("/import/<name>", methods=["POST"])
     @has_access
     def upload(self, name):
-        exports, imports = _exports_for_user()
         try:
             result = import_request(name)
         except DomainError as err:
             if err.status == 404:
                 abort(404)
             flash(str(err.message), "danger")
-            return self.render_template(
-                "aftersales/exports.html", exports=exports, imports=imports
-            ), err.status
+            return self.render_template("aftersales/exports.html"), err.status
         status = 200 if result.ok else 422
-        return self.render_template(
-            "aftersales/exports.html", exports=exports, imports=imports, result=result
-        ), status
+        return self.render_template("aftersales/exports.html", result=result), status
 
 
 class LookupView(BaseView):

@@ -215,3 +215,33 @@ def test_fixed_scale_numbers_leave_the_database_as_text(run):
     got = run(values)
     assert got[:3] == ["-1.50", "3.00", None]
     assert got[3] in ("1234567.13", "1234567.12")  # binary float on SQLite, numeric on PG
+
+
+def test_the_screen_proposes_the_readers_csv_and_the_api_keeps_the_machines(app, ui, api):
+    """A Russian or Brazilian accountant's Excel opens the file as it is (`;`, decimal
+    comma, BOM) when he downloads from the screen without choosing; an integrator's
+    API call keeps `,` and `.`; a choice on the form wins over the defaults."""
+    accountant = ui("Accountant")
+    for lang, first_bytes, delimiter in (("ru", b"\xef\xbb\xbf", ";"), ("en", b"", ",")):
+        accountant.get(f"/lang/{lang}")
+        page = accountant.get("/exports/").get_data(as_text=True)
+        assert f'<option value="{delimiter if delimiter != "," else ","}" selected>' in page
+        body = accountant.get("/exports/partners.csv").data
+        assert body.startswith(first_bytes) and body[len(first_bytes) :].startswith(b"id")
+        header = body[len(first_bytes) :].split(b"\r\n")[0].decode()
+        assert delimiter in header and ("," not in header if delimiter == ";" else True)
+    accountant.get("/lang/ru")
+    chosen = accountant.get("/exports/partners.csv?delimiter=,&decimal=.&bom=0").data
+    assert not chosen.startswith(b"\xef\xbb\xbf") and b"," in chosen.split(b"\r\n")[0]
+    machine = api("Accountant").get("/api/v1/csv/export/partners")
+    assert machine.status_code == 200 and not machine.data.startswith(b"\xef\xbb\xbf")
+    assert b";" not in machine.data.split(b"\r\n")[0]
+
+
+def test_the_exports_page_is_grouped_by_module_and_searchable(ui):
+    page = ui("Accountant").get("/exports/").get_data(as_text=True)
+    assert page.count('class="as-export-group"') >= 3  # one per module with exports
+    found = ui("Accountant").get("/exports/?q=stock+valuation").get_data(as_text=True)
+    assert "stock_valuation" in found and "partners.csv" not in found
+    none = ui("Accountant").get("/exports/?q=zzzz").get_data(as_text=True)
+    assert "No export or import matches" in none
