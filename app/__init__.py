@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
-from app import audit, config, edge, hardening, logs, registry
+from app import audit, config, edge, hardening, i18n, logs, registry
 from app.db import db
 from app.policy import PolicyBook
 from app.security import CORE_PERMISSIONS
@@ -73,6 +73,7 @@ def create_app(
         _register_core_menu(appbuilder)
     edge.install(app)
     hardening.install(app)
+    i18n.install(app)
     _install_health(app)
     from app import formats
 

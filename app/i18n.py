@@ -126,3 +126,33 @@ def problems(lang: str) -> list[str]:
         elif set(PLACEHOLDER.findall(str(ids[0]))) != set(PLACEHOLDER.findall(str(strings[0]))):
             out.append(f"placeholders differ: {ids[0]!r} -> {strings[0]!r}")
     return out
+
+
+# ------------------------------------------------------------------ the reader's language
+
+
+def select_locale() -> str:
+    """The reader's language: an API call's `?_l_=`; else what he chose (the navbar's
+    language menu, or his own settings, put in his session when he logs in); else the
+    best match of his browser's Accept-Language among the installation's languages
+    (the login page of a Russian browser is Russian); else the installation's default.
+    Unlike FAB's selector it does not write the default into the session, which made
+    every login start in the default language again."""
+    from flask import current_app, has_request_context, request, session
+
+    languages = current_app.config["LANGUAGES"]
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default
+    asked = request.args.get("_l_")
+    if asked is not None:
+        return asked if asked in languages else default
+    chosen = session.get("locale")
+    if isinstance(chosen, str) and chosen in languages:
+        return chosen
+    return str(request.accept_languages.best_match(list(languages)) or default)
+
+
+def install(app) -> None:
+    """Use `select_locale` (after FAB's AppBuilder set its own)."""
+    app.extensions["babel"].locale_selector = select_locale

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
@@ -133,5 +133,7 @@ class MySettingsView(BaseView):
             flash(str(err.message), "danger")
             return self._page(err.status)
         db.session.commit()
+        if locale:
+            session["locale"] = locale  # the pages speak it at once, not from the next login
         flash(str(_l("Settings saved.")), "success")
         return redirect(url_for("MySettingsView.index"))

@@ -96,12 +96,17 @@ def deliver(session: Session, today: date, send_mail: bool = True) -> dict:
 # ------------------------------------------------------------------ e-mail
 
 
-def user_locale(session: Session, user_id: int) -> str:
+def chosen_locale(session: Session, user_id: int) -> str | None:
+    """The language the user chose in his settings, if he chose one."""
     setting = session.scalar(select(UserSetting).where(UserSetting.user_id == user_id))
-    default = current_app.config.get("BABEL_DEFAULT_LOCALE") or "en"
     if setting is not None and setting.locale in LANGUAGES:
         return setting.locale
-    return default if default in LANGUAGES else "en"
+    return None
+
+
+def user_locale(session: Session, user_id: int) -> str:
+    default = current_app.config.get("BABEL_DEFAULT_LOCALE") or "en"
+    return chosen_locale(session, user_id) or (default if default in LANGUAGES else "en")
 
 
 def wants_mail(session: Session, user_id: int) -> bool:
