@@ -8,6 +8,7 @@ import secrets
 import stat
 import subprocess  # noqa: S404 - the project's own flask command
 import sys
+import tempfile
 
 import pytest
 from click.testing import CliRunner
@@ -18,6 +19,14 @@ from app import create_app
 from app.config import ConfigError, check, defaults
 
 KEY = secrets.token_hex(32)
+
+# The instance's key is read when SECRET_KEY is unset: tests must never see the project's
+# own instance/ (scripts/start writes instance/secret_key there), also those that build an
+# app before the `app` fixture sets AFTERSALES_INSTANCE_PATH. Set at collection, before
+# any test runs in this process; its right home is tests/conftest.py (module level).
+os.environ.setdefault(
+    "AFTERSALES_INSTANCE_PATH", tempfile.mkdtemp(prefix="aftersales-test-instance-")
+)
 
 
 @pytest.fixture
