@@ -111,18 +111,49 @@ def record_history(
         )
     # the creation is told once: by the insert when there is one, else by the first step
     created = any(a.action == "insert" for a in audits)
-    events: list[tuple[datetime, int, int, Any]] = [(a.at, 1, a.id, a) for a in audits]
-    events += [(s.at, 0, s.id, s) for s in steps if not (created and s.from_state is None)]
+    steps = [s for s in steps if not (created and s.from_state is None)]
+    paired = _pair(steps, audits, machine)
+    told = {a.id for a in paired.values()}
+    events: list[tuple[datetime, int, int, Any]] = [
+        (a.at, 1, a.id, a) for a in audits if a.id not in told
+    ]
+    events += [(s.at, 0, s.id, s) for s in steps]
     events.sort(key=lambda e: (e[0], e[1], e[2]), reverse=True)
     shown = [e[3] for e in events[page * per_page : (page + 1) * per_page]]
     teller = _Teller(session, model, labels, formatters or {}, machine)
-    entries = teller.tell(shown)
+    entries = teller.tell(shown, paired)
     return HistoryPage(
         entries=entries,
         page=page,
         older=len(events) > (page + 1) * per_page,
         zone=str(get_timezone()),
     )
+
+
+SAME_STEP_SECONDS = 60
+
+
+def _pair(steps: list[StateTransition], audits, machine) -> dict[int, AuditLog]:
+    """The audit row written by each step (its state change from and to the step's
+    states, by the same user, at the same moment), told with the step: what else the
+    step changed (the date a unit went back) reads under it. -> {step id: audit row}."""
+    if machine is None:
+        return {}
+    paired: dict[int, AuditLog] = {}
+    for row in audits:
+        change = (row.changes or {}).get(machine.field)
+        if row.action != "update" or not isinstance(change, list):
+            continue
+        for step in steps:
+            if (
+                step.id not in paired
+                and [step.from_state, step.to_state] == change
+                and step.username == row.username
+                and abs((row.at - step.at).total_seconds()) < SAME_STEP_SECONDS
+            ):
+                paired[step.id] = row
+                break
+    return paired
 
 
 class _Teller:
@@ -138,6 +169,7 @@ class _Teller:
         self.hidden = policy.hidden(model)
         self.secret = set(getattr(model, "__secret_columns__", ()))
         self.names: dict[type, dict[Any, str]] = {}
+        self.with_step: list[AuditLog] = []  # audit rows told with their step
 
     # ------------------------------------------------------------ what to load
 
@@ -153,7 +185,8 @@ class _Teller:
         return None, policy.model_of_table(fk.column.table.name)
 
     def _changes(self, row: AuditLog) -> dict[str, Any]:
-        skip = self.machine.field if self.machine is not None else None
+        """The changes the reader may see; a step's state change is told by the step."""
+        skip = self.machine.field if self.machine is not None and row in self.with_step else None
         out = {}
         for key, value in (row.changes or {}).items():
             rel, _ = self._related(key)
@@ -170,13 +203,13 @@ class _Teller:
             if row.user_id is not None:
                 wanted[User].add(row.user_id)
             if isinstance(row, AuditLog) and row.action == "update":
-                for key, (old, new) in self._changes(row).items():
+                for key, change in self._changes(row).items():
                     _, related = self._related(key)
-                    if related is not None:
-                        wanted[related].update(v for v in (old, new) if isinstance(v, int))
+                    if related is not None and isinstance(change, list):
+                        wanted[related].update(v for v in change if isinstance(v, int))
         for related, ids in wanted.items():
             key_col: Any = sa_inspect(related).primary_key[0]
-            stmt = select(related).where(key_col.in_(sorted(ids)))
+            stmt: Any = select(related).where(key_col.in_(sorted(ids)))
             if related is not User:
                 stmt = policy.restrict(stmt, related)
             for rel in getattr(related, "__lookup_load__", ()):
@@ -187,11 +220,19 @@ class _Teller:
 
     # ------------------------------------------------------------ sentences
 
-    def tell(self, rows: list) -> list[HistoryEntry]:
-        self._load_names(rows)
+    def tell(self, rows: list, paired: Mapping[int, AuditLog]) -> list[HistoryEntry]:
+        self.with_step = [
+            paired[r.id] for r in rows if isinstance(r, StateTransition) and r.id in paired
+        ]
+        self._load_names([*rows, *self.with_step])
         entries = []
         for row in rows:
-            sentences = self._step(row) if isinstance(row, StateTransition) else self._audit(row)
+            if isinstance(row, StateTransition):
+                sentences = self._step(row)
+                if row.id in paired:
+                    sentences += self._audit(paired[row.id])
+            else:
+                sentences = self._audit(row)
             if sentences:
                 entries.append(HistoryEntry(row.at, when(row.at), tuple(sentences)))
         return entries

@@ -75,7 +75,7 @@ def _repair_in_repair(s, w, olga) -> int:
 
 def _history(html: str) -> str:
     """The history block of a record's page."""
-    found = re.search(r'<details class="as-history".*?</details>', html, re.S)
+    found = re.search(r'<details class="as-history[^"]*".*?</details>', html, re.S)
     assert found, "no history on the page"
     return re.sub(r"[ \t\r\n]+", " ", found.group(0))  # the language's own spaces kept
 
@@ -165,6 +165,19 @@ def test_the_history_tells_who_changed_what_in_the_readers_language(app, told, l
             ),
         ]
         day = format_date(today, "medium")
+        back_on = gettext(
+            "%(user)s set %(field)s to %(new)s",
+            user="Ivan Petrov",
+            field=gettext("Returned on"),
+            new=day,
+        )
+        state_changed = gettext(
+            "%(user)s changed %(field)s from %(old)s to %(new)s",
+            user="Ivan Petrov",
+            field=gettext("State"),
+            old=ready,
+            new=returned,
+        )
     if lang != "en":  # the screen's words, translated: not the stored names and codes
         assert technician != "Technician" and returned != "Returned"
     for sentence in expected:
@@ -172,6 +185,11 @@ def test_the_history_tells_who_changed_what_in_the_readers_language(app, told, l
     # the newest first: the hand-back, then the technician's change
     assert history.index(expected[2]) < history.index(expected[0])
     assert day in history
+    # what the step changed besides the state reads under it, in the same entry; the
+    # state's own change is told once, by the step
+    step_entry = history[history.index(expected[2]) :]
+    assert back_on in step_entry[: step_entry.index("</tr>")]
+    assert state_changed not in history
     for dump in ("technician_id", "state:", "returned →", today.isoformat(), "True", "False"):
         assert dump not in history, dump
     assert not re.search(r"\d\d:\d\d:\d\d", history), "seconds or microseconds shown"
