@@ -78,6 +78,8 @@ def create_app(
     from app import formats
 
     app.jinja_env.filters["number"] = formats.number
+    app.jinja_env.filters["day"] = formats.day
+    app.jinja_env.filters["moment"] = formats.moment
     logs.configure(app)
     from app.cli import aftersales_cli
 

@@ -88,7 +88,7 @@ class Document:
             end_label = self.pdf.get_y()
             self.pdf.set_xy(self.pdf.l_margin + label_w, y)
             self.pdf.set_font("DejaVu", "", 9)
-            text = str(formats.number(value))
+            text = str(formats.display(value))
             self.pdf.multi_cell(self.width - label_w, 5, text, new_x="LMARGIN", new_y="NEXT")
             self.pdf.set_y(max(end_label, self.pdf.get_y()))
         self.pdf.ln(2)
@@ -121,7 +121,7 @@ class Document:
             table.row([str(h) for h in headers])
             for row in rows:
                 count += 1
-                table.row([str(formats.number(cell)) for cell in row])
+                table.row([str(formats.display(cell)) for cell in row])
             for _ in range(max(0, empty_rows - count)):
                 table.row([""] * len(headers))
         self.pdf.ln(2)

@@ -149,7 +149,9 @@ class AppModelView(RulesHooks, ModelView):
             if dm.is_boolean(col):
                 formatters[col] = _format_bool
             elif dm.is_datetime(col):
-                formatters[col] = _format_datetime
+                formatters[col] = formats.moment
+            elif dm.is_date(col):
+                formatters[col] = formats.day
             else:
                 formatters[col] = _format_plain
         self.formatters_columns = formatters
@@ -285,7 +287,7 @@ class AppModelView(RulesHooks, ModelView):
         formatters = {
             k: f
             for k, f in self.formatters_columns.items()
-            if f not in (_format_bool, _format_datetime, _format_plain)
+            if f not in (_format_bool, formats.moment, formats.day, _format_plain)
         }
         return history.record_history(
             db.session,
@@ -365,10 +367,6 @@ def _format_bool(value) -> str:
     if value is None:
         return ""
     return str(_l("Yes")) if value else str(_l("No"))
-
-
-def _format_datetime(value) -> str:
-    return "" if value is None else value.strftime("%Y-%m-%d %H:%M")
 
 
 def _format_plain(value):

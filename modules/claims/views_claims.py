@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from wtforms import SelectField
 from wtforms.validators import Optional
 
+from app import formats
 from app.datamodel import AppInterface
 from app.db import db
 from app.deadlines import JURISDICTIONS
@@ -133,9 +134,9 @@ def due_cell(value) -> Markup:
         return Markup("")
     if overdue:
         return Markup('<span class="as-overdue label label-danger" title="{}">{}</span>').format(
-            str(_l("Overdue")), day.isoformat()
+            str(_l("Overdue")), formats.day(day)
         )
-    return escape(day.isoformat())
+    return escape(formats.day(day))
 
 
 class IntPkMixin:

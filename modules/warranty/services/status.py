@@ -27,6 +27,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import formats
 from app.deadlines import MONTHS, installation_jurisdiction, period_end
 from app.errors import NotFound
 from modules.warranty.models import (
@@ -219,7 +220,7 @@ def warranty_status(
         else ""
     )
     if on < start:
-        ws.reason = gettext("The warranty starts on %(date)s.", date=start)
+        ws.reason = gettext("The warranty starts on %(date)s.", date=formats.day(start))
         return ws
     # a tier's end is set only from a policy
     if policy is not None and ws.statutory_end and on <= ws.statutory_end:
@@ -227,8 +228,8 @@ def warranty_status(
         ws.reason = gettext(
             "Statutory warranty of %(months)s months from %(start)s, until %(end)s",
             months=policy.statutory_months,
-            start=start,
-            end=ws.end,
+            start=formats.day(start),
+            end=formats.day(ws.end),
         )
         ws.reason += extra
         return ws
@@ -237,8 +238,8 @@ def warranty_status(
         ws.reason = gettext(
             "Manufacturer's warranty of %(months)s months from %(start)s, until %(end)s",
             months=policy.manufacturer_months,
-            start=start,
-            end=ws.end,
+            start=formats.day(start),
+            end=formats.day(ws.end),
         )
         ws.reason += extra
         return ws
@@ -253,8 +254,8 @@ def warranty_status(
         ws.reason = gettext(
             "Extended warranty %(ref)s from %(start)s until %(end)s",
             ref=ew.reference or "",
-            start=ew.start_date,
-            end=ew.end_date,
+            start=formats.day(ew.start_date),
+            end=formats.day(ew.end_date),
         )
         return ws
     ws.end = max(
@@ -263,6 +264,6 @@ def warranty_status(
     if policy is None and not all_ext:
         ws.reason = gettext("No warranty policy applies to this unit.")
     else:
-        ws.reason = gettext("The warranty ended on %(date)s.", date=ws.end)
+        ws.reason = gettext("The warranty ended on %(date)s.", date=formats.day(ws.end))
     ws.covers = {}
     return ws
