@@ -25,7 +25,6 @@ from modules.inventory.models import (
 )
 from modules.inventory.schemas import (
     OrderLineSchema,
-    ReceiptLineSchema,
     ReceiveSchema,
     SaleLineSchema,
 )
@@ -135,7 +134,7 @@ class PurchaseOrderApi(_ShowsLinesMixin, StateMachineApiMixin, BodySchemasMixin,
     state_machine = purchasing.PO_MACHINE
     line_schema = OrderLineSchema
     lines_on_edit = True
-    openapi_spec_component_schemas = (ReceiveSchema, ReceiptLineSchema)
+    openapi_spec_component_schemas = (ReceiveSchema,)  # its lines come nested
     method_permission_name = {**API_METHOD_PERMISSIONS, "receive": "write"}
     list_columns = _PO_LIST
     show_columns = [*_PO_LIST, "notes"]
