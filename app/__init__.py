@@ -126,8 +126,11 @@ def _register_core(appbuilder: AppBuilder) -> None:
     from app.api import AttachmentApi, CsvApi
     from app.views import ExportsView, LookupView
     from app.views_files import AttachmentView
+    from app.views_search import SearchApi, SearchView
 
     appbuilder.add_view_no_menu(LookupView)
+    appbuilder.add_view_no_menu(SearchView)
+    appbuilder.add_api(SearchApi)
     appbuilder.add_view_no_menu(AttachmentView)
     appbuilder.add_api(AttachmentApi)
     appbuilder.add_view(

@@ -61,6 +61,7 @@ class ModuleManifest:
     signals: str | None = None  # callable() -> None, connects handlers
     insights: str | None = None  # app.insights.Insights: KPIs, charts, notices, reports
     daily: str | None = None  # callable(session, today: date) -> dict[str, int], for cron
+    search: str | None = None  # list[app.search.Searchable]: the navbar search, unit passports
     package: str = ""  # set by discovery
 
     CONVENTIONS = {
@@ -75,6 +76,7 @@ class ModuleManifest:
         "signals": "signals:connect",
         "insights": "insights:INSIGHTS",
         "daily": "jobs:daily",
+        "search": "search:SEARCH",
     }
 
     def migrations_dir(self) -> str | None:

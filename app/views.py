@@ -193,7 +193,25 @@ class AppModelView(RulesHooks, ModelView):
 
     def _get_add_widget(self, form, exclude_cols=None, widgets=None):
         exclude = [*(exclude_cols or []), *self.hidden_columns()]
+        if request.method == "GET":
+            self.prefill_add_form(form, exclude)
         return super()._get_add_widget(form, exclude_cols=exclude, widgets=widgets)
+
+    def prefill_add_form(self, form, exclude) -> None:
+        """`/add?unit=5&customer=3`: the add form opens with those fields filled in (a
+        related record only when the user may see it); nothing is written until saved."""
+        for name in self.add_columns:
+            value = request.args.get(name)
+            if value in (None, "") or name in exclude or name not in form:
+                continue
+            field = form[name]
+            try:
+                field.process_formdata([value])
+            except ValueError:  # not a value of this field: left empty
+                field.data = None
+            if isinstance(field, LookupField):
+                field._invalid = False  # a record the user may not see: left empty
+
 
     def _get_edit_widget(self, form, exclude_cols=None, widgets=None):
         exclude = [*(exclude_cols or []), *self.hidden_columns()]

@@ -11,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _p
 from markupsafe import Markup, escape
 
-from app import policy
+from app import policy, search
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
-from app.security import VIEW_METHOD_PERMISSIONS
+from app.security import VIEW_METHOD_PERMISSIONS, WRITE
 from app.views import AppModelView
 from modules.warranty.models import (
     BILLING_TYPES,
@@ -246,6 +246,7 @@ class UnitView(AppModelView):
                 kwargs["repair_states"] = REPAIR_STATES
                 kwargs["billing_types"] = BILLING_TYPES
                 kwargs["extended"] = unit.extended_warranties
+                self._passport(unit, kwargs)
         return super().render_template(template, **kwargs)
 
     @expose("/void/<int:pk>", methods=["POST"])
@@ -284,3 +285,14 @@ class UnitView(AppModelView):
             flash(str(err.message), "danger")
             return redirect(url_for(f"{self.endpoint}.show", pk=pk))
         return pdf_response(body, f"warranty-certificate-{unit.serial_number}.pdf")
+
+    def _passport(self, unit, kwargs) -> None:
+        """The unit's passport: its records in every module the reader may read (their
+        `search.py` lists them, app.search.unit_sections), and buttons that start a
+        repair or a claim with the unit and its customer filled in."""
+        actor = policy.current_actor()
+        kwargs["unit_sections"] = search.unit_sections(unit, actor)
+        kwargs["unit_new"] = search.new_labels()
+        kwargs["new_repair"] = (
+            url_for("RepairOrderView.add", unit=unit.id) if actor.can(WRITE, "RepairOrder") else ""
+        )
