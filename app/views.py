@@ -212,7 +212,6 @@ class AppModelView(RulesHooks, ModelView):
             if isinstance(field, LookupField):
                 field._invalid = False  # a record the user may not see: left empty
 
-
     def _get_edit_widget(self, form, exclude_cols=None, widgets=None):
         exclude = [*(exclude_cols or []), *self.hidden_columns()]
         return super()._get_edit_widget(form, exclude_cols=exclude, widgets=widgets)
