@@ -22,6 +22,7 @@ from app.insights import (
     NotificationSource,
     ReportSection,
     ReportTable,
+    quick_link,
     stand_in,
     users_with_role,
 )
@@ -33,7 +34,7 @@ from modules.contracts.models import (
     ScheduledVisit,
     ServiceContract,
 )
-from modules.contracts.services import life, sla
+from modules.contracts.services import life, sla, visits
 from modules.contracts.services.life import COVERING_STATES
 
 SIGNED = (*COVERING_STATES, "expired", "terminated")
@@ -54,9 +55,7 @@ def breaches_this_month(session, ctx: Context) -> int:
 
 def overdue_visits(session, ctx: Context) -> int:
     """Planned visits whose day has passed; a technician counts his own."""
-    stmt = select(func.count(ScheduledVisit.id)).where(
-        ScheduledVisit.state == "planned", ScheduledVisit.planned_on < ctx.today
-    )
+    stmt = select(func.count(ScheduledVisit.id)).where(visits.visit_overdue(ctx))
     return session.scalar(ctx.visible(stmt, ScheduledVisit))
 
 
@@ -172,7 +171,16 @@ def visits_section(session, date_from: date, date_to: date) -> ReportTable:
 
 
 def _renewals_link(ctx: Context) -> str:
-    return "/contractreports/renewals"
+    return quick_link("/contractreports/renewals", date=ctx.today.isoformat())
+
+
+def _sla_link(ctx: Context) -> str:
+    """The SLA report of the repairs received this month, as the figure counts them."""
+    return quick_link(
+        "/contractreports/sla",
+        date_from=ctx.month_start().isoformat(),
+        date_to=ctx.today.isoformat(),
+    )
 
 
 INSIGHTS = Insights(
@@ -189,7 +197,7 @@ INSIGHTS = Insights(
             "contracts.sla_breaches",
             _l("SLA breaches this month"),
             breaches_this_month,
-            link="/contractreports/sla",
+            link=_sla_link,
             resource="ContractReports",
             warn_above=0,
             order=410,
@@ -207,10 +215,7 @@ INSIGHTS = Insights(
             "contracts.visits_overdue",
             _l("Maintenance visits overdue"),
             overdue_visits,
-            link=lambda ctx: (
-                "/scheduledvisitview/list/?_flt_0_state=planned"
-                f"&_flt_2_planned_on={ctx.today.isoformat()}"
-            ),
+            link=quick_link("/scheduledvisitview/list/", "overdue"),
             resource="ScheduledVisit",
             warn_above=0,
             order=430,

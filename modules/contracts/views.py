@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired
 
 from app.datamodel import AppInterface
 from app.db import db, utcnow
+from app.insights import QuickFilter
 from app.registry import MenuEntry
 from app.views import AppModelView, StateMachineViewMixin, date_arg
 from modules.contracts import services
@@ -145,6 +146,7 @@ class ScheduledVisitView(StateMachineViewMixin, AppModelView):
     class_permission_name = "ScheduledVisit"
     state_machine = visits.VISIT_MACHINE
     rules = visits.VisitRules()
+    base_filters = [["id", QuickFilter, visits.QUICK_FILTERS]]
     list_title = _l("Scheduled visits")
     show_title = _l("Scheduled visit")
     add_title = _l("Plan a visit")

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select
 
 from app.insights import (
     PERCENT,
@@ -20,6 +20,7 @@ from app.insights import (
     NotificationSource,
     ReportSection,
     ReportTable,
+    quick_link,
 )
 from modules.staff.models import (
     TASK_STATES,
@@ -30,43 +31,23 @@ from modules.staff.models import (
     TrainingSession,
 )
 from modules.staff.reports import compliance
-from modules.staff.services import effective_assignee, responsible_for
+from modules.staff.services import effective_assignee, responsible_for, work
 
-OPEN = ("open", "in_progress")
 EXPIRY_DAYS = 30
-
-
-def _open_states() -> str:
-    return "".join(f"&_flt_8_state={s}" for s in OPEN)
 
 
 # ------------------------------------------------------------------ tasks
 
 
 def tasks_overdue(session, ctx: Context) -> int:
-    stmt = select(func.count(Task.id)).where(Task.state.in_(OPEN), Task.due_date < ctx.today)
+    stmt = select(func.count(Task.id)).where(work.task_overdue(ctx))
     return session.scalar(ctx.visible(stmt, Task))
 
 
 def my_tasks_due(session, ctx: Context) -> int:
     """My open tasks (and those of colleagues I stand in for) due today or earlier."""
-    ids = ctx.acting_for or {-1}
-    return session.scalar(
-        select(func.count(Task.id)).where(
-            Task.state.in_(OPEN),
-            Task.due_date <= ctx.today,
-            or_(Task.assignee_id.in_(ids), Task.responsible_id.in_(ids)),
-        )
-    )
-
-
-def _overdue_link(ctx: Context) -> str:
-    return f"/taskview/list/?_flt_2_due_date={ctx.today.isoformat()}{_open_states()}"
-
-
-def _my_due_link(ctx: Context) -> str:
-    after = (ctx.today + timedelta(days=1)).isoformat()
-    return f"/mytaskview/list/?_flt_2_due_date={after}{_open_states()}"
+    stmt = select(func.count(Task.id)).where(work.task_mine(ctx), work.task_due(ctx))
+    return session.scalar(ctx.visible(stmt, Task))
 
 
 def task_notices(session, today: date):
@@ -76,7 +57,7 @@ def task_notices(session, today: date):
         select(
             Task.id, Task.number, Task.title, Task.due_date, Task.assignee_id, Task.responsible_id
         )
-        .where(Task.state.in_(OPEN), Task.due_date <= today + timedelta(days=1))
+        .where(work.task_due(Context(today=today + timedelta(days=1))))
         .order_by(Task.due_date, Task.id)
     ).all()
     for tid, number, title, due, assignee, responsible in rows:
@@ -224,7 +205,7 @@ INSIGHTS = Insights(
             "staff.my_tasks_due",
             _l("My tasks due or overdue"),
             my_tasks_due,
-            link=_my_due_link,
+            link=quick_link("/mytaskview/list/", "due"),
             resource="MyTask",
             warn_above=0,
             order=100,
@@ -233,7 +214,7 @@ INSIGHTS = Insights(
             "staff.tasks_overdue",
             _l("Tasks overdue"),
             tasks_overdue,
-            link=_overdue_link,
+            link=quick_link("/taskview/list/", "overdue"),
             resource="Task",
             warn_above=0,
             order=110,

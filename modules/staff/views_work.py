@@ -6,10 +6,12 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.datamodel import AppInterface
+from app.insights import QuickFilter
 from app.rules import Rules
 from app.views import AppModelView, StateMachineViewMixin
 from modules.staff import services
 from modules.staff.models import INTAKE_CHANNELS, PRIORITIES, TASK_STATES, Intake, Task, TimeLog
+from modules.staff.services import work
 from modules.staff.web import (
     IntakeQueueFilter,
     MyIntakeFilter,
@@ -116,6 +118,7 @@ class _TaskViewBase(StateMachineViewMixin, AppModelView):
 
 class TaskView(_TaskViewBase):
     class_permission_name = "Task"
+    base_filters = [["id", QuickFilter, work.QUICK_FILTERS]]
     list_title = _l("Tasks")
     show_title = _l("Task")
     add_title = _l("New task")
@@ -145,7 +148,10 @@ class MyTaskView(_TaskViewBase):
     show_title = _l("My task")
     add_title = _l("New task for myself")
     edit_title = _l("Edit my task")
-    base_filters = [["assignee_id", MyTasksFilter, None]]
+    base_filters = [
+        ["assignee_id", MyTasksFilter, None],
+        ["id", QuickFilter, work.QUICK_FILTERS],
+    ]
     add_columns = ["title", "description", "due_date", "priority", "ref_type", "ref_id"]
     edit_columns = ["description"]
     related_views = [MyTimeLogView]

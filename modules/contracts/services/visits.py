@@ -7,11 +7,12 @@ from datetime import date, timedelta
 
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, select
+from sqlalchemy import and_, inspect, select
 from sqlalchemy.orm import InstanceState, Session
 
 from app.amounts import quantity
 from app.errors import DomainError
+from app.insights import Condition, Context
 from app.rules import Archived
 from app.statemachine import StateMachine, Transition
 from app.workcal import WorkCalendar, installation_calendar
@@ -164,7 +165,7 @@ def overdue_visits(session: Session, today: date | None = None) -> list[Schedule
     return list(
         session.scalars(
             select(ScheduledVisit)
-            .where(ScheduledVisit.state == "planned", ScheduledVisit.planned_on < today)
+            .where(visit_overdue(Context(today=today)))
             .order_by(ScheduledVisit.planned_on, ScheduledVisit.id)
         )
     )
@@ -210,3 +211,30 @@ class VisitRules(Archived):
         if action == "cancel" and not actor.can(*PLAN):
             raise DomainError(_l("Only the service manager cancels visits."), status=403)
         transition(session, item, action, comment)
+
+
+# ------------------------------------------------------------------ the rows figures count
+# One definition each, asked by the dashboard's figures and by the visit list's quick
+# filters (`?quick=overdue`), so a figure and the list behind it cannot drift apart.
+
+
+def visit_open(ctx: Context):
+    """Visits still planned (neither done, missed nor cancelled)."""
+    return ScheduledVisit.state == "planned"
+
+
+def visit_overdue(ctx: Context):
+    """Planned visits whose day has passed (to be done or marked missed)."""
+    return and_(visit_open(ctx), ScheduledVisit.planned_on < ctx.today)
+
+
+def visit_mine(ctx: Context):
+    """Visits of the reader or of a colleague whose work he holds today."""
+    return ScheduledVisit.technician_id.in_(ctx.acting_for or (-1,))
+
+
+QUICK_FILTERS: dict[str, Condition] = {
+    "mine": visit_mine,
+    "open": visit_open,
+    "overdue": visit_overdue,
+}

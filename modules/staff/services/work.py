@@ -8,12 +8,13 @@ from decimal import Decimal
 
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete
+from sqlalchemy import and_, delete, or_
 from sqlalchemy.orm import Session
 
 from app.amounts import quantity
 from app.db import utcnow
 from app.errors import Conflict, DomainError
+from app.insights import Condition, Context
 from app.numbering import next_number
 from app.rules import Archived, Rules
 from app.statemachine import StateMachine, Transition
@@ -264,3 +265,40 @@ class MyTimeLogRules(Rules):
 
     def update(self, session, item, actor) -> None:
         log_time(session, item, actor.user_id)
+
+
+# ------------------------------------------------------------------ the rows figures count
+# One definition each, asked by the dashboard's figures and by the task lists' quick
+# filters (`?quick=overdue`), so a figure and the list behind it cannot drift apart.
+
+OPEN_TASK_STATES = ("open", "in_progress")
+
+
+def task_open(ctx: Context):
+    """Tasks neither done nor cancelled."""
+    return Task.state.in_(OPEN_TASK_STATES)
+
+
+def task_overdue(ctx: Context):
+    """Open tasks whose due date was before today."""
+    return and_(task_open(ctx), Task.due_date < ctx.today)
+
+
+def task_due(ctx: Context):
+    """Open tasks due today or earlier."""
+    return and_(task_open(ctx), Task.due_date <= ctx.today)
+
+
+def task_mine(ctx: Context):
+    """Tasks assigned to (or under the responsibility of) the reader or a colleague
+    whose work he holds today."""
+    ids = ctx.acting_for or (-1,)
+    return or_(Task.assignee_id.in_(ids), Task.responsible_id.in_(ids))
+
+
+QUICK_FILTERS: dict[str, Condition] = {
+    "mine": task_mine,
+    "open": task_open,
+    "overdue": task_overdue,
+    "due": task_due,
+}
