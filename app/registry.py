@@ -175,10 +175,10 @@ class LoadedModules:
     manifests: list[ModuleManifest] = field(default_factory=list)
     exports: dict[str, Any] = field(default_factory=dict)
     imports: dict[str, Any] = field(default_factory=dict)
-    permissions: dict[str, Any] = field(default_factory=dict)  # module -> ModulePermissions
-    demo: list[tuple[str, Callable]] = field(default_factory=list)
     # export or import name -> its module's menu label (the Exports page groups by it)
     groups: dict[str, Any] = field(default_factory=dict)
+    permissions: dict[str, Any] = field(default_factory=dict)  # module -> ModulePermissions
+    demo: list[tuple[str, Callable]] = field(default_factory=list)
     views: list[Any] = field(default_factory=list)  # registered view instances
     apis: list[Any] = field(default_factory=list)
     insights: list[tuple[str, Any]] = field(default_factory=list)  # (module, Insights)
@@ -220,12 +220,12 @@ def load(appbuilder, manifests: list[ModuleManifest]) -> LoadedModules:
             if export.name in loaded.exports:
                 raise ModuleError(f"export {export.name!r} is registered twice")
             loaded.exports[export.name] = export
+            loaded.groups[export.name] = manifest.category_label or manifest.name
         for imp in manifest.resolve("imports") or []:
             loaded.imports[imp.name] = imp
-            loaded.groups[export.name] = manifest.category_label or manifest.name
+            loaded.groups[imp.name] = manifest.category_label or manifest.name
         demo = manifest.resolve("demo")
         if demo is not None:
-            loaded.groups[imp.name] = manifest.category_label or manifest.name
             loaded.demo.append((manifest.name, demo))
         connect = manifest.resolve("signals")
         if connect is not None:
