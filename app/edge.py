@@ -97,7 +97,7 @@ def _install_request_hooks(app: Flask) -> None:
                 return _error_response(404, error)
         if view is not None and _fab_file_download(app, view):
             return _error_response(404, _l("Not found."))
-        if request.path.startswith("/api/") and "q" in request.args:
+        if request.path.startswith("/api/") and "q" in request.args and not _plain_q():
             error = _check_q(request.args["q"])
             if error:
                 return _error_response(400, error)
@@ -408,6 +408,14 @@ def _check_order_arg(app: Flask, key: str, value: str):
             if value not in (getattr(view, "order_columns", None) or ()):
                 return _l("Cannot sort by this column.")
     return None
+
+
+# APIs whose `q` is the text a person typed (the search box), not FAB's rison
+PLAIN_Q_ENDPOINTS = frozenset({"SearchApi.find"})
+
+
+def _plain_q() -> bool:
+    return request.endpoint in PLAIN_Q_ENDPOINTS
 
 
 def _check_q(text: str):
