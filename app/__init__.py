@@ -44,7 +44,9 @@ def create_app(
     `config_overrides` wins over the environment, which wins over the defaults;
     `modules` (or AFTERSALES_MODULES) names the modules to load, default all.
     """
-    app = Flask(__name__, instance_path=os.environ.get("AFTERSALES_INSTANCE_PATH"))
+    instance = os.environ.get("AFTERSALES_INSTANCE_PATH")
+    # Flask wants an absolute folder; a relative one is taken from where the command runs
+    app = Flask(__name__, instance_path=os.path.abspath(instance) if instance else None)
     os.makedirs(app.instance_path, exist_ok=True)
     cfg = config.defaults(app.instance_path)
     cfg.update(config.from_environment(os.environ))

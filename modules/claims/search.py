@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.formats import day
 from app.search import Searchable
 from modules.claims.models import (
     CLAIM_STATES,
@@ -17,7 +18,7 @@ from modules.claims.models import (
 
 
 def _claim_detail(c: Claim) -> str:
-    return f"{c.received_on} · {CLAIM_STATES.label(c.state)} · {c.customer}"
+    return f"{day(c.received_on)} · {CLAIM_STATES.label(c.state)} · {c.customer}"
 
 
 SEARCH = [
@@ -40,7 +41,9 @@ SEARCH = [
         links=(("SupplierClaim", "SupplierClaimView"),),
         prefix=("number",),
         label=lambda c: c.number or f"#{c.id}",
-        detail=lambda c: f"{c.opened_on} · {SUPPLIER_CLAIM_STATES.label(c.state)} · {c.supplier}",
+        detail=lambda c: (
+            f"{day(c.opened_on)} · {SUPPLIER_CLAIM_STATES.label(c.state)} · {c.supplier}"
+        ),
         load=("supplier",),
     ),
     Searchable(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
+from app.formats import day
 from app.search import Searchable
 from modules.contracts.models import (
     CONTRACT_STATES,
@@ -30,7 +31,9 @@ def _covering(unit):
 
 
 def _contract_detail(c: ServiceContract) -> str:
-    return f"{c.start_date} – {c.end_date} · {CONTRACT_STATES.label(c.state)} · {c.partner}"
+    return (
+        f"{day(c.start_date)} – {day(c.end_date)} · {CONTRACT_STATES.label(c.state)} · {c.partner}"
+    )
 
 
 SEARCH = [
@@ -52,6 +55,6 @@ SEARCH = [
         links=(("DealerReimbursement", "DealerReimbursementView"),),
         prefix=("number", "dealer_ref"),
         label=lambda r: r.number or f"#{r.id}",
-        detail=lambda r: f"{r.work_date} · {REIMBURSEMENT_STATES.label(r.state)}",
+        detail=lambda r: f"{day(r.work_date)} · {REIMBURSEMENT_STATES.label(r.state)}",
     ),
 ]

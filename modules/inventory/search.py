@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.formats import day
 from app.search import Searchable
 from modules.inventory.models import PO_STATES, SALE_STATES, Part, PartsSale, PurchaseOrder
 
@@ -25,7 +26,7 @@ SEARCH = [
         links=(("PurchaseOrder", "PurchaseOrderView"),),
         prefix=("number",),
         label=lambda o: o.number or f"#{o.id}",
-        detail=lambda o: f"{o.order_date} · {PO_STATES.label(o.state)} · {o.supplier}",
+        detail=lambda o: f"{day(o.order_date)} · {PO_STATES.label(o.state)} · {o.supplier}",
         load=("supplier",),
     ),
     Searchable(
@@ -35,7 +36,7 @@ SEARCH = [
         links=(("PartsSale", "PartsSaleView"),),
         prefix=("number",),
         label=lambda s: s.number or f"#{s.id}",
-        detail=lambda s: f"{s.sale_date} · {SALE_STATES.label(s.state)} · {s.customer}",
+        detail=lambda s: f"{day(s.sale_date)} · {SALE_STATES.label(s.state)} · {s.customer}",
         load=("customer",),
     ),
 ]

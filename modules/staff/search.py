@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.formats import day
 from app.search import Searchable
 from modules.staff.models import TASK_STATES, Intake, Task
 
@@ -16,7 +17,7 @@ SEARCH = [
         links=(("Task", "TaskView"), ("MyTask", "MyTaskView")),
         prefix=("number",),
         label=lambda t: f"{t.number or '#' + str(t.id)} {t.title}",
-        detail=lambda t: f"{TASK_STATES.label(t.state)} · {t.due_date or ''}",
+        detail=lambda t: f"{TASK_STATES.label(t.state)} · {day(t.due_date)}",
     ),
     Searchable(
         kind="intake",

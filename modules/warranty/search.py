@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.formats import day
 from app.search import Searchable
 from modules.warranty.models import (
     REPAIR_STATES,
@@ -23,17 +24,17 @@ def _unit_label(u: Unit) -> str:
 
 
 def _repair_detail(r: RepairOrder) -> str:
-    return f"{r.intake_date} · {REPAIR_STATES.label(r.state)} · {r.unit} · {r.customer}"
+    return f"{day(r.intake_date)} · {REPAIR_STATES.label(r.state)} · {r.unit} · {r.customer}"
 
 
 def _shipment_detail(s: Shipment) -> str:
-    when = s.delivered_on or s.shipped_on or ""
+    when = day(s.delivered_on or s.shipped_on)
     return " · ".join(str(x) for x in (SHIPMENT_STATES.label(s.state), s.carrier, when) if x)
 
 
 def _loan_detail(loan: LoanerLoan) -> str:
-    back = loan.returned_on or _l("not returned")
-    return f"{loan.lent_on} – {back} · {loan.repair}"
+    back = day(loan.returned_on) or _l("not returned")
+    return f"{day(loan.lent_on)} – {back} · {loan.repair}"
 
 
 def _repairs_of(unit):
