@@ -6,7 +6,7 @@ record's page tells both, merged newest first, as sentences: "Ivan Petrov change
 Technician from Olga Sousa to Pavel Ivanov", "Ivan Petrov moved the record from Ready
 to Returned (comment: ...)". Fields are named by the screen's labels, related rows by
 their names, choices by their labels, booleans as Yes/No, dates and times in the
-reader's language and time zone (Flask-Babel's).
+reader's language and time zone (app.formats, as the rest of the page).
 
 What the reader may not see stays out: the fields his policy hides (app.policy.Fields;
 secrets were masked when they were written), and the names of related rows its record
@@ -24,7 +24,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask_babel import format_date, format_time, get_locale, get_timezone, gettext
+from flask_babel import get_timezone, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import inspect as sa_inspect
@@ -58,13 +58,6 @@ class HistoryPage:
     page: int
     older: bool  # there are older entries than these
     zone: str  # the time zone the times are in
-
-
-def when(value: datetime) -> str:
-    """A stored UTC timestamp as the reader reads it: the date in his language's medium
-    form and the time to the minute, in his time zone (Flask-Babel's)."""
-    pattern = get_locale().datetime_formats["medium"]
-    return str(pattern).format(format_time(value, "short"), format_date(value, "medium"))
 
 
 def record_history(
@@ -234,7 +227,7 @@ class _Teller:
             else:
                 sentences = self._audit(row)
             if sentences:
-                entries.append(HistoryEntry(row.at, when(row.at), tuple(sentences)))
+                entries.append(HistoryEntry(row.at, formats.moment(row.at), tuple(sentences)))
         return entries
 
     def _who(self, row) -> str:
@@ -337,9 +330,9 @@ class _Teller:
         if isinstance(typed, bool):
             return gettext("Yes") if typed else gettext("No")
         if isinstance(typed, datetime):
-            return when(typed)
+            return formats.moment(typed)
         if isinstance(typed, date):
-            return format_date(typed, "medium")
+            return formats.day(typed)
         if isinstance(typed, Decimal):
             return str(formats.number(typed))
         return _cut(str(typed))

@@ -7,9 +7,10 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from flask_babel import force_locale, format_date, gettext
+from flask_babel import force_locale, gettext
 from sqlalchemy import event, select
 
+from app import formats
 from app.audit import acting_as
 from app.db import db
 from modules.claims.models import SatisfactionRequest
@@ -164,7 +165,7 @@ def test_the_history_tells_who_changed_what_in_the_readers_language(app, told, l
                 comment="Picked up by his son",
             ),
         ]
-        day = format_date(today, "medium")
+        day = formats.day(today)
         back_on = gettext(
             "%(user)s set %(field)s to %(new)s",
             user="Ivan Petrov",
