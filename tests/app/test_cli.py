@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from app import create_app
 from app.config import ConfigError, check, defaults
+from tests.conftest import IS_POSTGRES
 
 KEY = secrets.token_hex(32)
 
@@ -125,7 +126,11 @@ def test_restore_refuses_a_sqlite_file_of_another_program(app, tmp_path):
     conn.close()
     result = app.test_cli_runner().invoke(args=["aftersales", "restore", "--yes", str(other)])
     assert result.exit_code == 1
-    assert "is not a backup of Aftersales" in result.output
+    # on SQLite: a database, but not ours; on PostgreSQL: not a pg_dump archive at all
+    expected = (
+        "not a pg_dump custom-format archive" if IS_POSTGRES else "not a backup of Aftersales"
+    )
+    assert expected in result.output and len(result.output.strip().splitlines()) == 1
 
 
 # ------------------------------------------------------------------ demo sizes
