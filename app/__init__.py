@@ -125,9 +125,11 @@ def _quiet_misleading_messages() -> None:
 
 
 def _register_core(appbuilder: AppBuilder) -> None:
-    from app.api import AttachmentApi, CsvApi
-    from app.views import ExportsView, LookupView
+    from app.api_attachments import AttachmentApi
+    from app.api_csv import CsvApi
+    from app.views_exports import ExportsView
     from app.views_files import AttachmentView
+    from app.views_lookup import LookupView
     from app.views_search import SearchApi, SearchView
 
     appbuilder.add_view_no_menu(LookupView)

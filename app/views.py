@@ -1,4 +1,4 @@
-"""Base view for every module, and the core's own pages (home, exports, audit, calendar)."""
+"""Base view for every module, and the core's own pages (home, audit, calendar, legal periods)."""
 
 from __future__ import annotations
 
@@ -8,29 +8,22 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
     g,
-    jsonify,
     redirect,
     request,
-    stream_with_context,
     url_for,
 )
-from flask_appbuilder import BaseView, IndexView, ModelView, expose
+from flask_appbuilder import IndexView, ModelView, expose
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, cast, or_
-from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import selectinload
 from wtforms import BooleanField
 from wtforms.validators import DataRequired, Optional
 
-from app import attachments, csvio, deadlines, formats, history, policy
+from app import attachments, deadlines, formats, history, policy
 from app.api import add_policy_rows
 from app.datamodel import AppInterface
 from app.db import db
@@ -521,42 +514,6 @@ class LegalPeriodView(AppModelView):
         deadlines.check_legal_period(item)
 
 
-def export_allowed(export, actor=None) -> bool:
-    """The export's resource is readable, and its statement reads no column hidden from
-    the user and no table a record rule limits him on (an export is every row)."""
-    actor = actor or policy.current_actor()
-    return (
-        actor.reads(export.resource) and policy.statement_refusal(export.statement(), actor) is None
-    )
-
-
-def _exports_for_user():
-    loaded = current_app.extensions["aftersales"]
-    actor = policy.current_actor()
-    exports = [e for e in loaded.exports.values() if export_allowed(e, actor)]
-    imports = [i for i in loaded.imports.values() if actor.can(WRITE, i.resource)]
-    return exports, imports
-
-
-def _grouped(items, q: str) -> list[tuple[str, list]]:
-    """[(module label, [export or import, ...])] in the modules' order, the ones whose
-    title, name or description contain `q` (any case) when it is given."""
-    groups = current_app.extensions["aftersales"].groups
-    words = q.casefold().split()
-    out: dict[str, list] = {}
-    for item in items:
-        text = f"{item.title} {item.name} {item.description}".casefold()
-        if all(w in text for w in words):
-            out.setdefault(str(groups.get(item.name, "")), []).append(item)
-    return list(out.items())
-
-
-def reader_csv_options() -> csvio.CsvOptions:
-    """The CSV a person's spreadsheet opens as it is, in his language (the screens);
-    integrators through the API keep the installation's defaults."""
-    return csvio.CsvOptions.for_locale(get_locale())
-
-
 def date_arg(name: str) -> date | None:
     """A YYYY-MM-DD query argument, or None; a 400 DomainError when malformed."""
     raw = request.args.get(name)
@@ -568,190 +525,6 @@ def date_arg(name: str) -> date | None:
         raise DomainError(
             _l("%(name)s must be a date as YYYY-MM-DD.", name=name), field=name, status=400
         ) from None
-
-
-def export_response(name: str, defaults: csvio.CsvOptions | None = None) -> Response:
-    """The streamed CSV of export `name`, for the UI and the API alike; what the
-    request does not say is `defaults` (the screen: the reader's language)."""
-    loaded = current_app.extensions["aftersales"]
-    export = loaded.exports.get(name)
-    if export is None:
-        raise DomainError(_l("No such export."), status=404)
-    if not export_allowed(export):
-        raise DomainError(_l("You may not take this export."), status=403)
-    options = csvio.CsvOptions.from_args(
-        request.args, current_app.config["CSV_DEFAULT_DELIMITER"], defaults
-    )
-    date_from, date_to = date_arg("date_from"), date_arg("date_to")
-    if date_from and date_to and date_from > date_to:
-        raise DomainError(_l("The period ends before it starts."), field="date_to", status=400)
-    body = csvio.stream_export(db.session, export, options, date_from, date_to)
-    stamp = date.today().isoformat()
-    return Response(
-        stream_with_context(body),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
-def import_request(name: str) -> csvio.ImportResult:
-    loaded = current_app.extensions["aftersales"]
-    imp = loaded.imports.get(name)
-    if imp is None:
-        raise DomainError(_l("No such import."), status=404)
-    if not policy.current_actor().can(WRITE, imp.resource):
-        raise DomainError(_l("You may not import these records."), status=403)
-    upload = request.files.get("file")
-    if upload is None:
-        raise DomainError(_l("Attach a CSV file."), field="file", status=400)
-    raw = csvio.read_upload(upload, current_app.config["CSV_MAX_UPLOAD_BYTES"])
-    options = csvio.CsvOptions.from_args(request.form, current_app.config["CSV_DEFAULT_DELIMITER"])
-    dry_run = str(request.form.get("dry_run", request.args.get("dry_run", ""))).lower() in (
-        "1",
-        "true",
-        "yes",
-        "on",
-    )
-    return csvio.run_import(db.session, imp, raw, options, dry_run=dry_run)
-
-
-class ExportsView(BaseView):
-    route_base = "/exports"
-    class_permission_name = "Exports"
-    method_permission_name = {"index": "read", "download": "read", "upload": "read"}
-    base_permissions = ["can_read"]
-    default_view = "index"
-
-    def render_template(self, template, **kwargs):
-        exports, imports = _exports_for_user()
-        q = (request.args.get("q") or "").strip()[:100]
-        kwargs.update(
-            q=q,
-            export_groups=_grouped(exports, q),
-            import_groups=_grouped(imports, q),
-            csv=reader_csv_options(),
-        )
-        return super().render_template(template, **kwargs)
-
-    @expose("/")
-    @has_access
-    def index(self):
-        return self.render_template("aftersales/exports.html")
-
-    @expose("/<name>.csv")
-    @has_access
-    def download(self, name):
-        try:
-            return export_response(name, reader_csv_options())
-        except DomainError as err:
-            if err.status == 404:
-                abort(404)
-            flash(str(err.message), "danger")
-            return self.index(), err.status
-
-    @expose("/import/<name>", methods=["POST"])
-    @has_access
-    def upload(self, name):
-        try:
-            result = import_request(name)
-        except DomainError as err:
-            if err.status == 404:
-                abort(404)
-            flash(str(err.message), "danger")
-            return self.render_template("aftersales/exports.html"), err.status
-        status = 200 if result.ok else 422
-        return self.render_template("aftersales/exports.html", result=result), status
-
-
-class LookupView(BaseView):
-    """`/lookup/<table>/?q=&page=`: select2 search for LookupField.
-
-    Open to a logged-in user who may read a screen or API of that table, limited
-    by the table's record rule (app.policy: a technician is offered his own
-    repairs), on the columns the model declares (`__lookup_fields__`, else its
-    `name`); a table that declares neither has no lookup (404). Login users
-    (`ab_user`) are a directory every logged-in user may search, active users
-    only: assignees, deputies and the like pick from it.
-    """
-
-    route_base = "/lookup"
-    base_permissions: list[str] = []
-    page_size = 20
-    USER_FIELDS = ("username", "first_name", "last_name")
-
-    @expose("/<table>/")
-    def search(self, table):
-        if not g.user or not g.user.is_authenticated:
-            return jsonify(message=str(_l("Log in first."))), 401
-        model = _model_by_table().get(table)
-        if model is None:
-            return jsonify(message=str(_l("No such table."))), 404
-        try:
-            page = max(1, int(request.args.get("page", 1)))
-        except ValueError:
-            return jsonify(message=str(_l("page must be a whole number."))), 400
-        query = db.session.query(model)
-        if model is self.appbuilder.sm.user_model:
-            fields = self.USER_FIELDS
-        else:
-            fields = lookup_fields(model)
-            if not fields:
-                return jsonify(message=str(_l("No such table."))), 404
-            actor = policy.current_actor()
-            resources = policy.resources_by_model().get(model, ())
-            if not any(actor.reads(r) for r in resources):
-                return jsonify(message=str(_l("Access is denied."))), 403
-            query = policy.restrict(query, model, actor)
-        query, columns = _lookup_columns(query, model, fields)
-        term = (request.args.get("q") or "").strip()[:100]
-        if term:
-            like = f"%{term}%"
-            query = query.filter(or_(*(cast(c, String).ilike(like) for c in columns)))
-        if hasattr(model, "active"):
-            query = query.filter(model.active.is_(True))
-        # relations the rows' names show, loaded in one go rather than per row
-        for rel in getattr(model, "__lookup_load__", ()):
-            query = query.options(selectinload(getattr(model, rel)))
-        rows = (
-            query.order_by(columns[0], model.id)
-            .offset((page - 1) * self.page_size)
-            .limit(self.page_size + 1)
-            .all()
-        )
-        return jsonify(
-            results=[{"id": r.id, "text": str(r)} for r in rows[: self.page_size]],
-            more=len(rows) > self.page_size,
-        )
-
-
-def lookup_fields(model) -> tuple[str, ...]:
-    """The columns a lookup of `model` searches: its `__lookup_fields__`, else `name`
-    when it has one; none (no lookup) otherwise. Hidden fields are never searched."""
-    fields = getattr(model, "__lookup_fields__", None)
-    if fields is None:
-        fields = ("name",) if "name" in sa_inspect(model).column_attrs else ()
-    hidden = policy.hidden(model)
-    return tuple(f for f in fields if f.split(".")[0] not in hidden)
-
-
-def _lookup_columns(query, model, fields):
-    """The searched columns of `__lookup_fields__`; "relation.column" joins that
-    (many-to-one) relation once."""
-    columns, joined = [], set()
-    for name in fields:
-        if "." not in name:
-            columns.append(getattr(model, name))
-            continue
-        rel, col = name.split(".", 1)
-        attr = getattr(model, rel)
-        if rel not in joined:
-            query = query.outerjoin(attr)
-            joined.add(rel)
-        columns.append(getattr(attr.property.mapper.class_, col))
-    return query, columns
 
 
 def _model_by_table():
