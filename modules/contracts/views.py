@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from wtforms import TimeField
 from wtforms.validators import DataRequired
 
+from app.board import LIST_TEMPLATE
 from app.datamodel import AppInterface
 from app.db import db, utcnow
 from app.insights import QuickFilter
@@ -229,6 +230,8 @@ class ServiceContractView(StateMachineViewMixin, AppModelView):
     state_machine = services.CONTRACT_MACHINE
     rules = life.ContractRules()
     attachments = True
+    list_template = LIST_TEMPLATE  # with a "Board" button
+    extra_args = {"board_endpoint": "DealBoardView.board"}
     list_title = _l("Service contracts")
     show_title = _l("Service contract")
     add_title = _l("New service contract")
@@ -365,10 +368,14 @@ class ContractReportsView(BaseView):
         )
 
 
+# the board shows ServiceContractView's rows: it is defined once that view is
+from modules.contracts.views_board import DealBoardView  # noqa: E402
+
 MENU = [
     MenuEntry(
         ServiceContractView, "Service contracts", _l("Service contracts"), icon="fa-file-contract"
     ),
+    MenuEntry(DealBoardView, "Deal board", _l("Deal board"), icon="fa-table-columns"),
     MenuEntry(
         ContractReportsView,
         "Contract pipeline",

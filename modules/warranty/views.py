@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.registry import MenuEntry
+from modules.warranty.views_board import RepairBoardView
 from modules.warranty.views_inspections import (
     ChecklistItemView,
     ChecklistView,
@@ -27,6 +28,7 @@ from modules.warranty.views_units import (
 
 MENU = [
     MenuEntry(RepairOrderView, "Repair orders", _l("Repair orders"), icon="fa-screwdriver-wrench"),
+    MenuEntry(RepairBoardView, "Repair board", _l("Repair board"), icon="fa-table-columns"),
     MenuEntry(OverdueRepairView, "Overdue repairs", _l("Overdue repairs"), icon="fa-clock"),
     MenuEntry(UnitView, "Units", _l("Units"), icon="fa-barcode"),
     MenuEntry(WarrantyPolicyView, "Warranty policies", _l("Warranty policies"), icon="fa-shield"),

@@ -16,6 +16,7 @@ from wtforms.validators import Optional
 
 from app import policy
 from app.amounts import money, quantity
+from app.board import LIST_TEMPLATE
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
@@ -171,6 +172,8 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
     inspection_rules = inspections.InspectionRules()
     loan_rules = logistics.LoanRules()
     base_filters = [["id", QuickFilter, repairs.QUICK_FILTERS]]
+    list_template = LIST_TEMPLATE  # with a "Board" button
+    extra_args = {"board_endpoint": "RepairBoardView.board"}
     list_title = _l("Repair orders")
     show_title = _l("Repair order")
     add_title = _l("Repair intake")
