@@ -77,11 +77,12 @@ def create_app(
     hardening.install(app)
     i18n.install(app)
     _install_health(app)
-    from app import formats
+    from app import formats, surface
 
     app.jinja_env.filters["number"] = formats.number
     app.jinja_env.filters["day"] = formats.day
     app.jinja_env.filters["moment"] = formats.moment
+    app.jinja_env.globals["days_left_label"] = surface.days_left_label
     logs.configure(app)
     from app.cli import aftersales_cli
 

@@ -33,6 +33,7 @@ class Rules:
     transitions follow the document's state machine."""
 
     state_machine: Any = None  # app.statemachine.StateMachine, for documents with a life
+    deletable = True  # False: `delete` always refuses (pages then offer no Delete)
 
     def create(self, session, item, actor) -> None:
         """Check (and complete) a new item before it is written."""
@@ -52,6 +53,7 @@ class Archived(Rules):
     """Records a court or the accountant may ask for: never deleted (409)."""
 
     not_deleted_message: Any = _l("This record is not deleted: cancel or archive it.")
+    deletable = False
 
     def delete(self, session, item, actor) -> None:
         raise Conflict(self.not_deleted_message)

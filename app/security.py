@@ -72,6 +72,7 @@ VIEW_METHOD_PERMISSIONS = {
     "api_column_edit": "write",
     "add": "write",
     "edit": "write",
+    "work": "write",
     "delete": "write",
     "api_create": "write",
     "api_update": "write",

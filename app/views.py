@@ -31,6 +31,7 @@ from app.errors import DomainError
 from app.models import AuditLog, CalendarDay, LegalPeriod
 from app.rules import RulesHooks
 from app.security import READ, VIEW_METHOD_PERMISSIONS, WRITE
+from app.surface import SurfaceMixin
 from app.widgets import LookupField, LookupMultipleField
 
 
@@ -63,7 +64,7 @@ class ShowSection:
 AUDIT_ACTIONS = {"insert": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
 
 
-class AppModelView(RulesHooks, ModelView):
+class AppModelView(SurfaceMixin, RulesHooks, ModelView):
     """ModelView with the defaults that keep pages fast, safe and translated.
 
     - permissions collapse to `can_read` / `can_write` on `class_permission_name`;

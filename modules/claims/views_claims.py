@@ -20,6 +20,7 @@ from app.db import db
 from app.deadlines import JURISDICTIONS
 from app.insights import QuickFilter
 from app.security import VIEW_METHOD_PERMISSIONS, WRITE
+from app.surface import Surface
 from app.views import AppModelView, StateMachineViewMixin
 from modules.claims.models import (
     CHANNELS,
@@ -210,6 +211,19 @@ class ClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
         *CLAIM_SETTLEMENT,
         "notes",
     ]
+    surface = Surface(
+        head=(
+            "customer",
+            "unit",
+            "demand",
+            "received_on",
+            "officer",
+            "repair_order",
+            "description",
+        ),
+        work=("answer",),
+        elsewhere=("due_date",),
+    )
     show_columns = [
         "number",
         "state",

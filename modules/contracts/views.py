@@ -19,6 +19,7 @@ from app.datamodel import AppInterface
 from app.db import db, utcnow
 from app.insights import QuickFilter
 from app.registry import MenuEntry
+from app.surface import Surface
 from app.views import AppModelView, StateMachineViewMixin, date_arg
 from modules.contracts import services
 from modules.contracts.models import (
@@ -143,6 +144,11 @@ class BillingLineView(AppModelView):
 class ScheduledVisitView(StateMachineViewMixin, AppModelView):
     """Visits; a technician sees his own (and those of colleagues he stands in for)."""
 
+    surface = Surface(
+        name="",
+        head=("contract", "unit", "planned_on", "technician", "done_on"),
+        work=("work_done",),
+    )
     datamodel = AppInterface(ScheduledVisit)
     class_permission_name = "ScheduledVisit"
     state_machine = visits.VISIT_MACHINE
@@ -225,6 +231,9 @@ class ServiceContractView(StateMachineViewMixin, AppModelView):
     """Contracts: the stages as buttons (each step recorded), each stage's documents
     attached, coverage lines, visits and the billing schedule below."""
 
+    surface = Surface(
+        head=("title", "kind", "partner", "manager", "start_date", "end_date", "price")
+    )
     datamodel = AppInterface(ServiceContract)
     class_permission_name = "ServiceContract"
     state_machine = services.CONTRACT_MACHINE

@@ -14,6 +14,7 @@ from app.amounts import quantity
 from app.datamodel import AppInterface
 from app.db import db
 from app.security import VIEW_METHOD_PERMISSIONS
+from app.surface import Surface
 from app.views import AppModelView, StateMachineViewMixin, commit_step
 from modules.inventory.models import (
     PO_STATES,
@@ -112,6 +113,7 @@ class PurchaseOrderLineView(AppModelView):
 
 
 class PurchaseOrderView(StateMachineViewMixin, AppModelView):
+    surface = Surface(head=("supplier", "warehouse", "order_date", "expected_date", "total"))
     datamodel = AppInterface(PurchaseOrder)
     class_permission_name = "PurchaseOrder"
     rules = PurchaseOrderRules()
@@ -190,6 +192,7 @@ class PartsSaleLineView(AppModelView):
 
 
 class PartsSaleView(StateMachineViewMixin, AppModelView):
+    surface = Surface(head=("customer", "warehouse", "sale_date", "total"))
     datamodel = AppInterface(PartsSale)
     class_permission_name = "PartsSale"
     rules = PartsSaleRules()

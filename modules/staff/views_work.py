@@ -8,6 +8,7 @@ from markupsafe import Markup, escape
 from app.datamodel import AppInterface
 from app.insights import QuickFilter
 from app.rules import Rules
+from app.surface import Surface
 from app.views import AppModelView, StateMachineViewMixin
 from modules.staff import services
 from modules.staff.models import INTAKE_CHANNELS, PRIORITIES, TASK_STATES, Intake, Task, TimeLog
@@ -88,6 +89,10 @@ class MyTimeLogView(TimeLogView):
 
 
 class _TaskViewBase(StateMachineViewMixin, AppModelView):
+    surface = Surface(
+        head=("title", "assignee", "responsible", "due_date", "priority"),
+        work=("description",),
+    )
     datamodel = AppInterface(Task)
     state_machine = services.TASK_MACHINE
     rules: Rules = services.TaskRules()

@@ -22,6 +22,7 @@ from app.db import db
 from app.errors import DomainError
 from app.insights import QuickFilter, reader_context
 from app.security import VIEW_METHOD_PERMISSIONS
+from app.surface import Surface
 from app.views import AppModelView, StateMachineViewMixin, commit_step
 from modules.inventory.models import Part
 from modules.inventory.services.catalog import fitting_parts
@@ -165,6 +166,11 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
     template_folder = TEMPLATES
     show_template = "warranty/repair_show.html"
     attachments = True
+    surface = Surface(
+        head=("customer", "unit", "technician", "repair_type", "intake_date", "reported_defect"),
+        work=("diagnosis", "work_done"),
+        elsewhere=("billing_type", "due_date", "warranty_status", "coverage_label"),
+    )
     state_machine = repairs.REPAIR_MACHINE
     rules = repairs.RepairRules()
     part_rules = lines.PartLineRules()
@@ -287,6 +293,10 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
         kw["ro_editable"] = repair.state in lines.EDITABLE_STATES and sm.has_access(
             "can_write", "RepairOrder"
         )
+        who = actor()
+        kw["ro_may_sign"] = {
+            kind: self.inspection_rules.may_sign(repair, kind, who) for kind in ("intake", "final")
+        }
         kw["ro_can_billing"] = sm.has_access("can_override_billing", "RepairOrder")
         kw["ro_sees_costs"] = "unit_cost" not in policy.hidden(RepairPartLine)
         kw["line_states"] = PART_LINE_STATES

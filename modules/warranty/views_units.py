@@ -16,6 +16,7 @@ from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
 from app.security import VIEW_METHOD_PERMISSIONS, WRITE
+from app.surface import Surface
 from app.views import AppModelView
 from modules.warranty.models import (
     BILLING_TYPES,
@@ -185,6 +186,10 @@ class WarrantyVoidView(AppModelView):
 
 
 class UnitView(AppModelView):
+    surface = Surface(
+        name="serial_number",
+        head=("equipment_model", "customer", "dealer", "sale_date", "policy"),
+    )
     datamodel = AppInterface(Unit)
     class_permission_name = "Unit"
     rules = units.UnitRules()

@@ -36,4 +36,24 @@
       window.history.back();
     }
   });
+
+  // Buttons that ask before they act (a record's Delete): data-confirm="question".
+  $(document).on("click", "button.as-confirm", function (event) {
+    if (!window.confirm($(this).data("confirm"))) {
+      event.preventDefault();
+    }
+  });
+
+  // A step that needs a comment (a cancellation) asks for it when the box is empty.
+  $(document).on("click", "button.as-transition[data-needs-comment]", function (event) {
+    var box = $(this).closest("form").find("input[name=comment]");
+    if (box.length && !$.trim(box.val())) {
+      var said = window.prompt($(this).data("needs-comment"));
+      if (!said || !$.trim(said)) {
+        event.preventDefault();
+        return;
+      }
+      box.val(said);
+    }
+  });
 })(jQuery);

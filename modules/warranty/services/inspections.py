@@ -45,6 +45,26 @@ def checklist_for(session: Session, repair: RepairOrder, kind: str) -> Checklist
     return max(scored, key=lambda t: (t[0], t[1]))[2] if scored else None
 
 
+def signing_refusal(repair: RepairOrder, kind: str, inspector_id: int | None) -> DomainError | None:
+    """Why `inspector_id` may not sign an inspection of `kind` on the repair now, or
+    None: a final inspection is made during the repair (in repair), by someone other
+    than its technician; no inspection once the repair is closed."""
+    if kind == "final":
+        if repair.state != "in_repair":
+            return DomainError(
+                _l("The final inspection is made when the repair is done (in repair)."),
+                status=409,
+            )
+        if inspector_id is None or inspector_id == repair.technician_id:
+            return DomainError(
+                _l("The final inspection must be signed by someone other than the technician."),
+                status=403,
+            )
+    elif repair.state in ("returned", "cancelled"):
+        return DomainError(_l("This repair is closed."), status=409)
+    return None
+
+
 def record_inspection(
     session: Session,
     repair: RepairOrder,
@@ -68,19 +88,9 @@ def record_inspection(
         raise DomainError(_l("Not a valid choice."), field="kind")
     if inspector_id is None:
         inspector_id = current_actor()[0]
-    if kind == "final":
-        if repair.state != "in_repair":
-            raise DomainError(
-                _l("The final inspection is made when the repair is done (in repair)."),
-                status=409,
-            )
-        if inspector_id is None or inspector_id == repair.technician_id:
-            raise DomainError(
-                _l("The final inspection must be signed by someone other than the technician."),
-                status=403,
-            )
-    elif repair.state in ("returned", "cancelled"):
-        raise DomainError(_l("This repair is closed."), status=409)
+    refusal = signing_refusal(repair, kind, inspector_id)
+    if refusal is not None:
+        raise refusal
     checklist = checklist_for(session, repair, kind)
     results = results or {}
     items: list[InspectionItem] = []
@@ -234,6 +244,11 @@ class InspectionRules(Archived):
         raise Conflict(_l("Sign inspections on the repair order."))
 
     update = create
+
+    def may_sign(self, repair: RepairOrder, kind: str, actor) -> bool:
+        """Whether the actor's signature on an inspection of `kind` would be taken now
+        (the page offers him only the forms he may sign)."""
+        return signing_refusal(repair, kind, actor.user_id) is None
 
     def record(self, session, repair: RepairOrder, data: dict, actor) -> Inspection:
         """`data`: kind (final by default), results (checklist item id -> ok), passed,

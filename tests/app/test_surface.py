@@ -1,0 +1,133 @@
+"""A record's page is a work surface (#15): the header says what the record is and
+offers the steps and Edit the reader may use; the working fields are typed in place;
+after an add or an edit the user lands on the record; no Delete where nothing is
+deleted, no form a user may not sign; empty fields are not listed.
+
+Found by users: the repair page had no Edit button (to type the diagnosis: list →
+pencil → save → back on the list → reopen), the technician was shown the final
+inspection he may not sign, a delete icon was offered where deleting is refused, and
+show pages were long tables of empty fields."""
+
+from __future__ import annotations
+
+import re
+
+from modules.warranty.models import RepairOrder
+from modules.warranty.services import transition
+from tests.warranty.doors import repair_world
+
+TECH = "Technician"
+MANAGER = "Service Manager"
+
+
+def _page(client, url: str) -> str:
+    r = client.get(url)
+    assert r.status_code == 200, r.status_code
+    return r.get_data(as_text=True)
+
+
+def _head(html: str) -> str:
+    found = re.search(
+        r'<div class="as-head panel.*?<div class="as-actions">(.*?)</div>\s*</div>\s*</div>',
+        html,
+        re.S,
+    )
+    assert found, "no header on the record's page"
+    return found.group(1)
+
+
+def test_header_offers_the_steps_and_edit_and_no_delete(app, run, ui):
+    w = run(repair_world)
+    html = _page(ui(TECH), f"/repairorderview/show/{w['repair']}")
+    head = _head(html)
+    assert 'class="as-name">RO-' in html  # the number names the page
+    assert 'data-state="diagnosing"' in html
+    assert f"/repairorderview/edit/{w['repair']}" in head
+    assert 'data-action="start_repair"' in head
+    # a repair order is never deleted: no Delete, neither here nor in the list
+    assert "/repairorderview/delete/" not in html
+    listing = _page(ui(MANAGER), "/repairorderview/list/")
+    assert "/repairorderview/delete/" not in listing
+    assert "/repairorderview/edit/" in listing
+
+
+def test_working_fields_are_saved_in_place_and_told_in_the_history(app, run, ui):
+    w = run(repair_world)
+    client = ui(TECH)
+    html = _page(client, f"/repairorderview/show/{w['repair']}")
+    assert 'name="diagnosis"' in html and 'name="work_done"' in html
+    r = client.post(
+        f"/repairorderview/work/{w['repair']}",
+        data={"diagnosis": "  Drain pump blocked  ", "work_done": ""},
+    )
+    assert r.status_code == 302
+    assert r.headers["Location"].endswith(f"/repairorderview/show/{w['repair']}")
+    saved = run(lambda s: s.get(RepairOrder, w["repair"]).diagnosis)
+    assert saved == "Drain pump blocked"
+    html = _page(client, f"/repairorderview/show/{w['repair']}")
+    assert "Drain pump blocked" in html.split('id="as-history"')[1]
+
+
+def test_working_fields_of_a_closed_repair_are_not_written(app, run, ui):
+    w = run(repair_world)
+    client = ui(MANAGER)
+    html = _page(client, f"/repairorderview/show/{w['closed']}")
+    assert f"/repairorderview/work/{w['closed']}" not in html
+    assert f"/repairorderview/edit/{w['closed']}" not in html
+    r = client.post(f"/repairorderview/work/{w['closed']}", data={"diagnosis": "Late note"})
+    assert r.status_code == 302
+    assert run(lambda s: s.get(RepairOrder, w["closed"]).diagnosis) is None
+    assert "cannot be changed" in _page(client, f"/repairorderview/show/{w['closed']}")
+
+
+def test_a_reader_gets_no_buttons_and_cannot_post(app, run, ui):
+    w = run(repair_world)
+    client = ui("Viewer")
+    html = _page(client, f"/repairorderview/show/{w['repair']}")
+    head = _head(html)
+    assert "as-transition" not in head and "/edit/" not in head
+    assert f"/repairorderview/work/{w['repair']}" not in html
+    r = client.post(f"/repairorderview/work/{w['repair']}", data={"diagnosis": "Mine"})
+    assert r.status_code in (302, 403)
+    assert run(lambda s: s.get(RepairOrder, w["repair"]).diagnosis) is None
+
+
+def test_the_final_inspection_form_is_offered_only_to_who_may_sign_it(app, run, ui):
+    w = run(repair_world)
+
+    def in_repair(s):
+        transition(s, s.get(RepairOrder, w["repair"]), "start_repair")
+
+    run(in_repair)
+    url = f"/repairorderview/show/{w['repair']}"
+    assert "wty-inspect-final" not in _page(ui(TECH), url)  # the repair's own technician
+    assert "wty-inspect-final" in _page(ui(MANAGER), url)
+
+
+def test_after_an_edit_the_user_is_back_on_the_record(app, run, ui):
+    w = run(repair_world)
+    client = ui(MANAGER)
+    r = client.get(f"/repairorderview/edit/{w['repair']}")
+    assert r.status_code == 200
+    form = dict(re.findall(r'name="(\w+)"[^>]*value="([^"]*)"', r.get_data(as_text=True)))
+    data = {
+        "csrf_token": form.get("csrf_token", ""),
+        "reported_defect": "Does not drain at all",
+        "unit": str(w["unit"]),
+        "technician": str(w["tech"]),
+        "warehouse": str(w["wh"]),
+        "repair_type": "workshop",
+    }
+    r = client.post(f"/repairorderview/edit/{w['repair']}", data=data)
+    assert r.status_code == 302
+    assert r.headers["Location"].endswith(f"/repairorderview/show/{w['repair']}")
+    assert run(lambda s: s.get(RepairOrder, w["repair"]).reported_defect) == "Does not drain at all"
+
+
+def test_empty_fields_are_not_listed(app, run, ui):
+    w = run(repair_world)
+    html = _page(ui(MANAGER), f"/repairorderview/show/{w['repair']}")
+    details = html.split('class="as-details', 1)[1] if 'class="as-details' in html else ""
+    # the repair has no notes, no quote and is not returned: none of them is listed
+    for label in ("Notes", "Quote", "Returned on", "Ready on"):
+        assert f"<dt>{label}" not in details, label
