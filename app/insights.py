@@ -124,6 +124,93 @@ def quick_link(path: str, *names: str, **args: str) -> str:
     return path + ("?" + urlencode(params) if params else "")
 
 
+# The buttons' labels, in the order they are shown; a name not listed here is shown
+# after them, as it is written.
+QUICK_LABELS: dict[str, Any] = {
+    "mine": _l("Mine"),
+    "open": _l("Open only"),
+    "overdue": _l("Overdue only"),
+    "due": _l("Due by today"),
+}
+
+
+@dataclass(frozen=True)
+class QuickButton:
+    """One button above a list: its quick filter (None: all rows), label, the list's
+    address with it (the other filters and the order kept), whether it is the one
+    applied, and how many rows it keeps."""
+
+    name: str | None
+    label: Any
+    url: str
+    active: bool
+    count: int
+
+
+class _Condition(BaseFilter):
+    """A quick filter's condition as a plain filter (the value), to count its rows."""
+
+    name = "condition"
+
+    def apply(self, query, value):
+        return query.filter(value(reader_context()))
+
+
+def quick_buttons(view) -> list[QuickButton]:
+    """The quick-filter buttons of `view`'s list in this request: one per condition of
+    its QuickFilter (mine, open, overdue...), then "All"; each counts the rows it would
+    show (the record rule, the view's other base filters and the reader's search
+    filters applied)."""
+    from flask import request
+
+    conditions = None
+    base = []
+    for flt, value in view._base_filters.get_filters_values():
+        if isinstance(flt, QuickFilter):
+            conditions = value or {}
+        else:
+            base.append((flt.column_name, type(flt), value))
+    if not conditions:
+        return []
+    page_arg = f"page_{view.__class__.__name__}"
+    kept = [
+        (k, v)
+        for k, values in request.args.lists()
+        if k not in (QUICK_ARG, page_arg)
+        for v in values
+    ]
+    applied = request.args.getlist(QUICK_ARG)
+    path = request.path
+    dm = view.datamodel
+    search = [(f.column_name, type(f), v) for f, v in view._filters.get_filters_values()]
+
+    def count(condition) -> int:
+        flts = dm.get_filters().add_filter_list(base + search)
+        if condition is not None:
+            flts.add_filter(dm.get_pk_name(), _Condition, condition)
+        return dm.query_count(dm.session.query(dm.obj), flts)
+
+    def url(name: str | None) -> str:
+        params = ([(QUICK_ARG, name)] if name else []) + kept
+        return path + ("?" + urlencode(params) if params else "")
+
+    order = [n for n in QUICK_LABELS if n in conditions]
+    order += [n for n in conditions if n not in QUICK_LABELS]
+    buttons = []
+    for name in order:
+        buttons.append(
+            QuickButton(
+                name,
+                QUICK_LABELS.get(name, name),
+                url(name),
+                applied == [name],
+                count(conditions[name]),
+            )
+        )
+    buttons.append(QuickButton(None, _l("All"), url(None), not applied, count(None)))
+    return buttons
+
+
 # ------------------------------------------------------------------ KPIs and charts
 
 MONEY = "money"

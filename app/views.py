@@ -24,6 +24,7 @@ from wtforms import BooleanField
 from wtforms.validators import DataRequired, Optional
 
 from app import attachments, deadlines, formats, history, policy
+from app import filters as app_filters
 from app.api import add_policy_rows
 from app.datamodel import AppInterface
 from app.db import db
@@ -83,6 +84,7 @@ class AppModelView(SurfaceMixin, RulesHooks, ModelView):
     max_page_size = 100
     show_template = "aftersales/show.html"
     audit_rows_shown = 20
+    list_template = "aftersales/list.html"  # quick-filter buttons (app.filters)
     attachments = False  # True: the show page lists the record's files with an upload form
 
     def _init_properties(self):
@@ -97,6 +99,7 @@ class AppModelView(SurfaceMixin, RulesHooks, ModelView):
             self.search_columns = [c for c in self.search_columns if not dm.is_relation(c)]
             self._filters = dm.get_filters(self.search_columns)
         self.add_form_extra_fields = dict(self.add_form_extra_fields)
+        app_filters.install(self)  # search by related records, quick-filter buttons
         self.edit_form_extra_fields = dict(self.edit_form_extra_fields)
         for cols, extra in (
             (self.add_columns, self.add_form_extra_fields),

@@ -15,6 +15,7 @@ from wtforms import SelectField
 from wtforms.validators import Optional
 
 from app import formats
+from app import filters as app_filters
 from app.datamodel import AppInterface
 from app.db import db
 from app.deadlines import JURISDICTIONS
@@ -250,6 +251,11 @@ class ClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
     base_order = ("received_on", "desc")
     formatters_columns = {
         "due": due_cell,
+    search_filters = {
+        "customer": app_filters.name_filters(),
+        "unit": app_filters.text_filters("serial_number", label=_l("Serial number")),
+        "officer": app_filters.person_filters(),
+    }
         "state": CLAIM_STATES.label,
         "demand": DEMANDS.label,
         "channel": CHANNELS.label,

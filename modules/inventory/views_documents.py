@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField
 from wtforms.validators import Optional
 
+from app import filters as app_filters
 from app.amounts import quantity
 from app.datamodel import AppInterface
 from app.db import db
@@ -131,6 +132,7 @@ class PurchaseOrderView(StateMachineViewMixin, AppModelView):
     edit_columns = ["expected_date", "notes"]
     show_columns = [*list_columns, "total", "notes"]
     search_columns = ["number", "order_date", "state"]
+    search_filters = {"supplier": app_filters.name_filters()}
     base_order = ("id", "desc")
     formatters_columns = {"state": PO_STATES.label}
     related_views = [PurchaseOrderLineView]
@@ -207,6 +209,7 @@ class PartsSaleView(StateMachineViewMixin, AppModelView):
     edit_columns = ["notes"]
     show_columns = [*list_columns, "total", "notes"]
     search_columns = ["number", "sale_date", "state"]
+    search_filters = {"customer": app_filters.name_filters()}
     base_order = ("id", "desc")
     formatters_columns = {"state": SALE_STATES.label}
     related_views = [PartsSaleLineView]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
+from app import filters as app_filters
 from app.datamodel import AppInterface
 from app.db import db
 from app.security import VIEW_METHOD_PERMISSIONS
@@ -234,6 +235,10 @@ class StockLevelView(AppModelView):
     show_columns = list_columns
     search_columns = ["on_hand", "reserved"]
     order_columns = ["on_hand", "reserved"]
+    search_filters = {
+        "part": app_filters.name_filters("sku", "name", label=_l("SKU or name")),
+        "warehouse": app_filters.name_filters("code", "name", label=_l("Code or name")),
+    }
     base_order = ("id", "asc")
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from wtforms import DecimalField
 from wtforms.validators import Optional
 
+from app import filters as app_filters
 from app import policy
 from app.amounts import money, quantity
 from app.board import LIST_TEMPLATE
@@ -245,6 +246,11 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
     formatters_columns = {
         "state": REPAIR_STATES.label,
         "billing_type": BILLING_TYPES.label,
+    search_filters = {
+        "unit": app_filters.text_filters("serial_number", label=_l("Serial number")),
+        "customer": app_filters.name_filters(),
+        "technician": app_filters.person_filters(),
+    }
         "repair_type": REPAIR_TYPES.label,
         "warranty_status": lambda v: status_badge(v) if v else "",
         "days_left": days_left_badge,

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _p
 from markupsafe import Markup, escape
 
+from app import filters as app_filters
 from app import policy, search
 from app.datamodel import AppInterface
 from app.db import db
@@ -225,6 +226,7 @@ class UnitView(AppModelView):
     show_columns = [*add_columns, "active", "created_at"]
     search_columns = ["serial_number", "sales_ref", "sale_date", "active"]
     base_order = ("id", "desc")
+    search_filters = {"customer": app_filters.name_filters()}
     description_columns = {
         "policy": _l("Leave empty: the policy of the model (or its category) applies."),
     }
