@@ -23,8 +23,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
 from wtforms.validators import DataRequired, Optional
 
-from app import attachments, deadlines, formats, history, policy
 from app import filters as app_filters
+from app import attachments, deadlines, formats, history, policy
 from app.api import add_policy_rows
 from app.datamodel import AppInterface
 from app.db import db
@@ -83,8 +83,8 @@ class AppModelView(SurfaceMixin, RulesHooks, ModelView):
     page_size = 25
     max_page_size = 100
     show_template = "aftersales/show.html"
-    audit_rows_shown = 20
     list_template = "aftersales/list.html"  # quick-filter buttons (app.filters)
+    audit_rows_shown = 20
     attachments = False  # True: the show page lists the record's files with an upload form
 
     def _init_properties(self):
@@ -98,8 +98,8 @@ class AppModelView(SurfaceMixin, RulesHooks, ModelView):
         if type(self).search_columns is None:
             self.search_columns = [c for c in self.search_columns if not dm.is_relation(c)]
             self._filters = dm.get_filters(self.search_columns)
-        self.add_form_extra_fields = dict(self.add_form_extra_fields)
         app_filters.install(self)  # search by related records, quick-filter buttons
+        self.add_form_extra_fields = dict(self.add_form_extra_fields)
         self.edit_form_extra_fields = dict(self.edit_form_extra_fields)
         for cols, extra in (
             (self.add_columns, self.add_form_extra_fields),

@@ -14,8 +14,8 @@ from markupsafe import Markup, escape
 from wtforms import SelectField
 from wtforms.validators import Optional
 
-from app import formats
 from app import filters as app_filters
+from app import formats
 from app.datamodel import AppInterface
 from app.db import db
 from app.deadlines import JURISDICTIONS
@@ -247,15 +247,15 @@ class ClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
         "created_at",
     ]
     search_columns = ["number", "state", "demand", "channel", "received_on", "due_date"]
-    order_columns = ["number", "received_on", "due_date", "state"]
-    base_order = ("received_on", "desc")
-    formatters_columns = {
-        "due": due_cell,
     search_filters = {
         "customer": app_filters.name_filters(),
         "unit": app_filters.text_filters("serial_number", label=_l("Serial number")),
         "officer": app_filters.person_filters(),
     }
+    order_columns = ["number", "received_on", "due_date", "state"]
+    base_order = ("received_on", "desc")
+    formatters_columns = {
+        "due": due_cell,
         "state": CLAIM_STATES.label,
         "demand": DEMANDS.label,
         "channel": CHANNELS.label,

@@ -234,11 +234,11 @@ class StockLevelView(AppModelView):
     list_columns = ["part", "warehouse", "on_hand", "reserved", "available"]
     show_columns = list_columns
     search_columns = ["on_hand", "reserved"]
-    order_columns = ["on_hand", "reserved"]
     search_filters = {
         "part": app_filters.name_filters("sku", "name", label=_l("SKU or name")),
         "warehouse": app_filters.name_filters("code", "name", label=_l("Code or name")),
     }
+    order_columns = ["on_hand", "reserved"]
     base_order = ("id", "asc")
 
 

@@ -241,16 +241,16 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
         "origin",
         "reported_defect",
     ]
-    order_columns = ["number", "state", "intake_date", "due_date"]
-    base_order = ("id", "desc")
-    formatters_columns = {
-        "state": REPAIR_STATES.label,
-        "billing_type": BILLING_TYPES.label,
     search_filters = {
         "unit": app_filters.text_filters("serial_number", label=_l("Serial number")),
         "customer": app_filters.name_filters(),
         "technician": app_filters.person_filters(),
     }
+    order_columns = ["number", "state", "intake_date", "due_date"]
+    base_order = ("id", "desc")
+    formatters_columns = {
+        "state": REPAIR_STATES.label,
+        "billing_type": BILLING_TYPES.label,
         "repair_type": REPAIR_TYPES.label,
         "warranty_status": lambda v: status_badge(v) if v else "",
         "days_left": days_left_badge,

@@ -225,8 +225,8 @@ class UnitView(AppModelView):
     edit_columns = [*add_columns, "active"]
     show_columns = [*add_columns, "active", "created_at"]
     search_columns = ["serial_number", "sales_ref", "sale_date", "active"]
-    base_order = ("id", "desc")
     search_filters = {"customer": app_filters.name_filters()}
+    base_order = ("id", "desc")
     description_columns = {
         "policy": _l("Leave empty: the policy of the model (or its category) applies."),
     }
