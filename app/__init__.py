@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
-from app import audit, config, edge, hardening, i18n, logs, registry
+from app import audit, config, edge, hardening, i18n, logs, menus, registry
 from app.db import db
 from app.policy import PolicyBook
 from app.security import CORE_PERMISSIONS
@@ -76,6 +76,7 @@ def create_app(
     edge.install(app)
     hardening.install(app)
     i18n.install(app)
+    menus.install(app)
     _install_health(app)
     from app import formats, surface
 

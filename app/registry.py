@@ -19,6 +19,8 @@ from graphlib import CycleError, TopologicalSorter
 from importlib.metadata import entry_points
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 ENTRY_POINT_GROUP = "aftersales.modules"
 BUILTIN_PACKAGE = "modules"
 
@@ -29,7 +31,13 @@ class ModuleError(RuntimeError):
 
 @dataclass(frozen=True)
 class MenuEntry:
-    """One menu item: a ModelView (or BaseView) with its translatable label."""
+    """One menu item: a ModelView (or BaseView) with its translatable label.
+
+    `group` puts the entry in a category shared by every module instead of the
+    module's own: "settings" (configuration and reference data, in the menu of whom
+    keeps it), "reports" or "me" (the user's own work, under his name). `roles` narrows
+    whose menu shows the entry (None: every role that may read it); it never changes
+    a right, the page stays open to whoever may read it (links, dashboard figures)."""
 
     view: type
     name: str  # stable key, also FAB's menu permission name
@@ -37,6 +45,38 @@ class MenuEntry:
     icon: str = "fa-folder"
     category: str | None = None  # defaults to the module's category
     href: str = ""
+    group: str | None = None  # "settings", "reports", "me": a shared category
+    roles: tuple[str, ...] | None = None  # whose menu shows it; None: all who read it
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    """A category shared by the modules' entries of one kind."""
+
+    category: str  # FAB's category key (also its menu permission name)
+    label: Any
+    icon: str
+
+
+@dataclass(frozen=True)
+class NavbarItem:
+    """An icon with a number in the navbar (e.g. the unread notifications' bell), shown
+    to those who read `resource`. `count()` runs once per page, inside the request."""
+
+    name: str
+    resource: str
+    endpoint: str  # where a click goes (url_for name)
+    icon: str
+    label: Any  # lazy_gettext: the tooltip, with the number after it
+    count: Callable[[], int]
+
+
+# The shared categories; the core's own pages use the same keys (app/__init__.py).
+MENU_GROUPS = {
+    "reports": MenuGroup("Reports", _l("Reports"), "fa-chart-bar"),
+    "settings": MenuGroup("Settings", _l("Settings"), "fa-gear"),
+    "me": MenuGroup("Me", _l("My work"), "fa-user"),
+}
 
 
 @dataclass(frozen=True)
@@ -62,6 +102,7 @@ class ModuleManifest:
     insights: str | None = None  # app.insights.Insights: KPIs, charts, notices, reports
     daily: str | None = None  # callable(session, today: date) -> dict[str, int], for cron
     search: str | None = None  # list[app.search.Searchable]: the navbar search, unit passports
+    navbar: str | None = None  # list[NavbarItem]: icons with a number in the navbar
     package: str = ""  # set by discovery
 
     CONVENTIONS = {
@@ -77,6 +118,7 @@ class ModuleManifest:
         "insights": "insights:INSIGHTS",
         "daily": "jobs:daily",
         "search": "search:SEARCH",
+        "navbar": "views:NAVBAR",
     }
 
     def migrations_dir(self) -> str | None:
@@ -184,10 +226,37 @@ class LoadedModules:
     insights: list[tuple[str, Any]] = field(default_factory=list)  # (module, Insights)
     daily: list[tuple[str, Callable]] = field(default_factory=list)  # (module, job)
     policy: Any = None  # app.policy.PolicyBook of every loaded module (and the core)
+    menu: dict[str, MenuEntry] = field(default_factory=dict)  # menu item name -> entry
+    navbar: list[NavbarItem] = field(default_factory=list)
 
     @property
     def names(self) -> list[str]:
         return [m.name for m in self.manifests]
+
+
+def _add_menu_entry(appbuilder, manifest: ModuleManifest, entry: MenuEntry):
+    """Register one entry in its shared category (its group's) or its module's."""
+    if entry.group is not None:
+        if entry.group not in MENU_GROUPS:
+            raise ModuleError(
+                f"module {manifest.name!r}: menu entry {entry.name!r} has an unknown group "
+                f"{entry.group!r} (known: {', '.join(sorted(MENU_GROUPS))})"
+            )
+        group = MENU_GROUPS[entry.group]
+        category, label, icon = group.category, group.label, group.icon
+    else:
+        category = entry.category or manifest.category or ""
+        label, icon = manifest.category_label or category, manifest.category_icon
+    return appbuilder.add_view(
+        entry.view,
+        entry.name,
+        href=entry.href,
+        icon=entry.icon,
+        label=entry.label,
+        category=category,
+        category_icon=icon,
+        category_label=label,
+    )
 
 
 def load(appbuilder, manifests: list[ModuleManifest]) -> LoadedModules:
@@ -199,19 +268,9 @@ def load(appbuilder, manifests: list[ModuleManifest]) -> LoadedModules:
         if perms is not None:
             loaded.permissions[manifest.name] = perms
         for entry in manifest.resolve("menu") or []:
-            category = entry.category or manifest.category
-            loaded.views.append(
-                appbuilder.add_view(
-                    entry.view,
-                    entry.name,
-                    href=entry.href,
-                    icon=entry.icon,
-                    label=entry.label,
-                    category=category or "",
-                    category_icon=manifest.category_icon,
-                    category_label=manifest.category_label or category or "",
-                )
-            )
+            loaded.views.append(_add_menu_entry(appbuilder, manifest, entry))
+            loaded.menu[entry.name] = entry
+        loaded.navbar.extend(manifest.resolve("navbar") or [])
         for view in manifest.resolve("views") or []:
             loaded.views.append(appbuilder.add_view_no_menu(view))
         for api in manifest.resolve("apis") or []:

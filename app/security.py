@@ -188,15 +188,66 @@ def declared_pairs(permissions: Iterable[ModulePermissions], role: str) -> set[t
     return out
 
 
-def menu_pairs(appbuilder, granted: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    """Menu items (and their categories) whose view the role can read."""
-    readable = {res for perm, res in granted if perm == READ}
+# Each role's working categories (menu category keys): first in its navbar, in this
+# order; the others follow (app.menus). A key no loaded module uses is skipped.
+HOME_CATEGORIES: dict[str, tuple[str, ...]] = {
+    SERVICE_MANAGER: ("Warranty", "Claims", "Contracts"),
+    TECHNICIAN: ("Warranty", "Contracts"),
+    WAREHOUSE_CLERK: ("Inventory",),
+    CLAIMS_OFFICER: ("Claims",),
+    HR: ("Staff",),
+    ACCOUNTANT: ("Reports",),
+    VIEWER: ("Reports",),
+}
+
+# Whose menu shows the core's own pages (None: whoever may read them); a module says it
+# of its entries with `MenuEntry.roles`. A technician has nothing to export.
+CORE_MENU_ROLES: dict[str, tuple[str, ...]] = {
+    "Exports": (SERVICE_MANAGER, WAREHOUSE_CLERK, CLAIMS_OFFICER, HR, ACCOUNTANT, VIEWER),
+}
+
+SETTINGS_CATEGORY = "Settings"
+
+
+def _in_menu_of(item, category, granted, roles, entries, grants) -> bool:
+    """Whether the menu of a role (or of a deputy holding `roles`' work) shows `item`:
+    the role reads its page; the entry is meant for one of the roles (MenuEntry.roles);
+    a settings page is shown to whom keeps it (writes it), or, when nobody writes it
+    (a log), to whom reads it."""
+    view = item.baseview
+    resource = getattr(view, "class_permission_name", None) if view is not None else None
+    if resource is None or (READ, resource) not in granted:
+        return False
+    entry = entries.get(item.name)
+    audience = entry.roles if entry is not None else CORE_MENU_ROLES.get(item.name)
+    if roles is not None and audience is not None and not set(roles) & set(audience):
+        return False
+    is_setting = (entry.group == "settings") if entry is not None else False
+    if is_setting or (category is not None and category.name == SETTINGS_CATEGORY):
+        grant = grants.get(resource)
+        kept = grant is not None and bool(grant.write)
+        return not kept or (WRITE, resource) in granted
+    return True
+
+
+def menu_pairs(
+    appbuilder, granted: set[tuple[str, str]], roles: Iterable[str] | None = None
+) -> set[tuple[str, str]]:
+    """Menu items (and their categories) in the menu of `roles` (every item it may read
+    when None): see `_in_menu_of`."""
+    from flask import current_app
+
+    loaded = current_app.extensions.get("aftersales")
+    entries = getattr(loaded, "menu", None) or {}
+    book = getattr(loaded, "policy", None)
+    grants = book.grants if book is not None else {}
+    roles = None if roles is None else tuple(roles)
     out = set()
     for category in appbuilder.menu.get_list():
         children = category.childs or []
         for item in children or [category]:
-            view = item.baseview
-            if view is not None and getattr(view, "class_permission_name", None) in readable:
+            parent = category if children else None
+            if _in_menu_of(item, parent, granted, roles, entries, grants):
                 out.add(("menu_access", item.name))
                 if children:
                     out.add(("menu_access", category.name))
@@ -205,7 +256,7 @@ def menu_pairs(appbuilder, granted: set[tuple[str, str]]) -> set[tuple[str, str]
 
 def expected_pairs(appbuilder, permissions: Iterable[ModulePermissions], role: str):
     granted = declared_pairs(permissions, role) | set(SELF_SERVICE)
-    return granted | menu_pairs(appbuilder, granted)
+    return granted | menu_pairs(appbuilder, granted, (role,))
 
 
 def sync_roles(appbuilder, permissions: Iterable[ModulePermissions]) -> dict[str, int]:
@@ -311,13 +362,14 @@ class AppSecurityManager(AuthMixin, SecurityManager):
 
         grants = current_app.extensions["aftersales"].policy.grants
         lendable = {res for res, grant in grants.items() if grant.lend}
-        role_ids = set()
+        role_ids, role_names = set(), set()
         for other_id in sorted(others):
             other = self.get_user_by_id(other_id)
             if other is not None and other.is_active:
                 role_ids |= {r.id for r in other.roles if r.name != ADMIN}
+                role_names |= {r.name for r in other.roles if r.name != ADMIN}
         pairs = {(perm, res) for perm, res in self._role_pairs(role_ids) if res in lendable}
-        pairs |= menu_pairs(self.appbuilder, pairs)
+        pairs |= menu_pairs(self.appbuilder, pairs, role_names)
         cache[user.id] = frozenset(pairs)
         return cache[user.id]
 

@@ -19,6 +19,7 @@ from app.datamodel import AppInterface
 from app.db import db, utcnow
 from app.insights import QuickFilter
 from app.registry import MenuEntry
+from app.security import ACCOUNTANT, SERVICE_MANAGER, TECHNICIAN, VIEWER
 from app.surface import Surface
 from app.views import AppModelView, StateMachineViewMixin, date_arg
 from modules.contracts import services
@@ -391,6 +392,7 @@ MENU = [
         _l("Deal pipeline"),
         icon="fa-filter",
         href="/contractreports/pipeline",
+        roles=(SERVICE_MANAGER, VIEWER),
     ),
     MenuEntry(
         ContractReportsView,
@@ -398,6 +400,7 @@ MENU = [
         _l("Renewals"),
         icon="fa-rotate",
         href="/contractreports/renewals",
+        roles=(SERVICE_MANAGER, VIEWER),
     ),
     MenuEntry(
         ContractReportsView,
@@ -405,9 +408,14 @@ MENU = [
         _l("SLA of contract repairs"),
         icon="fa-stopwatch",
         href="/contractreports/sla",
+        group="reports",
     ),
     MenuEntry(
-        ScheduledVisitView, "Scheduled visits", _l("Scheduled visits"), icon="fa-calendar-check"
+        ScheduledVisitView,
+        "Scheduled visits",
+        _l("Scheduled visits"),
+        icon="fa-calendar-check",
+        roles=(SERVICE_MANAGER, TECHNICIAN, VIEWER),
     ),
     MenuEntry(
         DealerReimbursementView,
@@ -415,6 +423,18 @@ MENU = [
         _l("Dealer reimbursements"),
         icon="fa-money-bill-transfer",
     ),
-    MenuEntry(ContractCoverageView, "Coverage lines", _l("Coverage lines"), icon="fa-shield"),
-    MenuEntry(BillingLineView, "Billing schedule", _l("Billing schedule"), icon="fa-calendar-days"),
+    MenuEntry(
+        ContractCoverageView,
+        "Coverage lines",
+        _l("Coverage lines"),
+        icon="fa-shield",
+        roles=(SERVICE_MANAGER, VIEWER),
+    ),
+    MenuEntry(
+        BillingLineView,
+        "Billing schedule",
+        _l("Billing schedule"),
+        icon="fa-calendar-days",
+        roles=(SERVICE_MANAGER, ACCOUNTANT, VIEWER),
+    ),
 ]

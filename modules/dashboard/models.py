@@ -44,6 +44,18 @@ CAMPAIGN_KINDS = Choices(
 )
 
 
+def local_link(link: str | None) -> str | None:
+    """`link` when it is a path of this site ("/repairorderview/show/3"), else None: an
+    address elsewhere ("https://...", "//host", "/\\host"), "javascript:" or anything
+    with spaces or control characters is never made a link."""
+    link = (link or "").strip()
+    if not link.startswith("/") or link[1:2] in ("/", "\\"):
+        return None
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in link):
+        return None
+    return link
+
+
 class Notification(Model):
     """One notice delivered to one user; (user, key) is unique, so a notice is never
     delivered twice. The text is stored untranslated and shown in the reader's language."""
@@ -79,8 +91,7 @@ class Notification(Model):
     @property
     def notice(self) -> Markup:
         """The text, linked to where to act (through "open", which marks it read)."""
-        link = self.link or ""
-        if link.startswith("/") and not link.startswith("//"):
+        if local_link(self.link):
             return Markup('<a href="/mynotifications/open/{}">{}</a>').format(self.id, self.text)
         return Markup("{}").format(self.text)
 

@@ -8,10 +8,12 @@ from flask import current_app
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.db import db
-from app.registry import MenuEntry
+from app.policy import restrict
+from app.registry import MenuEntry, NavbarItem
+from app.security import ACCOUNTANT, SERVICE_MANAGER, VIEWER
 from modules.dashboard.models import Notification
 from modules.dashboard.services import board, notify
 from modules.dashboard.views_market import (
@@ -75,26 +77,68 @@ class DashboardView(BaseView):
 
 MENU = [
     MenuEntry(DashboardView, "Dashboard", _l("Dashboard"), icon="fa-gauge"),
-    MenuEntry(MyNotificationView, "My notifications", _l("My notifications"), icon="fa-bell"),
-    MenuEntry(ServiceReportView, "Service report", _l("Service report"), icon="fa-file-pdf"),
-    MenuEntry(CostRevenueView, "Cost and revenue", _l("Cost and revenue"), icon="fa-coins"),
+    MenuEntry(
+        MyNotificationView, "My notifications", _l("My notifications"), icon="fa-bell", group="me"
+    ),
+    MenuEntry(
+        ServiceReportView,
+        "Service report",
+        _l("Service report"),
+        icon="fa-file-pdf",
+        group="reports",
+    ),
+    MenuEntry(
+        CostRevenueView,
+        "Cost and revenue",
+        _l("Cost and revenue"),
+        icon="fa-coins",
+        group="reports",
+    ),
     MenuEntry(
         PlanningView,
         "Pricing and warranty planning",
         _l("Pricing and warranty planning"),
         icon="fa-scale-balanced",
+        group="reports",
     ),
-    MenuEntry(CompetitorView, "Competitors", _l("Competitors"), icon="fa-chess"),
-    MenuEntry(MarketTermsView, "After-sales terms", _l("After-sales terms"), icon="fa-list"),
+    MenuEntry(CompetitorView, "Competitors", _l("Competitors"), icon="fa-chess", group="settings"),
+    MenuEntry(
+        MarketTermsView,
+        "After-sales terms",
+        _l("After-sales terms"),
+        icon="fa-list",
+        group="settings",
+    ),
     MenuEntry(
         MarketView,
         "Terms side by side",
         _l("Terms side by side"),
         icon="fa-table-columns",
         href="/market/compare",
+        group="reports",
+        roles=(SERVICE_MANAGER, ACCOUNTANT, VIEWER),
     ),
     MenuEntry(
         CampaignView, "Promotions and events", _l("Promotions and events"), icon="fa-bullhorn"
     ),
-    MenuEntry(MySettingsView, "My settings", _l("My settings"), icon="fa-sliders"),
+    MenuEntry(MySettingsView, "My settings", _l("My settings"), icon="fa-sliders", group="me"),
+]
+
+
+def unread_notifications() -> int:
+    """The unread notifications of the request's user (the notification record rule:
+    its recipient only), for the navbar's bell: one count per page."""
+    stmt = select(func.count(Notification.id)).where(Notification.read_at.is_(None))
+    return db.session.scalar(restrict(stmt, Notification)) or 0
+
+
+NAVBAR = [
+    NavbarItem(
+        "unread_notifications",
+        "MyNotification",
+        "MyNotificationView.list",
+        "fa-bell",
+        _l("Unread notifications"),
+        unread_notifications,
+    )
 ]

@@ -9,6 +9,7 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from markupsafe import Markup
 from sqlalchemy import select
 
 from app.datamodel import AppInterface
@@ -16,11 +17,20 @@ from app.db import db
 from app.errors import DomainError
 from app.security import VIEW_METHOD_PERMISSIONS
 from app.views import AppModelView
-from modules.dashboard.models import MAIL_STATES, Notification, UserSetting
+from modules.dashboard.models import MAIL_STATES, Notification, UserSetting, local_link
 from modules.dashboard.services import notify
 from modules.dashboard.web import MyNotificationsFilter, current_user_id
 
 TEMPLATES = str(Path(__file__).parent / "templates")
+
+
+def link_markup(link: str | None) -> Markup | str:
+    """A notice's stored link as a link when it is a path of this site; anything else
+    (another site, "javascript:") as plain text."""
+    local = local_link(link)
+    if local is None:
+        return link or ""
+    return Markup('<a href="{}">{}</a>').format(local, local)
 
 
 class MyNotificationView(AppModelView):
@@ -60,6 +70,7 @@ class MyNotificationView(AppModelView):
     def _init_properties(self):
         super()._init_properties()
         self.formatters_columns["is_read"] = lambda v: str(_l("Yes")) if v else str(_l("No"))
+        self.formatters_columns["link"] = link_markup
 
     @expose("/open/<int:pk>")
     @has_access
@@ -70,10 +81,8 @@ class MyNotificationView(AppModelView):
         except DomainError:
             abort(404)
         db.session.commit()
-        link = n.link or ""
-        if link.startswith("/") and not link.startswith("//"):
-            return redirect(link)
-        return redirect(url_for("MyNotificationView.list"))
+        link = local_link(n.link)
+        return redirect(link or url_for("MyNotificationView.list"))
 
     @expose("/read/<int:pk>", methods=["POST"])
     @has_access

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.datamodel import AppInterface
 from app.registry import MenuEntry
+from app.security import ACCOUNTANT, CLAIMS_OFFICER, SERVICE_MANAGER, VIEWER, WAREHOUSE_CLERK
 from app.views import AppModelView
 from modules.partners import services
 from modules.partners.models import INTERACTION_KINDS, Contact, Interaction, Partner
@@ -137,7 +138,25 @@ class PartnerView(AppModelView):
 
 
 MENU = [
-    MenuEntry(PartnerView, "Partners", _l("Partners"), icon="fa-address-book"),
-    MenuEntry(ContactView, "Contacts", _l("Contacts"), icon="fa-id-card"),
-    MenuEntry(InteractionView, "Interactions", _l("Interactions"), icon="fa-comments"),
+    MenuEntry(
+        PartnerView,
+        "Partners",
+        _l("Partners"),
+        icon="fa-address-book",
+        roles=(SERVICE_MANAGER, WAREHOUSE_CLERK, CLAIMS_OFFICER, ACCOUNTANT, VIEWER),
+    ),
+    MenuEntry(
+        ContactView,
+        "Contacts",
+        _l("Contacts"),
+        icon="fa-id-card",
+        roles=(SERVICE_MANAGER, WAREHOUSE_CLERK, CLAIMS_OFFICER, VIEWER),
+    ),
+    MenuEntry(
+        InteractionView,
+        "Interactions",
+        _l("Interactions"),
+        icon="fa-comments",
+        roles=(SERVICE_MANAGER, WAREHOUSE_CLERK, CLAIMS_OFFICER, VIEWER),
+    ),
 ]
