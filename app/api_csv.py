@@ -33,7 +33,7 @@ class CsvApi(DomainErrorsMixin, BaseApi):
             401:
               $ref: '#/components/responses/401'
         """
-        from app.views_exports import _exports_for_user
+        from app.views_exports import _exports_for_user, column_labels
 
         exports, imports = _exports_for_user()
         return self.response(
@@ -44,7 +44,8 @@ class CsvApi(DomainErrorsMixin, BaseApi):
                     "title": str(e.title),
                     "period_filter": e.date_column is not None,
                     "columns": [
-                        {"name": c.header, "description": str(c.description)} for c in e.columns
+                        {"name": c.header, "label": label, "description": str(c.description)}
+                        for c, label in zip(e.columns, column_labels(e), strict=True)
                     ],
                 }
                 for e in exports
@@ -74,6 +75,11 @@ class CsvApi(DomainErrorsMixin, BaseApi):
           - {in: query, name: delimiter, schema: {type: string, enum: [",", ";", "tab"]}}
           - {in: query, name: decimal, schema: {type: string, enum: [".", ","]}}
           - {in: query, name: bom, schema: {type: boolean}}
+          - in: query
+            name: header
+            schema: {type: string, enum: [names, labels], default: names}
+            description: "names: the technical column names (stable, for programs and
+              imports); labels: the columns' labels in the reader's language (?_l_=)"
           - in: query
             name: formulas
             schema: {type: string, enum: [escape, raw], default: escape}

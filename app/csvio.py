@@ -120,6 +120,7 @@ class Column:
     header: str  # stable, documented name in the file
     expr: Any  # a SQL column expression
     description: Any = ""
+    label: Any = None  # the header in the reader's language (see header_label)
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ class CsvExport:
     order_by: tuple[Any, ...] = ()
     description: Any = ""
     where: tuple[Any, ...] = ()  # a fixed WHERE clause (the rows this export is about)
+    labels: Any = None  # {header: label} for columns without their own `label`
 
     @property
     def headers(self) -> list[str]:
@@ -347,14 +349,18 @@ def stream_export(
     options: CsvOptions,
     date_from: date | None = None,
     date_to: date | None = None,
+    headers: list[str] | None = None,
 ) -> Iterator[str]:
+    """The export's CSV; its header row is `headers` (e.g. the columns' labels in the
+    reader's language) or the technical names."""
+    headers = headers or export.headers
     stmt = export.statement(date_from, date_to)
     result = session.execute(stmt.execution_options(yield_per=1000))
     try:
         converters = column_converters(
             stmt.selected_columns, options.decimal, neutralise_text=options.neutralise
         )
-        yield from write_csv(export.headers, result, options, converters=converters)
+        yield from write_csv(headers, result, options, converters=converters)
     finally:
         result.close()
 

@@ -17,7 +17,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from app import csvio, policy
+from app import csvheaders, csvio, policy
 from app.db import db
 from app.errors import DomainError
 from app.security import WRITE
@@ -60,9 +60,16 @@ def reader_csv_options() -> csvio.CsvOptions:
     return csvio.CsvOptions.for_locale(get_locale())
 
 
+def column_labels(export) -> list[str]:
+    """The export's column headers in the reader's language (app.csvheaders)."""
+    return csvheaders.header_labels(export, csvheaders.screen_labels(export))
+
+
 def export_response(name: str, defaults: csvio.CsvOptions | None = None) -> Response:
     """The streamed CSV of export `name`, for the UI and the API alike; what the
-    request does not say is `defaults` (the screen: the reader's language)."""
+    request does not say is `defaults` (the screen: the reader's language). The header
+    row holds the technical column names unless `?header=labels` asks for the labels
+    in the reader's language."""
     loaded = current_app.extensions["aftersales"]
     export = loaded.exports.get(name)
     if export is None:
@@ -72,10 +79,12 @@ def export_response(name: str, defaults: csvio.CsvOptions | None = None) -> Resp
     options = csvio.CsvOptions.from_args(
         request.args, current_app.config["CSV_DEFAULT_DELIMITER"], defaults
     )
+    labels = csvheaders.header_choice(request.args) == csvheaders.HEADER_LABELS
     date_from, date_to = date_arg("date_from"), date_arg("date_to")
     if date_from and date_to and date_from > date_to:
         raise DomainError(_l("The period ends before it starts."), field="date_to", status=400)
-    body = csvio.stream_export(db.session, export, options, date_from, date_to)
+    headers = column_labels(export) if labels else None
+    body = csvio.stream_export(db.session, export, options, date_from, date_to, headers)
     stamp = date.today().isoformat()
     return Response(
         stream_with_context(body),
@@ -123,6 +132,7 @@ class ExportsView(BaseView):
             export_groups=_grouped(exports, q),
             import_groups=_grouped(imports, q),
             csv=reader_csv_options(),
+            column_labels=column_labels,
         )
         return super().render_template(template, **kwargs)
 

@@ -34,9 +34,14 @@ EXPORTS = [
         description=_l("Refunds, price reductions and reimbursements paid on claims."),
         columns=(
             *_CLAIM_COLS,
-            Column("kind", C.resolution, _l("refund, price_reduction or reimbursement")),
+            Column(
+                "kind",
+                C.resolution,
+                _l("refund, price_reduction or reimbursement"),
+                label=_l("Compensation"),
+            ),
             Column("paid_on", C.paid_on, _l("Date paid")),
-            Column("amount", C.compensation_amount, _l("Amount paid")),
+            Column("amount", C.compensation_amount, _l("Amount paid"), label=_l("Amount paid")),
         ),
         select_from=Claim.__table__,
         joins=(
@@ -56,7 +61,7 @@ EXPORTS = [
             *_CLAIM_COLS,
             Column("due_date", C.due_date, _l("Legal deadline")),
             Column("fulfilled_on", C.fulfilled_on, _l("Date fulfilled")),
-            Column("penalty", C.penalty_paid, _l("Penalty paid")),
+            Column("penalty", C.penalty_paid, _l("Penalty paid"), label=_l("Penalty paid")),
         ),
         select_from=Claim.__table__,
         joins=(

@@ -57,7 +57,12 @@ EXPORTS = [
             Column("dealer_id", C.partner_id, _l("Dealer id")),
             Column("dealer_ref", P.ref, _l("Dealer reference")),
             Column("dealer", P.name, _l("Dealer name")),
-            Column("dealer_document", R.dealer_ref, _l("The dealer's own reference")),
+            Column(
+                "dealer_document",
+                R.dealer_ref,
+                _l("The dealer's own reference"),
+                label=_l("Dealer's document"),
+            ),
             Column("unit_serial", U.serial_number, _l("Serial number of the unit")),
             Column("work_date", R.work_date, _l("Date of the work")),
             Column("labour_hours", R.labour_hours, _l("Labour hours")),

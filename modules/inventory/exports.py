@@ -127,7 +127,12 @@ EXPORTS = [
             Column("value", _money(M.quantity * M.unit_cost), _l("Quantity x unit cost")),
             Column("ref_type", M.ref_type, _l("Document type")),
             Column("ref_id", M.ref_id, _l("Document id")),
-            Column("reverses", M.reverses_id, _l("Id of the move this one reverses")),
+            Column(
+                "reverses",
+                M.reverses_id,
+                _l("Id of the move this one reverses"),
+                label=_l("Reverses move"),
+            ),
             Column("user", M.username, _l("User")),
         ),
         select_from=StockMove.__table__,
@@ -147,7 +152,7 @@ EXPORTS = [
             "Quantity and value per part and warehouse at the end of date_to (today when empty)."
         ),
         columns=(
-            Column("at", None, _l("Valuation date")),
+            Column("at", None, _l("Valuation date"), label=_l("Valuation date")),
             Column("sku", None, _l("Part SKU")),
             Column("name", None, _l("Part name")),
             Column("warehouse", None, _l("Warehouse code")),

@@ -20,9 +20,13 @@ EXPORTS = [
             Column("id", P.id, _l("Internal id")),
             Column("ref", P.ref, _l("Your reference")),
             Column("name", P.name, _l("Name")),
-            Column("is_customer", P.is_customer, _l("1 when a customer")),
-            Column("is_dealer", P.is_dealer, _l("1 when a dealer")),
-            Column("is_supplier", P.is_supplier, _l("1 when a supplier")),
+            Column(
+                "is_customer", P.is_customer, _l("1 when a customer"), label=_l("Is a customer")
+            ),
+            Column("is_dealer", P.is_dealer, _l("1 when a dealer"), label=_l("Is a dealer")),
+            Column(
+                "is_supplier", P.is_supplier, _l("1 when a supplier"), label=_l("Is a supplier")
+            ),
             Column("tax_id", P.tax_id, _l("Tax id")),
             Column("email", P.email, _l("E-mail")),
             Column("phone", P.phone, _l("Phone")),
