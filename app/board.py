@@ -40,19 +40,13 @@ from sqlalchemy.orm import selectinload
 
 from app import policy
 from app.db import db
-from app.insights import QUICK_ARG, QuickFilter
+from app.insights import QUICK_ARG, QUICK_LABELS, QuickFilter
 from app.security import WRITE
 
 TEMPLATE = "aftersales/board.html"
 # the list page with a "Board" button (a list view sets `list_template` to it and
 # `extra_args = {"board_endpoint": "<BoardView>.board"}`)
 LIST_TEMPLATE = "aftersales/list_board.html"
-
-QUICK_LABELS: dict[str, Any] = {
-    "mine": _l("Only mine"),
-    "open": _l("Only open"),
-    "overdue": _l("Only overdue"),
-}
 
 
 @dataclass(frozen=True)
@@ -307,7 +301,8 @@ class BoardView(BaseView):
         return base + ("?" + urlencode(params) if params else "")
 
     def quick_links(self, lister, quick: list[str]) -> list[tuple[Any, str, bool]]:
-        """(label, url, active) for "all" and each quick filter the list knows."""
+        """(label, url, active) for each quick filter the list knows, then "all", named
+        and ordered as the list's buttons (app.insights.QUICK_LABELS)."""
         names: list[str] = []
         base = lister._base_filters
         for flt, value in zip(base.filters, base.values, strict=False):
@@ -315,11 +310,18 @@ class BoardView(BaseView):
                 names.extend(value)
         if not names:
             return []
+        names = [n for n in QUICK_LABELS if n in names] + [
+            n for n in names if n not in QUICK_LABELS
+        ]
         here = url_for(f"{type(self).__name__}.board")
-        links = [(_l("All"), here, not quick)]
+        links = []
         for name in names:
-            active = name in quick
-            chosen = [q for q in quick if q != name] if active else [*quick, name]
-            url = here + ("?" + urlencode([(QUICK_ARG, q) for q in chosen]) if chosen else "")
-            links.append((QUICK_LABELS.get(name, name), url, active))
+            links.append(
+                (
+                    QUICK_LABELS.get(name, name),
+                    f"{here}?{urlencode({QUICK_ARG: name})}",
+                    name in quick,
+                )
+            )
+        links.append((_l("All"), here, not quick))
         return links

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from app.insights import QUICK_LABELS
 from app.models import StateTransition
 from modules.warranty.models import RepairOrder
 from modules.warranty.services import open_repair, transition
@@ -174,12 +175,10 @@ def english_of_the_board(app) -> list[str]:
         texts = [str(label) for label in REPAIR_MACHINE.states.values()]
         texts += [str(t.label) for t in REPAIR_MACHINE.transitions]
         texts += [str(LABELS[k]) for k in ("customer", "unit", "equipment_model", "technician")]
+        texts += [str(label) for label in QUICK_LABELS.values()]
     return texts + [
         "Repair board",
         "Documents",
-        "Only mine",
-        "Only open",
-        "Only overdue",
         "List",
         "Next step",
         "Drag a card",
