@@ -86,6 +86,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_FOLDER": "translations",
         "BABEL_TRANSLATION_DIRECTORIES": "",  # set in create_app (FAB's + ours)
+        # The time zone (IANA name) times are shown in to a user who chose none in
+        # My settings, and to every page before login; stored times stay UTC.
+        "DEFAULT_TIMEZONE": "UTC",
         # Sessions and cookies
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -139,6 +142,7 @@ _ENV_STRINGS = (
     "QUOTE_TOLERANCE_PCT",
     "JURISDICTION",
     "BABEL_DEFAULT_LOCALE",
+    "DEFAULT_TIMEZONE",
     "CALENDAR_COUNTRY",
     "CALENDAR_SUBDIV",
     "RATELIMIT_STORAGE_URI",
@@ -220,8 +224,22 @@ def check(config: dict[str, Any]) -> None:
     for key in ("LOGIN_LOCKOUT_FAILURES", "LOGIN_LOCKOUT_MINUTES", "CSV_MAX_IMPORT_ROWS"):
         if int(config.get(key) or 0) < 0:
             raise ConfigError(f"{key} must be 0 or more")
+    check_timezone(config)
     if not config.get("CALENDAR_COUNTRY"):
         config["CALENDAR_COUNTRY"] = {"RU": "RU", "BR": "BR"}.get(config["JURISDICTION"])
+
+
+def check_timezone(config: dict[str, Any]) -> None:
+    """DEFAULT_TIMEZONE must name an IANA time zone (Europe/Moscow, America/Sao_Paulo)."""
+    from zoneinfo import available_timezones
+
+    zone = str(config.get("DEFAULT_TIMEZONE") or "UTC").strip()
+    if zone != "UTC" and zone not in available_timezones():
+        raise ConfigError(
+            f"DEFAULT_TIMEZONE {zone!r} is not a time zone name; use an IANA name such as "
+            "UTC, Europe/Moscow or America/Sao_Paulo."
+        )
+    config["DEFAULT_TIMEZONE"] = zone
 
 
 def resolve_secret_key(config: dict[str, Any]) -> None:

@@ -7,11 +7,17 @@ dot-decimal text it asked for (see app/csvio.py)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask_babel import format_date, format_datetime, format_decimal
+import pytz
+from babel.dates import get_timezone_location
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_timezone
 
 
 def number(value: Any) -> Any:
@@ -44,8 +50,8 @@ def day(value: date | str | None) -> str:
 
 
 def moment(value: datetime | None) -> str:
-    """A date and time in the reader's language and the installation's time zone
-    (stored in UTC), to the minute; empty for None."""
+    """A date and time in the reader's language and time zone (his own in My
+    settings, else DEFAULT_TIMEZONE; stored in UTC), to the minute; empty for None."""
     return "" if value is None else format_datetime(value, "short")
 
 
@@ -57,3 +63,126 @@ def display(value: Any) -> Any:
     if isinstance(value, date):
         return day(value)
     return number(value)
+
+
+# ------------------------------------------------------------------ time zones
+
+# Offered first in My settings: the zones of the installations' countries (RU, BR).
+COMMON_TIMEZONES = (
+    "UTC",
+    "Europe/Kaliningrad",
+    "Europe/Moscow",
+    "Europe/Samara",
+    "Asia/Yekaterinburg",
+    "Asia/Omsk",
+    "Asia/Novosibirsk",
+    "Asia/Krasnoyarsk",
+    "Asia/Irkutsk",
+    "Asia/Yakutsk",
+    "Asia/Vladivostok",
+    "Asia/Magadan",
+    "Asia/Kamchatka",
+    "America/Noronha",
+    "America/Sao_Paulo",
+    "America/Bahia",
+    "America/Fortaleza",
+    "America/Recife",
+    "America/Belem",
+    "America/Cuiaba",
+    "America/Campo_Grande",
+    "America/Manaus",
+    "America/Porto_Velho",
+    "America/Boa_Vista",
+    "America/Rio_Branco",
+)
+
+
+def zone_name(zone: str | tzinfo | None = None) -> str:
+    """A time zone as its reader names it: "UTC", else its city in the reader's
+    language ("Москва", "São Paulo"); the reader's own zone by default."""
+    tz = get_timezone() if zone is None else zone
+    key = getattr(tz, "key", None) or getattr(tz, "zone", None) or str(tz)
+    if key in ("UTC", "Etc/UTC", "Etc/Universal", "Universal", "Zulu", "Etc/Zulu"):
+        return "UTC"
+    try:
+        return get_timezone_location(ZoneInfo(key), locale=get_locale(), return_city=True)
+    except (LookupError, ValueError):
+        return key
+
+
+class _ReaderZone:
+    """The reader's time zone's name, when it is printed: for lazy labels such as
+    `_l("When (%(zone)s)", zone=ZONE)` (list headers are built once, read per page)."""
+
+    def __str__(self) -> str:
+        return zone_name()
+
+    def __repr__(self) -> str:
+        return "ZONE"
+
+
+ZONE = _ReaderZone()
+
+
+def _offset(zone: ZoneInfo, at: datetime) -> str:
+    delta = at.astimezone(zone).utcoffset() or timedelta(0)
+    minutes = int(delta.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def zone_label(key: str, at: datetime | None = None) -> str:
+    """A zone for a menu: "(UTC+03:00) Москва — Europe/Moscow"."""
+    at = at or datetime.now(UTC)
+    if key == "UTC":
+        return "(UTC) UTC"
+    zone = ZoneInfo(key)
+    return f"({_offset(zone, at)}) {zone_name(zone)} — {key}"
+
+
+Choices = tuple[tuple[str, str], ...]
+
+
+@functools.lru_cache(maxsize=16)
+def _choices(locale: str, day: date) -> tuple[Choices, Choices]:
+    from app.i18n import timezones
+
+    at = datetime.combine(day, datetime.min.time(), UTC)
+    known = timezones()
+    common = tuple((k, zone_label(k, at)) for k in COMMON_TIMEZONES if k in known)
+    rest = sorted(
+        k
+        for k in known
+        if "/" in k
+        and k not in COMMON_TIMEZONES
+        and not k.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
+    )
+    return common, tuple((k, zone_label(k, at)) for k in rest)
+
+
+def timezone_choices() -> tuple[Choices, Choices]:
+    """(common zones, all the others): (IANA name, label in the reader's language), the
+    labels with today's offsets."""
+    return _choices(str(get_locale() or "en"), datetime.now(UTC).date())
+
+
+@contextmanager
+def force_timezone(zone: str) -> Iterator[None]:
+    """Times inside are written in `zone` (an e-mail to a user of another zone), as
+    flask_babel's force_locale does for the language."""
+    from flask_babel import _get_current_context
+
+    ctx = _get_current_context()
+    if ctx is None:
+        yield
+        return
+    had = hasattr(ctx, "babel_tzinfo")
+    before = getattr(ctx, "babel_tzinfo", None)
+    ctx.babel_tzinfo = pytz.timezone(zone)
+    try:
+        yield
+    finally:
+        if had:
+            ctx.babel_tzinfo = before
+        else:
+            del ctx.babel_tzinfo

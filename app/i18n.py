@@ -7,6 +7,7 @@ and ours is merged over FAB's at run time, so it fills and overrides them.
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess  # noqa: S404 - runs pybabel with fixed arguments
 import sys
@@ -153,6 +154,42 @@ def select_locale() -> str:
     return str(request.accept_languages.best_match(list(languages)) or default)
 
 
+# ------------------------------------------------------------------ the reader's time zone
+
+
+@functools.cache
+def timezones() -> frozenset[str]:
+    """The IANA time zones this machine knows (read once: the scan takes a while)."""
+    from zoneinfo import available_timezones
+
+    return frozenset(available_timezones()) | {"UTC"}
+
+
+def known_timezone(name: object) -> bool:
+    """`name` is an IANA time zone this machine knows (UTC, Europe/Moscow...)."""
+    return isinstance(name, str) and name in timezones()
+
+
+def select_timezone() -> str:
+    """The zone the reader's times are shown in: the one he chose in his settings (put
+    in his session when he logs in), else the installation's DEFAULT_TIMEZONE. Stored
+    times stay UTC; Babel's format_datetime converts them to this zone."""
+    from flask import current_app, has_request_context, session
+
+    default = current_app.config.get("DEFAULT_TIMEZONE") or "UTC"
+    if has_request_context():
+        chosen = session.get("timezone")
+        if isinstance(chosen, str) and known_timezone(chosen):
+            return chosen
+    return default
+
+
 def install(app) -> None:
-    """Use `select_locale` (after FAB's AppBuilder set its own)."""
-    app.extensions["babel"].locale_selector = select_locale
+    """Use `select_locale` and `select_timezone` (after FAB's AppBuilder set its own);
+    templates name the reader's zone with `zone_name()`."""
+    from app.formats import zone_name
+
+    babel = app.extensions["babel"]
+    babel.locale_selector = select_locale
+    babel.timezone_selector = select_timezone
+    app.jinja_env.globals["zone_name"] = zone_name  # {{ _("When (%(zone)s)", zone=zone_name()) }}

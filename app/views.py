@@ -29,6 +29,7 @@ from app.api import add_policy_rows
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
+from app.formats import ZONE
 from app.models import AuditLog, CalendarDay, LegalPeriod
 from app.rules import RulesHooks
 from app.security import READ, VIEW_METHOD_PERMISSIONS, WRITE
@@ -438,7 +439,7 @@ class AuditLogView(AppModelView):
     search_columns = ["username", "action", "table_name", "row_id", "at"]
     base_order = ("id", "desc")
     label_columns = {
-        "at": _l("When (UTC)"),
+        "at": _l("When (%(zone)s)", zone=ZONE),
         "username": _l("User"),
         "user_id": _l("User id"),
         "action": _l("Action"),

@@ -141,7 +141,7 @@ def deadline_notices(session, today: date):
                 text = _l(
                     "Claim %(number)s: the legal deadline “%(what)s” passed on %(due)s",
                     number=claim.number,
-                    what=str(d.deadline.label),
+                    what=d.deadline.label,  # its name in the reader's language
                     due=due,
                 )
             else:
@@ -149,7 +149,7 @@ def deadline_notices(session, today: date):
                 text = _l(
                     "Claim %(number)s: the legal deadline “%(what)s” is on %(due)s",
                     number=claim.number,
-                    what=str(d.deadline.label),
+                    what=d.deadline.label,  # its name in the reader's language
                     due=due,
                 )
             yield Notice(

@@ -19,6 +19,7 @@ from app import formats
 from app.datamodel import AppInterface
 from app.db import db
 from app.deadlines import JURISDICTIONS
+from app.formats import ZONE
 from app.insights import QuickFilter
 from app.security import VIEW_METHOD_PERMISSIONS, WRITE
 from app.surface import Surface
@@ -74,9 +75,9 @@ LABELS = {
     "paid_on": _l("Paid on"),
     "penalty_paid": _l("Penalty paid"),
     "fulfilled_on": _l("Fulfilled on"),
-    "closed_at": _l("Closed (UTC)"),
+    "closed_at": _l("Closed (%(zone)s)", zone=ZONE),
     "notes": _l("Notes"),
-    "created_at": _l("Created (UTC)"),
+    "created_at": _l("Created (%(zone)s)", zone=ZONE),
     "code": _l("Code"),
     "name": _l("Name"),
     "category": _l("Category"),
@@ -122,7 +123,7 @@ LABELS = {
     "repairs": _l("Repair orders"),
     "subject_type": _l("Subject"),
     "employee": _l("Employee"),
-    "answered_at": _l("Answered (UTC)"),
+    "answered_at": _l("Answered (%(zone)s)", zone=ZONE),
     "score": _l("Score"),
     "comment": _l("Comment"),
     "window_days": _l("Rolling window, days"),

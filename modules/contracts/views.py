@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired
 from app.board import LIST_TEMPLATE
 from app.datamodel import AppInterface
 from app.db import db, utcnow
+from app.formats import ZONE
 from app.insights import QuickFilter
 from app.registry import MenuEntry
 from app.security import ACCOUNTANT, SERVICE_MANAGER, TECHNICIAN, VIEWER
@@ -48,7 +49,7 @@ LABELS = {
     "partner": _l("Party"),
     "manager": _l("Responsible manager"),
     "state": _l("Stage"),
-    "state_since": _l("In this stage since (UTC)"),
+    "state_since": _l("In this stage since (%(zone)s)", zone=ZONE),
     "stage": _l("Stage"),
     "start_date": _p("date", "Start"),
     "end_date": _l("End"),

@@ -245,6 +245,8 @@ class MySettingsApi(DomainErrorsMixin, BaseApi):
             "locale": s.locale if s else None,
             "effective_locale": notify.user_locale(db.session, uid),
             "default_locale": default,
+            "timezone": s.timezone if s else None,
+            "effective_timezone": notify.user_timezone(db.session, uid),
             "email_digest": bool(s.email_digest) if s else True,
         }
 
@@ -252,7 +254,7 @@ class MySettingsApi(DomainErrorsMixin, BaseApi):
     @protect()
     @safe
     def get(self):
-        """My language for e-mails and whether I get the daily digest.
+        """My language, my time zone and whether I get the daily digest.
         ---
         get:
           responses:
@@ -284,7 +286,8 @@ class MySettingsApi(DomainErrorsMixin, BaseApi):
             current = self._body()
             locale = body.get("locale", current["locale"])
             digest = body.get("email_digest", current["email_digest"])
-            notify.save_settings(db.session, current_user_id(), locale, digest)
+            zone = body.get("timezone", current["timezone"])
+            notify.save_settings(db.session, current_user_id(), locale, digest, zone)
             db.session.commit()
         except DomainError as err:
             return self.domain_error(err)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.choices import Choices
 from app.db import ZERO, Money, UTCDateTime, utcnow
+from app.formats import day
 
 MAIL_STATES = Choices(
     ("pending", _l("To be sent")),
@@ -83,10 +84,7 @@ class Notification(Model):
     @property
     def text(self) -> str:
         """The notice in the current language (parameters filled in)."""
-        try:
-            return gettext(self.message, **(self.params or {}))
-        except (KeyError, ValueError, TypeError):
-            return self.message
+        return render_notice(self.message, self.params)
 
     @property
     def notice(self) -> Markup:
@@ -103,14 +101,40 @@ class Notification(Model):
         return self.text
 
 
+# A notice's parameters are stored as text; this key records which of them are a date
+# (written in the reader's format when shown) or a translatable text (a legal
+# deadline's name: shown in the reader's language, not in that of the night's run).
+KINDS = "_kinds"
+
+
+def render_notice(message: str, params: dict | None) -> str:
+    """A stored notice in the current language and format."""
+    values = dict(params or {})
+    kinds = values.pop(KINDS, None) or {}
+    for name, kind in kinds.items() if isinstance(kinds, dict) else ():
+        value = values.get(name)
+        if not isinstance(value, str) or not value:
+            continue
+        if kind == "text":
+            values[name] = gettext(value)
+        elif kind == "date":
+            values[name] = day(value)
+    try:
+        return gettext(message, **values)
+    except (KeyError, ValueError, TypeError):
+        return message
+
+
 class UserSetting(Model):
-    """A user's language (for e-mails) and whether he wants the daily e-mail digest."""
+    """A user's language and time zone (pages after login, e-mails) and whether he
+    wants the daily e-mail digest. None: the installation's default."""
 
     __tablename__ = "dsh_user_setting"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), unique=True)
     locale: Mapped[str | None] = mapped_column(String(8))
+    timezone: Mapped[str | None] = mapped_column(String(64))  # IANA name, e.g. Europe/Moscow
     email_digest: Mapped[bool] = mapped_column(Boolean, default=True)
 
     user: Mapped[User] = relationship(User)

@@ -30,6 +30,13 @@ class SettingsBody(Schema):
         allow_none=True,
         metadata={"description": "en, pt_BR or ru; null: the installation's default"},
     )
+    timezone = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "IANA time zone, e.g. Europe/Moscow; null: the installation's "
+            "default (DEFAULT_TIMEZONE)"
+        },
+    )
     email_digest = JsonBoolean(metadata={"description": "Whether I get the daily e-mail"})
 
 

@@ -1,4 +1,5 @@
-"""The dashboard's listeners: a user's language from his settings, at every login."""
+"""The dashboard's listeners: a user's language and time zone from his settings, at
+every login."""
 
 from __future__ import annotations
 
@@ -10,11 +11,17 @@ from modules.dashboard.services import notify
 
 
 def on_login(sender, user, **extra) -> None:
-    """Put the language the user chose in his settings into his session (the core's
-    locale selector reads it); without a choice the browser's language applies."""
+    """Put the language and the time zone the user chose in his settings into his
+    session (the core's locale and time zone selectors read them); without a choice the
+    browser's language and the installation's DEFAULT_TIMEZONE apply."""
     chosen = notify.chosen_locale(db.session, user.id)
     if chosen is not None:
         session["locale"] = chosen
+    zone = notify.chosen_timezone(db.session, user.id)
+    if zone is not None:
+        session["timezone"] = zone
+    else:
+        session.pop("timezone", None)
 
 
 def connect() -> None:

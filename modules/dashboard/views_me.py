@@ -1,4 +1,4 @@
-"""My notifications and my settings (language of e-mails, daily digest on or off)."""
+"""My notifications and my settings (language, time zone, daily digest on or off)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from sqlalchemy import select
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
+from app.formats import ZONE, timezone_choices, zone_label
 from app.security import VIEW_METHOD_PERMISSIONS
 from app.views import AppModelView
 from modules.dashboard.models import MAIL_STATES, Notification, UserSetting, local_link
@@ -51,11 +52,11 @@ class MyNotificationView(AppModelView):
     list_title = _l("My notifications")
     show_title = _l("Notification")
     label_columns = {
-        "created_at": _l("Received (UTC)"),
+        "created_at": _l("Received (%(zone)s)", zone=ZONE),
         "due_on": _l("Due"),
         "text": _l("Notice"),
         "notice": _l("Notice"),
-        "read_at": _l("Read (UTC)"),
+        "read_at": _l("Read (%(zone)s)", zone=ZONE),
         "is_read": _l("Read"),
         "mail_state": _l("E-mail"),
         "link": _l("Link"),
@@ -123,6 +124,8 @@ class MySettingsView(BaseView):
             setting=setting,
             languages=current_app.config["LANGUAGES"],
             default_locale=current_app.config.get("BABEL_DEFAULT_LOCALE", "en"),
+            timezones=timezone_choices(),
+            default_zone=zone_label(current_app.config.get("DEFAULT_TIMEZONE") or "UTC"),
         ), status
 
     @expose("/")
@@ -134,9 +137,10 @@ class MySettingsView(BaseView):
     @has_access
     def save(self):
         locale = request.form.get("locale") or None
+        zone = request.form.get("timezone") or None
         digest = request.form.get("email_digest") in ("1", "on", "y", "true")
         try:
-            notify.save_settings(db.session, current_user_id(), locale, digest)
+            notify.save_settings(db.session, current_user_id(), locale, digest, zone)
         except DomainError as err:
             db.session.rollback()
             flash(str(err.message), "danger")
@@ -144,5 +148,9 @@ class MySettingsView(BaseView):
         db.session.commit()
         if locale:
             session["locale"] = locale  # the pages speak it at once, not from the next login
+        if zone:
+            session["timezone"] = zone  # and show their times in it
+        else:
+            session.pop("timezone", None)
         flash(str(_l("Settings saved.")), "success")
         return redirect(url_for("MySettingsView.index"))

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from app import filters as app_filters
 from app.datamodel import AppInterface
 from app.db import db
+from app.formats import ZONE
 from app.security import VIEW_METHOD_PERMISSIONS
 from app.views import AppModelView
 from modules.inventory import services
@@ -50,7 +51,7 @@ LABELS = {
     "note": _l("Note"),
     "kind": _l("Kind"),
     "user": _l("User"),
-    "at": _l("When (UTC)"),
+    "at": _l("When (%(zone)s)", zone=ZONE),
     "from_warehouse": _l("From"),
     "to_warehouse": _l("To"),
     "warehouse": _l("Warehouse"),

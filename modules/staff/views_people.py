@@ -17,6 +17,7 @@ from app import policy
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
+from app.formats import ZONE
 from app.security import VIEW_METHOD_PERMISSIONS
 from app.views import AppModelView, ShowSection, commit_step
 from modules.staff import pdf, services
@@ -71,7 +72,7 @@ LABELS = {
     "published_by": _l("Published by"),
     "job_description": _l("Job description"),
     "signed_name": _l("Signed by"),
-    "acknowledged_at": _l("Acknowledged (UTC)"),
+    "acknowledged_at": _l("Acknowledged (%(zone)s)", zone=ZONE),
 }
 
 

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.datamodel import AppInterface
+from app.formats import ZONE
 from app.insights import QuickFilter
 from app.rules import Rules
 from app.surface import Surface
@@ -23,7 +24,7 @@ from modules.staff.web import (
 LABELS = {
     "number": _l("Number"),
     "channel": _l("Channel"),
-    "received_at": _l("Received (UTC)"),
+    "received_at": _l("Received (%(zone)s)", zone=ZONE),
     "from_name": _l("Sender"),
     "partner": _l("Partner"),
     "subject": _l("Subject"),
@@ -43,7 +44,7 @@ LABELS = {
     "ref_id": _l("Linked record id"),
     "created_at": _l("Created"),
     "created_by": _l("Created by"),
-    "done_at": _l("Done (UTC)"),
+    "done_at": _l("Done (%(zone)s)", zone=ZONE),
     "user": _l("Employee"),
     "on": _l("Date"),
     "hours": _l("Hours"),

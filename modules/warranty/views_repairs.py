@@ -21,6 +21,7 @@ from app.board import LIST_TEMPLATE
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
+from app.formats import ZONE
 from app.insights import QuickFilter, reader_context
 from app.security import VIEW_METHOD_PERMISSIONS
 from app.surface import Surface
@@ -77,7 +78,7 @@ LABELS = {
     "recovery_supplier": _l("Recover the cost from"),
     "ready_on": _l("Ready on"),
     "returned_on": _l("Returned on"),
-    "closed_at": _l("Closed (UTC)"),
+    "closed_at": _l("Closed (%(zone)s)", zone=ZONE),
     "total": _l("Total"),
     "repair": _l("Repair order"),
     "part": _l("Part"),
@@ -92,7 +93,7 @@ LABELS = {
     "kind": _l("Kind"),
     "result": _l("Result"),
     "inspector": _l("Inspector"),
-    "at": _l("When (UTC)"),
+    "at": _l("When (%(zone)s)", zone=ZONE),
     "sequence": _l("Order"),
     "text": _l("Item"),
     "required": _l("Required"),

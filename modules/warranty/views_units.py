@@ -16,6 +16,7 @@ from app import policy, search
 from app.datamodel import AppInterface
 from app.db import db
 from app.errors import DomainError
+from app.formats import ZONE
 from app.security import VIEW_METHOD_PERMISSIONS, WRITE
 from app.surface import Surface
 from app.views import AppModelView
@@ -47,7 +48,7 @@ LABELS = {
     "sales_ref": _l("Sales system reference"),
     "notes": _l("Notes"),
     "active": _l("Active"),
-    "created_at": _l("Created (UTC)"),
+    "created_at": _l("Created (%(zone)s)", zone=ZONE),
     "name": _l("Name"),
     "category": _l("Category"),
     "statutory_months": _l("Statutory warranty, months"),

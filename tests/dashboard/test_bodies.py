@@ -74,7 +74,11 @@ def test_a_notification_is_marked_read_from_its_page(ui, run):
 def test_the_openapi_description_names_the_bodies(api):
     spec = api("Viewer").get("/api/v1/_openapi").json
     schemas = spec["components"]["schemas"]
-    assert set(schemas["DashboardSettingsBody"]["properties"]) == {"locale", "email_digest"}
+    assert set(schemas["DashboardSettingsBody"]["properties"]) == {
+        "locale",
+        "timezone",
+        "email_digest",
+    }
     paths = spec["paths"]
     put = paths["/api/v1/my_settings/"]["put"]["requestBody"]["content"]["application/json"]
     assert put["schema"]["$ref"].endswith("/DashboardSettingsBody")

@@ -12,11 +12,13 @@ from collections import defaultdict
 from datetime import date
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from types import EllipsisType
 
 from flask import current_app
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import force_locale, format_date, gettext, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
@@ -25,8 +27,10 @@ from app import insights
 from app.config import LANGUAGES
 from app.db import utcnow
 from app.errors import DomainError, NotFound
+from app.formats import force_timezone
+from app.i18n import known_timezone
 from app.insights import Notice, message_parts
-from modules.dashboard.models import Notification, UserSetting
+from modules.dashboard.models import KINDS, Notification, UserSetting
 
 log = logging.getLogger("aftersales.dashboard")
 
@@ -66,7 +70,7 @@ def store(session: Session, today: date) -> dict:
         )
         if found is not None:
             continue
-        message, params = message_parts(notice.text)
+        message, params = notice_parts(notice.text)
         session.add(
             Notification(
                 user_id=recipient,
@@ -82,6 +86,23 @@ def store(session: Session, today: date) -> dict:
         created += 1
     session.commit()
     return {"notices": len(notices), "new notifications": created, "failed sources": failed}
+
+
+def notice_parts(text) -> tuple[str, dict]:
+    """(message id, parameters) of a notice's lazy text, to store and translate later in
+    the reader's language; parameters that are dates or translatable texts are noted."""
+    message, texts = message_parts(text)
+    params: dict = dict(texts)
+    kinds: dict[str, str] = {}
+    for name, value in (getattr(text, "_kwargs", None) or {}).items():
+        if isinstance(value, date):
+            kinds[name] = "date"
+        elif isinstance(value, LazyString) and getattr(value, "_args", None):
+            params[name] = str(value._args[0])  # the message id, not today's translation
+            kinds[name] = "text"
+    if kinds:
+        params[KINDS] = kinds
+    return message, params
 
 
 def deliver(session: Session, today: date, send_mail: bool = True) -> dict:
@@ -104,6 +125,20 @@ def chosen_locale(session: Session, user_id: int) -> str | None:
     return None
 
 
+def chosen_timezone(session: Session, user_id: int) -> str | None:
+    """The time zone the user chose in his settings, if he chose one."""
+    setting = session.scalar(select(UserSetting).where(UserSetting.user_id == user_id))
+    if setting is not None and known_timezone(setting.timezone):
+        return setting.timezone
+    return None
+
+
+def user_timezone(session: Session, user_id: int) -> str:
+    """The user's zone, else the installation's (DEFAULT_TIMEZONE)."""
+    default = current_app.config.get("DEFAULT_TIMEZONE") or "UTC"
+    return chosen_timezone(session, user_id) or (default if known_timezone(default) else "UTC")
+
+
 def user_locale(session: Session, user_id: int) -> str:
     default = current_app.config.get("BABEL_DEFAULT_LOCALE") or "en"
     return chosen_locale(session, user_id) or (default if default in LANGUAGES else "en")
@@ -114,11 +149,13 @@ def wants_mail(session: Session, user_id: int) -> bool:
     return setting is None or bool(setting.email_digest)
 
 
-def digest(user: User, items: list[Notification], today: date, locale: str) -> EmailMessage:
-    """One user's digest, written in `locale`."""
+def digest(
+    user: User, items: list[Notification], today: date, locale: str, zone: str = "UTC"
+) -> EmailMessage:
+    """One user's digest, written in `locale`, its times in `zone`."""
     config = current_app.config
     base = (config.get("BASE_URL") or "").rstrip("/")
-    with force_locale(locale):
+    with force_locale(locale), force_timezone(zone):
         subject = ngettext(
             "%(app)s: %(num)s notice, %(date)s",
             "%(app)s: %(num)s notices, %(date)s",
@@ -198,7 +235,13 @@ def send_digests(session: Session, today: date) -> dict:
                     n.mail_state = "skipped"
                 session.commit()
                 continue
-            msg = digest(user, items, today, user_locale(session, user_id))
+            msg = digest(
+                user,
+                items,
+                today,
+                user_locale(session, user_id),
+                user_timezone(session, user_id),
+            )
             try:
                 if smtp is None:
                     smtp = _connect(config)
@@ -253,14 +296,26 @@ def mark_all_read(session: Session, user_id: int) -> int:
     return result.rowcount or 0
 
 
-def save_settings(session: Session, user_id: int, locale: str | None, email_digest: bool):
+def save_settings(
+    session: Session,
+    user_id: int,
+    locale: str | None,
+    email_digest: bool,
+    timezone: str | None | EllipsisType = ...,
+):
+    """A user's language, time zone (None: the installation's; left out: unchanged) and
+    whether he wants the daily e-mail."""
     if locale is not None and locale not in LANGUAGES:
         raise DomainError(_l("Unknown language."), field="locale")
+    if timezone is not ... and timezone is not None and not known_timezone(timezone):
+        raise DomainError(_l("Unknown time zone."), field="timezone")
     setting = session.scalar(select(UserSetting).where(UserSetting.user_id == user_id))
     if setting is None:
         setting = UserSetting(user_id=user_id)
         session.add(setting)
     setting.locale = locale
+    if timezone is not ...:
+        setting.timezone = timezone
     setting.email_digest = bool(email_digest)
     session.flush()
     return setting
