@@ -15,7 +15,11 @@ from sqlalchemy.orm import selectinload
 
 from app import policy
 from app.db import db
+from app.errors import DomainError
 from app.views import _model_by_table
+from app.widgets import _ID_RANGE, LOOKUP_FILTERS, lookup_label
+
+_OWN_ARGS = {"q", "page", "_l_"}  # the search text, the page, the language of the answer
 
 
 class LookupView(BaseView):
@@ -27,6 +31,12 @@ class LookupView(BaseView):
     `name`); a table that declares neither has no lookup (404). Login users
     (`ab_user`) are a directory every logged-in user may search, active users
     only: assignees, deputies and the like pick from it.
+
+    Each row is `{"id", "text"}`, the text its lookup label (app.widgets.lookup_label).
+    A field that depends on another (`LookupField(depends={"customer": "customer_id"})`)
+    filters by it (`?customer=<id>`: any other parameter is a 400) and each row also
+    carries the record it names there (`"customer": {"id", "text"}`), which the form
+    fills in when the row is picked.
     """
 
     route_base = "/lookup"
@@ -57,6 +67,10 @@ class LookupView(BaseView):
             if not any(actor.reads(r) for r in resources):
                 return jsonify(message=str(_l("Access is denied."))), 403
             query = policy.restrict(query, model, actor)
+        try:
+            query, related = _filtered(query, model, table)
+        except DomainError as err:
+            return jsonify(message=str(err.message)), err.status
         query, columns = _lookup_columns(query, model, fields)
         term = (request.args.get("q") or "").strip()[:100]
         if term:
@@ -65,7 +79,7 @@ class LookupView(BaseView):
         if hasattr(model, "active"):
             query = query.filter(model.active.is_(True))
         # relations the rows' names show, loaded in one go rather than per row
-        for rel in getattr(model, "__lookup_load__", ()):
+        for rel in {*getattr(model, "__lookup_load__", ()), *related.values()}:
             query = query.options(selectinload(getattr(model, rel)))
         rows = (
             query.order_by(columns[0], model.id)
@@ -74,7 +88,7 @@ class LookupView(BaseView):
             .all()
         )
         return jsonify(
-            results=[{"id": r.id, "text": str(r)} for r in rows[: self.page_size]],
+            results=[_result(r, related) for r in rows[: self.page_size]],
             more=len(rows) > self.page_size,
         )
 
@@ -104,3 +118,58 @@ def _lookup_columns(query, model, fields):
             joined.add(rel)
         columns.append(getattr(attr.property.mapper.class_, col))
     return query, columns
+
+
+def _filtered(query, model, table: str):
+    """`query` limited by the declared filters in the request (`?customer=3`), and the
+    relation each filter names ({parameter: relation}) for the rows' answers. An
+    undeclared parameter, a value that is not a record number or a hidden column: 400."""
+    declared = LOOKUP_FILTERS.get(table, {})
+    hidden = policy.hidden(model)
+    mapper = sa_inspect(model)
+    related: dict[str, str] = {}
+    for param in request.args:
+        if param in _OWN_ARGS:
+            continue
+        column = declared.get(param)
+        rel = _relation_of(mapper, column) if column else None
+        if column is None or column in hidden or rel in hidden:
+            raise DomainError(
+                _l("This lookup cannot be filtered by %(name)s.", name=param),
+                field=param,
+                status=400,
+            )
+        value = request.args.get(param, "").strip()
+        if value == "":
+            continue
+        try:
+            pk = int(value)
+        except ValueError:
+            pk = None
+        if pk is None or pk not in _ID_RANGE:
+            raise DomainError(
+                _l("%(name)s must be a record number.", name=param), field=param, status=400
+            )
+        query = query.filter(getattr(model, column) == pk)
+    for param, column in declared.items():
+        rel = _relation_of(mapper, column)
+        if rel is not None and rel not in hidden and column not in hidden:
+            related[param] = rel
+    return query, related
+
+
+def _relation_of(mapper, column: str) -> str | None:
+    """The many-to-one relation whose key is `column` (unit.customer_id: customer)."""
+    for rel in mapper.relationships:
+        if rel.direction.name == "MANYTOONE" and any(c.key == column for c in rel.local_columns):
+            return rel.key
+    return None
+
+
+def _result(row, related: dict[str, str]) -> dict:
+    out: dict = {"id": row.id, "text": lookup_label(row)}
+    for param, rel in related.items():
+        other = getattr(row, rel)
+        if other is not None:
+            out[param] = {"id": other.id, "text": lookup_label(other)}
+    return out

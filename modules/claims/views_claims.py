@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.security.sqla.models import User
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _p
@@ -24,6 +25,7 @@ from app.insights import QuickFilter
 from app.security import VIEW_METHOD_PERMISSIONS, WRITE
 from app.surface import Surface
 from app.views import AppModelView, StateMachineViewMixin
+from app.widgets import LookupField, current_user_row
 from modules.claims.models import (
     CHANNELS,
     CLAIM_LEGAL_FACTS,
@@ -41,6 +43,7 @@ from modules.claims.models import (
 )
 from modules.claims.services import claims as claim_services
 from modules.claims.services import defects
+from modules.warranty.models import Unit
 
 TEMPLATES = str(Path(__file__).parent / "templates")
 
@@ -267,9 +270,21 @@ class ClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
         "channel": CHANNELS.select_field(_l("Channel")),
         "demand": DEMANDS.select_field(_l("Consumer demands")),
         "jurisdiction": _opt(JURISDICTIONS, _l("Jurisdiction")),
+        # the customer's units (picking a unit first fills in its customer)
+        "unit": LookupField(
+            LABELS["unit"], [Optional()], model=Unit, depends={"customer": "customer_id"}
+        ),
+        # the officer: the user who registers the claim, unless another is picked
+        "officer": LookupField(
+            LABELS["officer"],
+            [Optional()],
+            model=User,
+            default=current_user_row,
+            description=_l("Empty: you."),
+        ),
     }
     edit_form_extra_fields = {
-        **add_form_extra_fields,
+        **{k: v for k, v in add_form_extra_fields.items() if k not in ("unit", "officer")},
         "resolution": _opt(RESOLUTIONS, _l("Resolution")),
     }
     description_columns = {

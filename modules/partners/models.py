@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.choices import Choices
 from app.db import UTCDateTime, utcnow
+from app.widgets import Hidden, join_label, tax_id_label
 
 INTERACTION_KINDS = Choices(
     ("consultation", _l("Consultation")),
@@ -54,6 +55,14 @@ class Partner(Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def lookup_label(self, hidden: Hidden) -> str:
+        """What a lookup offers: "Pedro Costa — São Paulo, Tax id 123", its city and
+        tax id (else its phone), those the reader may see, so two namesakes differ."""
+        off = hidden(Partner)
+        shown = {f: getattr(self, f) for f in ("city", "tax_id", "phone") if f not in off}
+        tax = tax_id_label(shown["tax_id"]) if shown.get("tax_id") else None
+        return join_label(self.name, shown.get("city"), tax or shown.get("phone"))
 
     @property
     def kinds(self) -> list[str]:

@@ -12,7 +12,7 @@ from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import DecimalField
-from wtforms.validators import Optional
+from wtforms.validators import DataRequired, Optional
 
 from app import filters as app_filters
 from app import policy
@@ -26,8 +26,10 @@ from app.insights import QuickFilter, reader_context
 from app.security import VIEW_METHOD_PERMISSIONS
 from app.surface import Surface
 from app.views import AppModelView, StateMachineViewMixin, commit_step
+from app.widgets import LookupField
 from modules.inventory.models import Part
 from modules.inventory.services.catalog import fitting_parts
+from modules.partners.models import Partner
 from modules.warranty import pdf
 from modules.warranty.models import (
     BILLING_TYPES,
@@ -42,6 +44,7 @@ from modules.warranty.models import (
     RepairLabourLine,
     RepairOrder,
     RepairPartLine,
+    Unit,
 )
 from modules.warranty.services import inspections, lines, logistics, repairs
 from modules.warranty.views_units import LABELS as UNIT_LABELS
@@ -138,6 +141,7 @@ _LIST = [
     "days_left",
 ]
 _INTAKE = [
+    "customer",
     "unit",
     "reported_defect",
     "condition",
@@ -256,8 +260,20 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
         "warranty_status": lambda v: status_badge(v) if v else "",
         "days_left": days_left_badge,
     }
-    add_form_extra_fields = edit_form_extra_fields = {
-        "repair_type": REPAIR_TYPES.select_field(_l("Repair type")),
+    edit_form_extra_fields = {"repair_type": REPAIR_TYPES.select_field(_l("Repair type"))}
+    add_form_extra_fields = {
+        **edit_form_extra_fields,
+        # empty: the unit's owner; chosen first, the unit lookup offers his units, and
+        # a unit picked first fills him in
+        "customer": LookupField(
+            LABELS["customer"],
+            [Optional()],
+            model=Partner,
+            description=_l("Empty: the unit's owner."),
+        ),
+        "unit": LookupField(
+            LABELS["unit"], [DataRequired()], model=Unit, depends={"customer": "customer_id"}
+        ),
     }
     description_columns = {
         "technician": _l("Leave empty to take the repair yourself (technicians)."),

@@ -137,4 +137,4 @@ def test_partner_list_runs_a_fixed_number_of_statements(ui, run):
 
 def test_any_logged_in_user_can_pick_a_colleague(ui):
     found = ui("Technician").get("/lookup/ab_user/?q=service").json
-    assert [r["text"] for r in found["results"]] == ["service_manager Test"]
+    assert [r["text"] for r in found["results"]] == ["service_manager Test (service_manager)"]

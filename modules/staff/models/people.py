@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.choices import Choices
 from app.db import UTCDateTime, utcnow
+from app.widgets import Hidden
 
 ABSENCE_KINDS = Choices(
     ("business_trip", _l("Business trip")),
@@ -49,6 +50,7 @@ class Position(Model):
 class Employee(Model):
     __tablename__ = "stf_employee"
     __lookup_fields__ = ("name", "personnel_no")
+    __lookup_load__ = ("user",)  # what its lookup label shows
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     personnel_no: Mapped[str | None] = mapped_column(String(32), unique=True)
@@ -69,6 +71,17 @@ class Employee(Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def lookup_label(self, hidden: Hidden) -> str:
+        """What a lookup offers: "Maria Silva (msilva)", the login's username, else the
+        personnel number, so two namesakes differ."""
+        off = hidden(Employee)
+        tag = None
+        if self.user is not None and not {"user", "user_id"} & off:
+            tag = self.user.username
+        elif self.personnel_no and "personnel_no" not in off:
+            tag = self.personnel_no
+        return f"{self.name} ({tag})" if tag else self.name
 
 
 class Responsibility(Model):

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.choices import Choices
 from app.db import Money, UTCDateTime, utcnow
+from app.widgets import Hidden, join_label
 from modules.inventory.models import EquipmentModel
 from modules.partners.models import Partner
 
@@ -75,6 +76,7 @@ class Unit(Model):
 
     __tablename__ = "wty_unit"
     __lookup_fields__ = ("serial_number", "sales_ref")
+    __lookup_load__ = ("equipment_model", "customer")  # what its lookup label shows
     __table_args__ = (
         UniqueConstraint("equipment_model_id", "serial_number", name="uq_wty_unit_model_serial"),
     )
@@ -108,6 +110,18 @@ class Unit(Model):
 
     def __str__(self) -> str:
         return self.serial_number
+
+    def lookup_label(self, hidden: Hidden) -> str:
+        """What a lookup offers: "SN-0001 — WM-7 Washer, Pedro Costa (São Paulo)": the
+        serial, the model and the customer, those the reader may see."""
+        off = hidden(Unit)
+        model = None if {"equipment_model", "equipment_model_id"} & off else self.equipment_model
+        customer = None
+        if not {"customer", "customer_id"} & off and self.customer is not None:
+            customer = self.customer.name
+            city = None if "city" in hidden(Partner) else self.customer.city
+            customer = f"{customer} ({city})" if city else customer
+        return join_label(self.serial_number, model, customer)
 
     @property
     def active_void(self) -> WarrantyVoid | None:

@@ -137,6 +137,26 @@ def check_repair(session: Session, repair: RepairOrder) -> None:
         raise DomainError(_l("Give an amount of zero or more."), field="quote_amount")
 
 
+def check_customer(session: Session, repair: RepairOrder) -> None:
+    """A new repair's customer is its unit's owner (taken from the unit when none is
+    named); another customer only for a repair opened from a claim, whose claimant may
+    claim on behalf of the owner (the claim's rules ask why)."""
+    unit = repair.unit or get_unit(session, repair.unit_id)
+    customer_id = repair.customer.id if repair.customer is not None else repair.customer_id
+    if customer_id is None:
+        # the relation, not the key: a form sets `customer` to None, which wins at flush
+        repair.customer = unit.customer
+        return
+    if customer_id != unit.customer_id and not (repair.origin or "").startswith("claim:"):
+        raise DomainError(
+            _l(
+                "This unit was sold to another customer: choose its owner, "
+                "or leave the customer empty."
+            ),
+            field="customer",
+        )
+
+
 def open_repair(
     session: Session,
     unit_id: int,
@@ -181,8 +201,7 @@ def create_repair(session: Session, repair: RepairOrder, *, receive: bool = Fals
     repair.intake_date = repair.intake_date or date.today()
     repair.repair_type = repair.repair_type or "workshop"
     check_repair(session, repair)
-    if repair.customer_id is None and repair.customer is None:
-        repair.customer_id = repair.unit.customer_id
+    check_customer(session, repair)
     repair.number = next_number(session, "RO", repair.intake_date)
     dl = repair_deadline(session, repair)
     repair.due_date = dl.due if dl else None
