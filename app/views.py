@@ -33,7 +33,7 @@ from app.formats import ZONE
 from app.models import AuditLog, CalendarDay, LegalPeriod
 from app.rules import RulesHooks
 from app.security import READ, VIEW_METHOD_PERMISSIONS, WRITE
-from app.surface import SurfaceMixin
+from app.surface import SurfaceMixin, save_work
 from app.widgets import LookupField, LookupMultipleField
 
 
@@ -360,6 +360,10 @@ class StateMachineViewMixin:
             abort(404)
         comment = (request.form.get("comment") or "").strip() or None
         try:
+            # what was typed in the working fields is saved with the step, as one
+            # (Odoo saves a record before its button runs)
+            if any(col in request.form for col in self.surface.work):
+                save_work(self, item, request.form)
             self.apply_transition(db.session, item, action, comment)
             db.session.commit()
         except DomainError as err:

@@ -131,3 +131,16 @@ def test_empty_fields_are_not_listed(app, run, ui):
     # the repair has no notes, no quote and is not returned: none of them is listed
     for label in ("Notes", "Quote", "Returned on", "Ready on"):
         assert f"<dt>{label}" not in details, label
+
+
+def test_a_step_saves_what_was_typed_with_it_or_neither(app, run, ui):
+    w = run(repair_world)
+    client = ui(TECH)
+    url = f"/repairorderview/transition/{w['repair']}/start_repair"
+    r = client.post(url, data={"diagnosis": "Pump replaced", "comment": ""})
+    assert r.status_code == 302
+    got = run(lambda s: (lambda ro: (ro.state, ro.diagnosis))(s.get(RepairOrder, w["repair"])))
+    assert got == ("in_repair", "Pump replaced")
+    # a step not allowed now writes nothing typed with it either
+    r = client.post(url, data={"diagnosis": "Changed my mind"})
+    assert run(lambda s: s.get(RepairOrder, w["repair"]).diagnosis) == "Pump replaced"

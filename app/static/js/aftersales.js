@@ -56,4 +56,15 @@
       box.val(said);
     }
   });
+
+  // A step taken from a record's header saves what was typed in its working fields
+  // first (the server writes both in one transaction): nothing typed is lost.
+  $(document).on("submit", "#as-transition-form", function () {
+    var form = $(this);
+    form.find("input.as-carried").remove();
+    $("form.as-work").find("input[name], textarea[name]").each(function () {
+      if (this.name === "csrf_token" || this.value === this.defaultValue) { return; }
+      $("<input type=\"hidden\" class=\"as-carried\">").attr("name", this.name).val(this.value).appendTo(form);
+    });
+  });
 })(jQuery);
