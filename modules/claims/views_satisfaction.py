@@ -16,6 +16,7 @@ from modules.claims.models import (
     ClaimSettings,
     SatisfactionRequest,
 )
+from modules.claims.models.satisfaction import SUBJECT_TYPES
 from modules.claims.services import satisfaction, systemic
 from modules.claims.views_claims import LABELS, TEMPLATES
 
@@ -40,6 +41,7 @@ class SatisfactionView(AppModelView):
     show_columns = [*list_columns, "customer", "equipment_model", "comment"]
     search_columns = ["subject_type", "score", "answered_at", "created_at"]
     base_order = ("id", "desc")
+    formatters_columns = {"subject_type": SUBJECT_TYPES.label}
 
 
 class SatisfactionReportView(BaseView):

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.choices import Choices
 from app.db import ZERO, Money, Quantity, UTCDateTime, utcnow
+from app.formats import number
 from modules.partners.models import Partner
 
 WAREHOUSE_KINDS = Choices(
@@ -65,6 +66,25 @@ RETURN_CONDITIONS = Choices(
     ("good", _l("Good, back to stock")),
     ("damaged", _l("Damaged, to quarantine")),
 )
+# The documents a stock move or a reservation is made for (its ref_type), by name: the
+# inventory's own here; a module that moves or reserves stock names its own documents
+# with register_ref_type (warranty: repair orders).
+REF_TYPES: dict[str, object] = {
+    "inv_purchase_order": _l("Purchase order"),
+    "inv_parts_sale": _l("Parts sale"),
+    "inv_parts_return": _l("Parts return"),
+    "inv_stock_move": _l("Stock move"),
+    "demo": _l("Demo data"),
+}
+
+
+def register_ref_type(code: str, label: object) -> None:
+    REF_TYPES.setdefault(code, label)
+
+
+def ref_type_label(code: str | None) -> str:
+    """A document type as its reader names it; a type nobody named, as stored."""
+    return str(REF_TYPES.get(code or "", code or ""))
 
 
 class EquipmentModel(Model):
@@ -177,7 +197,7 @@ class StockMove(Model):
     user: Mapped[User | None] = relationship(User)
 
     def __str__(self) -> str:
-        return f"#{self.id} {self.reason} {self.quantity}"
+        return f"#{self.id} {MOVE_REASONS.label(self.reason)} {number(self.quantity)}"
 
     @property
     def value(self) -> Decimal:
@@ -231,7 +251,7 @@ class Reservation(Model):
     warehouse: Mapped[Warehouse] = relationship()
 
     def __str__(self) -> str:
-        return f"{self.ref_type}:{self.ref_id} {self.quantity}"
+        return f"{ref_type_label(self.ref_type)} {self.ref_id}: {number(self.quantity)}"
 
 
 class ReorderRule(Model):

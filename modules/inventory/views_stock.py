@@ -24,6 +24,7 @@ from modules.inventory.models import (
     StockBalance,
     StockMove,
     Warehouse,
+    ref_type_label,
 )
 from modules.inventory.services import catalog, stock
 from modules.inventory.web import CountWithoutJoinsInterface
@@ -216,7 +217,7 @@ class StockMoveView(AppModelView):
     search_columns = ["at", "reason", "ref_type", "ref_id"]
     order_columns = ["at", "quantity"]
     base_order = ("id", "desc")
-    formatters_columns = {"reason": MOVE_REASONS.label}
+    formatters_columns = {"reason": MOVE_REASONS.label, "ref_type": ref_type_label}
     add_form_extra_fields = {
         "reason": MOVE_REASONS.select_field(_l("Reason")),
     }
@@ -254,4 +255,4 @@ class ReservationView(AppModelView):
     show_columns = list_columns
     search_columns = ["ref_type", "ref_id", "state", "created_at"]
     base_order = ("id", "desc")
-    formatters_columns = {"state": RESERVATION_STATES.label}
+    formatters_columns = {"state": RESERVATION_STATES.label, "ref_type": ref_type_label}

@@ -12,7 +12,15 @@ from app.rules import Rules
 from app.surface import Surface
 from app.views import AppModelView, StateMachineViewMixin
 from modules.staff import services
-from modules.staff.models import INTAKE_CHANNELS, PRIORITIES, TASK_STATES, Intake, Task, TimeLog
+from modules.staff.models import (
+    AREA_KINDS,
+    INTAKE_CHANNELS,
+    PRIORITIES,
+    TASK_STATES,
+    Intake,
+    Task,
+    TimeLog,
+)
 from modules.staff.services import work
 from modules.staff.web import (
     IntakeQueueFilter,
@@ -205,7 +213,7 @@ class IntakeView(AppModelView):
         "closed",
     ]
     base_order = ("received_at", "desc")
-    formatters_columns = {"channel": INTAKE_CHANNELS.label}
+    formatters_columns = {"channel": INTAKE_CHANNELS.label, "area_kind": AREA_KINDS.label}
     add_form_extra_fields = {"channel": INTAKE_CHANNELS.select_field(_l("Channel"))}
     edit_form_extra_fields = add_form_extra_fields
     description_columns = {

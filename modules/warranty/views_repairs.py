@@ -51,6 +51,14 @@ from modules.warranty.views_units import LABELS as UNIT_LABELS
 from modules.warranty.views_units import TEMPLATES, pdf_response, status_badge
 from modules.warranty.web import actor, page_form
 
+
+def coverage_source_label(value: str | None) -> str:
+    """What covers a repair, by name: a warranty layer, or a contract."""
+    if value in WARRANTY_STATUSES:
+        return WARRANTY_STATUSES.label(value)
+    return BILLING_TYPES.label(value)
+
+
 LABELS = {
     **UNIT_LABELS,
     "number": _l("Number"),
@@ -73,6 +81,7 @@ LABELS = {
     "billing_overridden": _l("Billing set by hand"),
     "billing_reason": _l("Reason for the billing"),
     "coverage_label": _l("Covered by"),
+    "coverage_source": _l("Coverage basis"),
     "quote_amount": _l("Quote"),
     "approved_amount": _l("Approved by the customer"),
     "quote_sent_on": _l("Quote sent on"),
@@ -259,6 +268,7 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
         "repair_type": REPAIR_TYPES.label,
         "warranty_status": lambda v: status_badge(v) if v else "",
         "days_left": days_left_badge,
+        "coverage_source": coverage_source_label,
     }
     edit_form_extra_fields = {"repair_type": REPAIR_TYPES.select_field(_l("Repair type"))}
     add_form_extra_fields = {
@@ -317,8 +327,12 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
             "can_write", "RepairOrder"
         )
         who = actor()
+        signed = {i.kind for i in repair.inspections}
+        # each check is offered until it is signed (the intake check once, at intake)
         kw["ro_may_sign"] = {
-            kind: self.inspection_rules.may_sign(repair, kind, who) for kind in ("intake", "final")
+            kind: self.inspection_rules.may_sign(repair, kind, who)
+            and not (kind == "intake" and kind in signed)
+            for kind in ("intake", "final")
         }
         kw["ro_can_billing"] = sm.has_access("can_override_billing", "RepairOrder")
         kw["ro_sees_costs"] = "unit_cost" not in policy.hidden(RepairPartLine)

@@ -7,14 +7,18 @@ from datetime import datetime
 
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.choices import Choices
 from app.db import UTCDateTime, utcnow
 from modules.claims.models.claims import Claim
 from modules.inventory.models import EquipmentModel
 from modules.partners.models import Partner
 from modules.warranty.models import RepairOrder
+
+SUBJECT_TYPES = Choices(("claim", _l("Claim")), ("repair", _l("Repair")))
 
 
 class SatisfactionRequest(Model):
@@ -53,4 +57,4 @@ class SatisfactionRequest(Model):
     employee: Mapped[User | None] = relationship(User)
 
     def __str__(self) -> str:
-        return f"{self.subject_type} #{self.claim_id or self.repair_order_id}"
+        return f"{SUBJECT_TYPES.label(self.subject_type)} #{self.claim_id or self.repair_order_id}"

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.choices import Choices
 from app.db import ZERO
 from app.errors import DomainError
 from app.insights import ChartData, Number, Series
@@ -20,6 +21,13 @@ DEMAND_REASONS = ("issue", "consumption", "sale")
 Q = Decimal("0.001")
 # Syntetos-Boylan: average inter-demand interval above 1.32 months is intermittent.
 ADI_CUTOFF = Decimal("1.32")
+# The method's code stays in the API's "method"; people read its name.
+METHODS = Choices(
+    ("ses", _l("Exponential smoothing (regular demand)")),
+    ("croston", _l("Croston (intermittent demand)")),
+    ("sba", _l("Croston with the Syntetos–Boylan correction (intermittent demand)")),
+    ("none", _l("No consumption yet")),
+)
 
 
 def croston(series: list[Decimal], alpha: Decimal) -> tuple[Decimal, Decimal] | None:
@@ -168,6 +176,7 @@ def part_forecast(
         "part_id": part.id,
         "history": [{"month": k, "quantity": q} for k, q in history],
         "method": fc["method"],
+        "method_label": METHODS.label(fc["method"]),
         "rate": fc["rate"],
         "adi": fc["adi"],
         "horizon": horizon,

@@ -15,12 +15,13 @@ from app.amounts import money, quantity
 from app.db import ZERO
 from app.errors import Conflict, DomainError
 from app.rules import Rules
-from modules.inventory.models import Part, Warehouse
+from modules.inventory.models import Part, Warehouse, register_ref_type
 from modules.inventory.services import stock
 from modules.warranty.models import REPAIR_STATES, RepairLabourLine, RepairOrder, RepairPartLine
 from modules.warranty.services.access import check_repair_visible
 
 REF_TYPE = "repair_order"
+register_ref_type(REF_TYPE, _l("Repair order"))  # the stock moves and reservations it makes
 # states in which lines may still change
 EDITABLE_STATES = (
     "draft",
