@@ -142,6 +142,7 @@ class PurchaseOrderView(StateMachineViewMixin, AppModelView):
             order = db.session.get(PurchaseOrder, kwargs["pk"])
             if order is not None:
                 kwargs["po_lines"] = order.lines
+                kwargs["po_state"] = order.state
                 kwargs["po_receivable"] = order.state in (
                     "sent",
                     "partially_received",

@@ -144,3 +144,24 @@ def test_a_step_saves_what_was_typed_with_it_or_neither(app, run, ui):
     # a step not allowed now writes nothing typed with it either
     r = client.post(url, data={"diagnosis": "Changed my mind"})
     assert run(lambda s: s.get(RepairOrder, w["repair"]).diagnosis) == "Pump replaced"
+
+
+def test_a_record_lists_its_related_lines_with_their_add_button(app, run, ui):
+    from modules.inventory.models import PurchaseOrder, Warehouse
+    from modules.partners.models import Partner
+
+    def draft(s) -> int:
+        supplier = Partner(name="Parts Supplier", is_supplier=True)
+        wh = Warehouse(code="W2", name="Second")
+        s.add_all([supplier, wh])
+        s.flush()
+        po = PurchaseOrder(supplier_id=supplier.id, warehouse_id=wh.id)
+        s.add(po)
+        s.flush()
+        return po.id
+
+    pk = run(draft)
+    html = _page(ui(MANAGER), f"/purchaseorderview/show/{pk}")
+    lines = html.split('id="as-related-PurchaseOrderLineView"', 1)
+    assert len(lines) == 2, "the order's lines are not on its page"
+    assert "/purchaseorderlineview/add" in lines[1]
