@@ -165,3 +165,32 @@ def test_a_record_lists_its_related_lines_with_their_add_button(app, run, ui):
     lines = html.split('id="as-related-PurchaseOrderLineView"', 1)
     assert len(lines) == 2, "the order's lines are not on its page"
     assert "/purchaseorderlineview/add" in lines[1]
+
+
+def test_the_intake_check_is_asked_for_until_it_is_signed(app, run, ui):
+    from modules.warranty.models import Checklist, ChecklistItem
+
+    w = run(repair_world)
+
+    def checklist(s) -> list[int]:
+        intake = Checklist(name="Intake check", kind="intake", active=True)
+        intake.items = [
+            ChecklistItem(sequence=10, text="Photos taken", required=True),
+            ChecklistItem(sequence=20, text="Accessories listed", required=True),
+        ]
+        s.add(intake)
+        s.flush()
+        return [it.id for it in intake.items]
+
+    items = run(checklist)
+    client = ui(TECH)
+    url = f"/repairorderview/show/{w['repair']}"
+    html = _page(client, url)
+    assert "wty-intake-due" in html and "wty-inspect-intake" in html
+    r = client.post(
+        f"/repairorderview/inspect/{w['repair']}",
+        data={"kind": "intake", **{f"item_{i}": "1" for i in items}},
+    )
+    assert r.status_code == 302
+    html = _page(client, url)
+    assert "wty-intake-due" not in html and "wty-inspect-intake" not in html
