@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -105,12 +106,15 @@ class Notification(Model):
 # (written in the reader's format when shown) or a translatable text (a legal
 # deadline's name: shown in the reader's language, not in that of the night's run).
 KINDS = "_kinds"
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def render_notice(message: str, params: dict | None) -> str:
     """A stored notice in the current language and format."""
     values = dict(params or {})
-    kinds = values.pop(KINDS, None) or {}
+    kinds = values.pop(KINDS, None)
+    if kinds is None:  # stored before kinds were noted: its ISO dates are dates
+        kinds = {k: "date" for k, v in values.items() if isinstance(v, str) and ISO_DAY.match(v)}
     for name, kind in kinds.items() if isinstance(kinds, dict) else ():
         value = values.get(name)
         if not isinstance(value, str) or not value:

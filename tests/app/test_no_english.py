@@ -113,3 +113,47 @@ def test_no_english_on_the_pages_of_a_russian_reader(installed_app, role):
             if words := _english(pattern, text):
                 found[where] = words
     assert not found, f"English or raw codes on the Russian pages of {role}: {found}"
+
+
+def test_a_legal_deadline_in_a_notice_speaks_the_readers_language(app, ui, run):
+    """The night's run speaks the installation's language; a Russian reader still reads
+    the deadline's name in Russian, and its date his way."""
+    from datetime import date
+
+    from flask_appbuilder.security.sqla.models import User
+    from flask_babel import lazy_gettext as _l
+    from sqlalchemy import select
+
+    from app.deadlines import CODE_LABELS
+    from modules.dashboard.models import Notification
+    from modules.dashboard.services.notify import notice_parts
+    from tests.conftest import ROLE_USERS
+
+    text = _l(
+        "Claim %(number)s: the legal deadline “%(what)s” is on %(due)s",
+        number="CL-2026-00007",
+        what=CODE_LABELS["refund"],
+        due=date(2026, 3, 5),
+    )
+
+    def store(session):
+        uid = session.scalar(select(User.id).where(User.username == ROLE_USERS["Claims Officer"]))
+        message, params = notice_parts(text)
+        session.add(Notification(user_id=uid, source="t", key="k", message=message, params=params))
+        # one stored before the kinds of its parameters were noted: its date is still a date
+        session.add(
+            Notification(
+                user_id=uid,
+                source="t",
+                key="old",
+                message="Task %(number)s “%(title)s” is due",
+                params={"number": "TSK-1", "title": "2026-03-06"},
+            )
+        )
+
+    run(store)
+    officer = ui("Claims Officer")
+    officer.get("/lang/ru")
+    page = visible_text(officer.get("/mynotifications/list/").get_data(as_text=True))
+    assert "Возврат денег" in page and "Refund" not in page, page
+    assert "05.03.2026" in page and "06.03.2026" in page and "2026-03-0" not in page
