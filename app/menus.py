@@ -22,8 +22,16 @@ from app.security import BUILTIN_ROLES, HOME_CATEGORIES
 
 ME = MENU_GROUPS["me"].category
 SHARED = (MENU_GROUPS["reports"].category, MENU_GROUPS["settings"].category)
-# Above this many categories, only the working ones keep their label beside the icon
-LABELLED_CATEGORIES = 5
+# The width the categories may take on one row at 1366 px (the brand, the search box,
+# the bell, the language and the user's name take the rest), and an estimate of a
+# category's width: padding, icon and caret, and its label at ~7.5 px a character.
+# Above it only the working categories keep their label beside the icon (the JS of
+# layout.js folds further if the row still wraps in the browser).
+ROW_BUDGET = 760
+
+
+def estimated_width(label: str) -> float:
+    return 52 + 7.5 * len(label)
 
 
 @dataclass
@@ -31,6 +39,11 @@ class NavCategory:
     item: Any  # FAB MenuItem: the category
     entries: list[Any]  # its visible children (FAB MenuItems; "-" for a divider)
     home: bool = False
+
+    @property
+    def label(self) -> str:
+        single = self.single
+        return str((single or self.item).label)
 
     @property
     def single(self) -> Any | None:
@@ -121,7 +134,7 @@ def navbar() -> Navbar:
             out.me = [e for e in entries if e.name != "-"]
             continue
         out.categories.append(NavCategory(item, entries, home=item.name in homes))
-    out.compact = len(out.categories) > LABELLED_CATEGORIES
+    out.compact = sum(estimated_width(c.label) for c in out.categories) > ROW_BUDGET
     out.badges = _badges(sm, user, getattr(loaded, "navbar", []))
     g._as_navbar = out
     return out

@@ -189,11 +189,18 @@ def build(view, item, can_write: bool) -> SurfacePage:
         value, link = _display(view, item, col)
         if value is not None:
             page.details.append(Fact(_label(view, col), value, link))
-    if can_write and open_doc and view.edit_columns:
+    if can_write and open_doc and view.edit_columns and _routed(view, "edit"):
         page.edit_url = url_for(f"{view.endpoint}.edit", pk=item.id)
-    if can_write and getattr(view.rules, "deletable", True):
+    if can_write and getattr(view.rules, "deletable", True) and _routed(view, "delete"):
         page.delete_url = url_for(f"{view.endpoint}.delete", pk=item.id)
     return page
+
+
+def _routed(view, method: str) -> bool:
+    """Whether the view serves `method` (a notification has no edit or delete page)."""
+    included = getattr(view, "include_route_methods", None)
+    excluded = getattr(view, "exclude_route_methods", None) or set()
+    return (included is None or method in included) and method not in excluded
 
 
 def may_write(view) -> bool:

@@ -373,7 +373,7 @@ class StateMachineViewMixin:
             flash(
                 str(
                     _l(
-                        "Done: %(state)s",
+                        "New state: %(state)s",
                         state=self.state_machine.label(getattr(item, self.state_machine.field)),
                     )
                 ),

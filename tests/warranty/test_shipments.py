@@ -205,7 +205,7 @@ def test_every_step_from_every_state_through_the_screen(run, ui, state, action):
         assert _row(run, sid) == before
         assert _steps(run, sid) == steps
         return
-    assert flashes == [("success", f"Done: {LABELS[target]}")]
+    assert flashes == [("success", f"New state: {LABELS[target]}")]
     assert _row(run, sid) == (target, *_expected_dates(before, action))
     assert _steps(run, sid) == [*steps, (state, target, None, CLERK)]
 

@@ -21,12 +21,17 @@
     }
   }
 
+  var ROW = 60;  // px: one row of Bootstrap's navbar is 50 px high
+
   function fitNavbar() {
     var bar = document.querySelector(".as-navbar");
     if (!bar) { return; }
+    if (bar.getAttribute("data-compact") !== "1") { bar.classList.remove("as-nav-compact"); }
     bar.classList.remove("as-nav-folded");
     if (window.innerWidth < 992) { return; }  // folded behind the toggle button there
-    if (bar.offsetHeight > 60) { bar.classList.add("as-nav-folded"); }
+    // first the categories that are not the user's work lose their label, then all
+    if (bar.offsetHeight > ROW) { bar.classList.add("as-nav-compact"); }
+    if (bar.offsetHeight > ROW) { bar.classList.add("as-nav-folded"); }
   }
 
   markCells(document);
