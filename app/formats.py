@@ -55,6 +55,16 @@ def moment(value: datetime | None) -> str:
     return "" if value is None else format_datetime(value, "short")
 
 
+def country(code: str | None) -> str:
+    """A two-letter country code by its name in the reader's language (RU: Россия,
+    Rússia, Russia); a code Babel does not know, as stored."""
+    if not code:
+        return ""
+    locale = get_locale()
+    names = locale.territories if locale is not None else {}
+    return str(names.get(code.strip().upper(), code))
+
+
 def display(value: Any) -> Any:
     """Any stored value as the reader expects it: a date or a time in his language's
     format, a number with his separators; anything else as it is."""

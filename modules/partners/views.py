@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app import formats
 from app.datamodel import AppInterface
 from app.registry import MenuEntry
 from app.security import ACCOUNTANT, CLAIMS_OFFICER, SERVICE_MANAGER, VIEWER, WAREHOUSE_CLERK
@@ -130,6 +131,7 @@ class PartnerView(AppModelView):
     show_columns = [*_fields, "created_at"]
     base_order = ("name", "asc")
     related_views = [ContactView, InteractionView]
+    formatters_columns = {"country": formats.country}
     description_columns = {
         "ref": _l("Your own reference, e.g. the code in the accounting system."),
         "country": _l("Two-letter ISO code, e.g. RU or BR."),

@@ -157,3 +157,19 @@ def test_a_legal_deadline_in_a_notice_speaks_the_readers_language(app, ui, run):
     page = visible_text(officer.get("/mynotifications/list/").get_data(as_text=True))
     assert "Возврат денег" in page and "Refund" not in page, page
     assert "05.03.2026" in page and "06.03.2026" in page and "2026-03-0" not in page
+
+
+def test_a_partners_country_is_named_in_the_readers_language(app, ui, run):
+    from modules.partners.models import Partner
+
+    def add(session):
+        p = Partner(name="Loja Azul", is_customer=True, country="BR")
+        session.add(p)
+        session.flush()
+        return p.id
+
+    pk = run(add)
+    manager = ui("Service Manager")
+    manager.get("/lang/ru")
+    page = visible_text(manager.get(f"/partnerview/show/{pk}").get_data(as_text=True))
+    assert "Бразилия" in page and " BR " not in f" {page} ", page
