@@ -32,6 +32,7 @@ from functools import partial
 from typing import Any
 
 from flask import abort
+from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.widgets import SearchWidget
 from flask_babel import lazy_gettext as _l
@@ -149,7 +150,7 @@ def install_search_filters(view) -> None:
     fields = dict(view.search_form_extra_fields or {})
     for col in extra:
         label = view.label_columns.get(col) or view._prettify_column(col)
-        fields.setdefault(col, StringField(label))
+        fields.setdefault(col, StringField(label, widget=BS3TextFieldWidget()))
     view.search_form_extra_fields = fields
     flts = view.datamodel.get_filters(plain)
     own = {
