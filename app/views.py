@@ -23,8 +23,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
 from wtforms.validators import DataRequired, Optional
 
-from app import filters as app_filters
 from app import attachments, deadlines, formats, history, policy
+from app import filters as app_filters
 from app.api import add_policy_rows
 from app.datamodel import AppInterface
 from app.db import db
