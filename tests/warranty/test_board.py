@@ -240,3 +240,24 @@ def test_the_board_runs_a_fixed_number_of_statements(app, run, ui):
             event.remove(engine, "before_cursor_execute", count)
         counts.append(len(seen))
     assert counts[0] == counts[1], counts
+
+
+def test_a_field_the_reader_may_not_see_is_not_on_the_board(run, ui, monkeypatch):
+    """The board asks the model's policy for hidden fields, as the list does (no repair
+    field is hidden today: a declaration hiding the technician is simulated)."""
+    from app import policy
+
+    ro = _repairs(run)
+    c = ui("Viewer")
+    assert "technician Test" in c.get("/repairboard/").data.decode()
+    real = policy.hidden
+
+    def hidden(model, actor=None):
+        extra = {"technician"} if model is RepairOrder else set()
+        return real(model, actor) | frozenset(extra)
+
+    monkeypatch.setattr(policy, "hidden", hidden)
+    html = c.get("/repairboard/").data.decode()
+    assert ro["mine"][1] in board_numbers(html)
+    assert "technician Test" not in html
+    assert "technician Test" not in c.get("/repairorderview/list/").data.decode()
