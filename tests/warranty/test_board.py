@@ -261,3 +261,29 @@ def test_a_field_the_reader_may_not_see_is_not_on_the_board(run, ui, monkeypatch
     assert ro["mine"][1] in board_numbers(html)
     assert "technician Test" not in html
     assert "technician Test" not in c.get("/repairorderview/list/").data.decode()
+
+
+def test_a_closed_column_shows_its_last_cards_and_links_to_the_rest(run, ui, monkeypatch):
+    from modules.warranty.views_board import RepairBoardView
+
+    w = run(lambda s: make_world(s, sale=RECENT))
+
+    def make(s):
+        numbers = []
+        for i in range(3):
+            r = open_repair(s, w["unit"], f"Gone {i}", warehouse_id=w["wh"], receive=True)
+            transition(s, r, "cancel", "Withdrawn")
+            numbers.append(r.number)
+        return numbers
+
+    numbers = run(make)
+    monkeypatch.setattr(RepairBoardView, "closed_limit", 2)
+    c = ui("Service Manager")
+    html = c.get("/repairboard/?quick=mine").data.decode()
+    assert board_numbers(html) == set()  # none is the manager's: the quick filter holds
+    html = c.get("/repairboard/").data.decode()
+    assert board_numbers(html) == set(numbers[1:])  # the latest two
+    assert "The last 2 of 3" in html
+    link = re.search(r'class="as-board-more" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert "cancelled" in link
+    assert list_numbers(c, "&" + link.split("?", 1)[1]) == set(numbers)
