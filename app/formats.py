@@ -110,7 +110,12 @@ COMMON_TIMEZONES = (
 def zone_name(zone: str | tzinfo | None = None) -> str:
     """A time zone as its reader names it: "UTC", else its city in the reader's
     language ("Москва", "São Paulo"); the reader's own zone by default."""
-    tz = get_timezone() if zone is None else zone
+    if zone is None:
+        try:
+            zone = get_timezone()
+        except RuntimeError:  # no application: nobody reads it yet
+            return "UTC"
+    tz = zone
     key = getattr(tz, "key", None) or getattr(tz, "zone", None) or str(tz)
     if key in ("UTC", "Etc/UTC", "Etc/Universal", "Universal", "Zulu", "Etc/Zulu"):
         return "UTC"
