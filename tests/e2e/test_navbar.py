@@ -20,7 +20,8 @@ LANGS = ("en", "ru", "pt_BR")
 
 
 def _page(new_page, width: int, height: int):
-    page = _page(new_page, width, height)
+    page = new_page()
+    page.set_viewport_size({"width": width, "height": height})
     page.set_default_timeout(30_000)  # the home page of Admin counts every figure
     return page
 
@@ -81,4 +82,44 @@ def test_money_table_fits_1366(new_page, watch, artifacts):
             assert box is not None and box["x"] + box["width"] <= 1366, (lang, box)
         assert page.evaluate("document.documentElement.scrollWidth") <= 1366, lang
         page.screenshot(path=artifacts / f"money-1366-{lang}.png", full_page=True)
+    watch.check()
+
+
+LINES_OF_FIGURES = """() => {
+  const out = [];
+  const date = /^\\d{2}[./]\\d{2}[./]\\d{4}( \\d{2}:\\d{2})?$/;
+  const number = /^-?[\\d\\s\\u00a0\\u202f.,]+( ?[^\\d\\s]{1,3})?$/;
+  for (const td of document.querySelectorAll("table.table td")) {
+    const text = td.innerText.trim();
+    if (!(date.test(text) || number.test(text)) || !/\\d/.test(text)) continue;
+    if (!td.offsetParent) continue;  // not shown
+    // a text broken over two lines has rectangles on two lines
+    const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.textContent.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const tops = [...range.getClientRects()].map(r => r.top);
+      if (tops.length && Math.max(...tops) - Math.min(...tops) > 5) { out.push(text); break; }
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize(
+    "path", ["/repairorderview/list/", "/claimview/list/", "/stockmoveview/list/"]
+)
+def test_lists_keep_dates_and_numbers_on_one_line(new_page, watch, artifacts, path):
+    page = _page(new_page, 1366, 768)
+    login(page, ROLE_USERS["Service Manager"])
+    for lang in ("ru", "pt_BR"):
+        page.goto(f"/lang/{lang}")
+        page.goto(path)
+        assert page.locator("table.table td").count() > 0, path
+        broken = page.evaluate(LINES_OF_FIGURES)
+        assert not broken, f"{path} ({lang}): figures over two lines: {broken[:5]}"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1366, (path, lang)
+    name = path.strip("/").split("/")[0]
+    page.screenshot(path=artifacts / f"list-1366-{name}.png", full_page=True)
     watch.check()
