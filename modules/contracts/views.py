@@ -386,7 +386,13 @@ MENU = [
     MenuEntry(
         ServiceContractView, "Service contracts", _l("Service contracts"), icon="fa-file-contract"
     ),
-    MenuEntry(DealBoardView, "Deal board", _l("Deal board"), icon="fa-table-columns"),
+    MenuEntry(
+        DealBoardView,
+        "Deal board",
+        _l("Deal board"),
+        icon="fa-table-columns",
+        roles=(SERVICE_MANAGER, VIEWER),
+    ),
     MenuEntry(
         ContractReportsView,
         "Contract pipeline",

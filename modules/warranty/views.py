@@ -29,7 +29,13 @@ from modules.warranty.views_units import (
 
 MENU = [
     MenuEntry(RepairOrderView, "Repair orders", _l("Repair orders"), icon="fa-screwdriver-wrench"),
-    MenuEntry(RepairBoardView, "Repair board", _l("Repair board"), icon="fa-table-columns"),
+    MenuEntry(
+        RepairBoardView,
+        "Repair board",
+        _l("Repair board"),
+        icon="fa-table-columns",
+        roles=(SERVICE_MANAGER, TECHNICIAN, WAREHOUSE_CLERK, VIEWER),
+    ),
     MenuEntry(
         OverdueRepairView,
         "Overdue repairs",
