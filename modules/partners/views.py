@@ -8,6 +8,7 @@ from app import formats
 from app.datamodel import AppInterface
 from app.registry import MenuEntry
 from app.security import ACCOUNTANT, CLAIMS_OFFICER, SERVICE_MANAGER, VIEWER, WAREHOUSE_CLERK
+from app.surface import Surface
 from app.views import AppModelView
 from modules.partners import services
 from modules.partners.models import INTERACTION_KINDS, Contact, Interaction, Partner
@@ -88,6 +89,7 @@ class InteractionView(AppModelView):
 
 
 class PartnerView(AppModelView):
+    surface = Surface(name="name", head=("ref", "tax_id", "phone", "email", "city", "country"))
     datamodel = AppInterface(Partner)
     class_permission_name = "Partner"
     rules = services.PartnerRules()

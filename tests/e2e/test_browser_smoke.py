@@ -64,12 +64,12 @@ def test_admin_opens_every_menu_page(new_page, watch, artifacts):
     assert len(links) >= 5, links
     (artifacts / "menu").mkdir(exist_ok=True)
     for path in links:  # every page, then one report of everything that went wrong
-        response = page.goto(path)
+        response = page.goto(path, wait_until="domcontentloaded")
         if response is None or response.status >= 400 or "/login" in page.url:
             status = response.status if response else None
             watch.problems.append(f"menu page {path}: HTTP {status}, ended at {page.url}")
-        shot = path.strip("/").replace("/", "-").replace("?", "-") or "index"
-        page.screenshot(path=artifacts / "menu" / f"{shot}.png")
+            shot = path.strip("/").replace("/", "-").replace("?", "-") or "index"
+            page.screenshot(path=artifacts / "menu" / f"{shot}.png")  # what went wrong
     watch.check()
     page.goto("/partnerview/list/")
     assert page.locator("table.table-bordered tbody tr").count() > 0, "partner list is empty"
@@ -142,7 +142,9 @@ def add_customer(page, name: str, artifacts=None) -> None:
     )
     problems = [text for cls, text in alerts if "alert-success" not in cls]
     assert not problems and alerts, f"{name!r} not saved ({page.url}): {alerts}"
-    assert "/partnerview/list" in page.url, f"after saving, the user lands on {page.url}"
+    # after saving, the user lands on the new record's page (where its work goes on)
+    assert "/partnerview/show/" in page.url, f"after saving, the user lands on {page.url}"
+    assert name in page.locator(".as-name").inner_text()
 
 
 def test_admin_adds_a_partner_and_sees_its_history(new_page, watch, artifacts):

@@ -70,11 +70,16 @@ class Desk:
     def lookup(self, field: str, text: str) -> None:
         """An AJAX lookup: opened with a click, then only keys."""
         self._count()
-        self.page.locator(f"#select2-{field}-container").click()
+        container = self.page.locator(f"#select2-{field}-container")
+        container.click()
         self.page.keyboard.type(text)
         option = self.page.locator(".select2-results__option--highlighted", has_text=text)
         option.first.wait_for(timeout=5000)
         self.page.keyboard.press("Enter")
+        # the choice shows in the closed field (Enter waits for the last results)
+        self.page.wait_for_function(
+            "([el, t]) => el.textContent.includes(t)", arg=[container.element_handle(), text]
+        )
 
     def search(self, text: str) -> None:
         """The navbar's search box with the keyboard: "/" then the number, Enter."""
