@@ -214,9 +214,9 @@ def test_every_step_from_every_state_through_the_screen(run, ui, state, action):
 def test_the_page_offers_the_allowed_steps_only(run, ui, state):
     sid = _shipment(run, state)
     page = ui("Warehouse Clerk").get(f"/shipmentview/show/{sid}").get_data(as_text=True)
-    assert re.findall(
-        r'class="btn btn-sm [\w-]+ as-transition" data-action="(\w+)"', page
-    ) == (allowed_from(state))
+    assert re.findall(r'class="btn btn-sm [\w-]+ as-transition" data-action="(\w+)"', page) == (
+        allowed_from(state)
+    )
     # a reader sees the history but no step to take
     page = ui("Viewer").get(f"/shipmentview/show/{sid}").get_data(as_text=True)
     assert "as-history" in page and 'id="as-transition-form"' not in page
