@@ -231,10 +231,10 @@ def check(config: dict[str, Any]) -> None:
 
 def check_timezone(config: dict[str, Any]) -> None:
     """DEFAULT_TIMEZONE must name an IANA time zone (Europe/Moscow, America/Sao_Paulo)."""
-    from zoneinfo import available_timezones
+    from app.i18n import timezones
 
     zone = str(config.get("DEFAULT_TIMEZONE") or "UTC").strip()
-    if zone != "UTC" and zone not in available_timezones():
+    if zone not in timezones():
         raise ConfigError(
             f"DEFAULT_TIMEZONE {zone!r} is not a time zone name; use an IANA name such as "
             "UTC, Europe/Moscow or America/Sao_Paulo."

@@ -130,6 +130,8 @@ def screen_labels(export) -> dict[str, Any]:
         model = getattr(dm, "obj", None)
         if getattr(model, "__tablename__", None) == table and view.label_columns:
             for name, label in view.label_columns.items():
-                if not isinstance(label, str):  # declared (lazy); FAB's own are words
+                # declared (lazy); FAB's own are words. A label naming the reader's
+                # time zone is a screen's: the file's times are UTC
+                if not isinstance(label, str) and "zone" not in getattr(label, "_kwargs", {}):
                     out.setdefault(name, label)
     return out

@@ -162,7 +162,11 @@ def timezones() -> frozenset[str]:
     """The IANA time zones this machine knows (read once: the scan takes a while)."""
     from zoneinfo import available_timezones
 
-    return frozenset(available_timezones()) | {"UTC"}
+    import pytz
+
+    # Flask-Babel converts with pytz: a name only zoneinfo knows ("localtime",
+    # "Factory") would fail on every page of whoever chose it
+    return (frozenset(available_timezones()) & pytz.all_timezones_set) | {"UTC"}
 
 
 def known_timezone(name: object) -> bool:

@@ -33,6 +33,8 @@ from app import policy
 from app.errors import DomainError
 from app.security import WRITE
 
+# the longest text a working field takes (a Text column has no length of its own)
+MAX_TEXT = 20000
 # state-badge colours: a closed document is grey, any other is blue
 OPEN_CLASS = "label-primary"
 CLOSED_CLASS = "label-default"
@@ -84,19 +86,18 @@ class SurfacePage:
     delete_url: str | None = None
 
 
-def days_left_label(days: int | None) -> Markup | str:
+def days_left_label(days: int | None, short: bool = False) -> Markup | str:
     """The days left to a legal deadline as a badge: red once overdue, amber within
-    five days."""
+    five days. `short` (lists, boards): the bare number while not overdue."""
     if days is None:
         return ""
     if days < 0:
-        return Markup('<span class="label label-danger as-overdue">{}</span>').format(
+        return Markup('<span class="label label-danger as-overdue wty-overdue">{}</span>').format(
             ngettext("%(num)s day overdue", "%(num)s days overdue", -days)
         )
     cls = "label-warning" if days <= 5 else "label-info"
-    return Markup('<span class="label {} as-days-left">{}</span>').format(
-        cls, ngettext("%(num)s day left", "%(num)s days left", days)
-    )
+    text = str(days) if short else ngettext("%(num)s day left", "%(num)s days left", days)
+    return Markup('<span class="label {} as-days-left">{}</span>').format(cls, text)
 
 
 def _empty(value) -> bool:
@@ -104,22 +105,21 @@ def _empty(value) -> bool:
 
 
 def show_endpoint(model) -> str | None:
-    """The show page of `model` the current user may open, or None."""
+    """The show page of `model` the current user may open, or None (a model may have
+    several screens, e.g. all tasks and my tasks: the first he may read)."""
     views = current_app.extensions.setdefault("as_show_endpoints", {})
     if model not in views:
-        views[model] = None
-        for view in current_app.appbuilder.baseviews:  # type: ignore[attr-defined]
-            dm = getattr(view, "datamodel", None)
-            if dm is not None and dm.obj is model and hasattr(view, "show"):
-                views[model] = (view.endpoint, view.class_permission_name)
-                break
-    found = views[model]
-    if found is None:
-        return None
-    endpoint, permission = found
-    if not current_app.appbuilder.sm.has_access("can_read", permission):  # type: ignore[attr-defined]
-        return None
-    return endpoint
+        views[model] = [
+            (view.endpoint, view.class_permission_name)
+            for view in current_app.appbuilder.baseviews  # type: ignore[attr-defined]
+            if getattr(getattr(view, "datamodel", None), "obj", None) is model
+            and hasattr(view, "show")
+        ]
+    sm = current_app.appbuilder.sm  # type: ignore[attr-defined]
+    for endpoint, permission in views[model]:
+        if sm.has_access("can_read", permission):
+            return endpoint
+    return None
 
 
 def _display(view, item, name: str):
@@ -172,9 +172,7 @@ def build(view, item, can_write: bool) -> SurfacePage:
     if page.work_editable and spec.work:
         page.work_url = url_for(f"{view.endpoint}.work", pk=item.id)
     columns = view.datamodel.list_columns
-    for col in spec.work:
-        if col in hidden:
-            continue
+    for col in working_columns(view):
         shown.add(col)
         value = getattr(item, col, None) or ""
         if not page.work_editable and not value:
@@ -207,16 +205,24 @@ def may_write(view) -> bool:
     return current_app.appbuilder.sm.has_access(WRITE, view.class_permission_name)  # type: ignore[attr-defined]
 
 
+def working_columns(view) -> list[str]:
+    """The surface's working fields the reader may write: only fields its edit form
+    writes too (the page is no wider a door than Edit and the API) and he may see."""
+    hidden = view.hidden_columns()
+    editable = set(view.edit_columns or ())
+    return [c for c in view.surface.work if c in editable and c not in hidden]
+
+
 def save_work(view, item, form) -> None:
     """Write the working fields sent from the record's page (only those the surface
-    declares and the user may see), then ask the resource's rules as an edit would."""
-    hidden = view.hidden_columns()
+    declares, the edit form writes and the user may see), then ask the resource's
+    rules as an edit would."""
     columns = view.datamodel.list_columns
-    for col in view.surface.work:
-        if col in hidden or col not in form:
+    for col in working_columns(view):
+        if col not in form:
             continue
         value = (form.get(col) or "").strip() or None
-        length = getattr(getattr(columns.get(col), "type", None), "length", None)
+        length = getattr(getattr(columns.get(col), "type", None), "length", None) or MAX_TEXT
         if value is not None and length and len(value) > length:
             raise DomainError(
                 _l(
@@ -252,9 +258,20 @@ class SurfaceMixin:
         return self.act_on(pk, lambda item: save_work(self, item, request.form), _l("Saved."))
 
     def _shown_after_save(self, pk):
-        if pk is None:
+        if pk is None or self._from_parent():
             return redirect(self.get_redirect())
         return redirect(url_for(f"{self.endpoint}.show", pk=pk))
+
+    def _from_parent(self) -> bool:
+        """A line added or edited from its parent's page (FAB's related list links
+        carry a filter on the relation, `?_flt_0_order=5`): back to the parent."""
+        dm = self.datamodel  # type: ignore[attr-defined]
+        for key in request.args:
+            if key.startswith("_flt_") and key.count("_") >= 3:
+                column = key.split("_", 3)[3]
+                if column in dm.list_properties and dm.is_relation(column):
+                    return True
+        return False
 
     def post_add(self, item):
         g.as_saved_pk = getattr(item, "id", None)

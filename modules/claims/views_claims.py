@@ -226,7 +226,6 @@ class ClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
             "repair_order",
             "description",
         ),
-        work=("answer",),
         elsewhere=("due_date",),
     )
     show_columns = [

@@ -117,7 +117,7 @@ EXPORTS = [
         description=_l("Every stock movement in a period with its quantity, unit cost and value."),
         columns=(
             Column("id", M.id, _l("Move id")),
-            Column("at", utc_iso(M.at), _l("When (UTC)")),
+            Column("at", utc_iso(M.at), _l("When (UTC)"), label=_l("When (UTC)")),
             Column("sku", P.sku, _l("Part SKU")),
             Column("from", _FROM.c.code, _l("Source warehouse code")),
             Column("to", _TO.c.code, _l("Destination warehouse code")),
@@ -193,7 +193,7 @@ EXPORTS = [
         description=_l("Goods received against purchase orders in a period, at the order price."),
         columns=(
             Column("move_id", M.id, _l("Move id")),
-            Column("at", utc_iso(M.at), _l("When (UTC)")),
+            Column("at", utc_iso(M.at), _l("When (UTC)"), label=_l("When (UTC)")),
             Column("order", PO.number, _l("Order number")),
             Column("supplier", PT.name, _l("Supplier")),
             Column("sku", P.sku, _l("Part SKU")),

@@ -8,7 +8,6 @@ from flask_appbuilder import expose
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import DecimalField
@@ -24,7 +23,7 @@ from app.errors import DomainError
 from app.formats import ZONE
 from app.insights import QuickFilter, reader_context
 from app.security import VIEW_METHOD_PERMISSIONS
-from app.surface import Surface
+from app.surface import Surface, days_left_label
 from app.views import AppModelView, StateMachineViewMixin, commit_step
 from app.widgets import LookupField
 from modules.inventory.models import Part
@@ -118,14 +117,8 @@ OPTIONAL = {**TYPED, "required": False}
 
 
 def days_left_badge(value) -> Markup | str:
-    if value is None:
-        return ""
-    if value < 0:
-        return Markup('<span class="label label-danger wty-overdue">{}</span>').format(
-            ngettext("%(num)s day overdue", "%(num)s days overdue", -value)
-        )
-    cls = "warning" if value <= 5 else "default"
-    return Markup('<span class="label label-{}">{}</span>').format(cls, value)
+    """A list's or board's days-left cell: the record header's badge, short."""
+    return days_left_label(value, short=True)
 
 
 class OverdueFilter(BaseFilter):
@@ -327,12 +320,8 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
             "can_write", "RepairOrder"
         )
         who = actor()
-        signed = {i.kind for i in repair.inspections}
-        # each check is offered until it is signed (the intake check once, at intake)
         kw["ro_may_sign"] = {
-            kind: self.inspection_rules.may_sign(repair, kind, who)
-            and not (kind == "intake" and kind in signed)
-            for kind in ("intake", "final")
+            kind: self.inspection_rules.may_sign(repair, kind, who) for kind in ("intake", "final")
         }
         kw["ro_can_billing"] = sm.has_access("can_override_billing", "RepairOrder")
         kw["ro_sees_costs"] = "unit_cost" not in policy.hidden(RepairPartLine)

@@ -161,10 +161,23 @@ def test_a_record_lists_its_related_lines_with_their_add_button(app, run, ui):
         return po.id
 
     pk = run(draft)
-    html = _page(ui(MANAGER), f"/purchaseorderview/show/{pk}")
+    client = ui(MANAGER)
+    html = _page(client, f"/purchaseorderview/show/{pk}")
     lines = html.split('id="as-related-PurchaseOrderLineView"', 1)
     assert len(lines) == 2, "the order's lines are not on its page"
-    assert "/purchaseorderlineview/add" in lines[1]
+    assert f"/purchaseorderlineview/add?_flt_0_order={pk}" in lines[1]
+    # a line added from there brings the user back to the order, not to the line
+    from modules.inventory.models import Part, PurchaseOrderLine
+
+    part = run(lambda s: (lambda p: (s.add(p), s.flush(), p.id)[2])(Part(sku="P-9", name="Pump")))
+    add = f"/purchaseorderlineview/add?_flt_0_order={pk}"
+    form = client.get(add).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+    data = {"order": str(pk), "part": str(part), "quantity": "2", "unit_price": "10"}
+    r = client.post(add, data={**data, "csrf_token": token.group(1) if token else ""})
+    assert r.status_code == 302
+    assert r.headers["Location"].endswith(f"/purchaseorderview/show/{pk}"), r.headers["Location"]
+    assert run(lambda s: s.query(PurchaseOrderLine).filter_by(order_id=pk).count()) == 1
 
 
 def test_the_intake_check_is_asked_for_until_it_is_signed(app, run, ui):
@@ -194,3 +207,50 @@ def test_the_intake_check_is_asked_for_until_it_is_signed(app, run, ui):
     assert r.status_code == 302
     html = _page(client, url)
     assert "wty-intake-due" not in html and "wty-inspect-intake" not in html
+
+
+def test_the_page_writes_no_field_its_edit_form_and_api_do_not(app, run, ui):
+    """Found in review: a claim's written answer (set by the decision, not editable) was
+    a working field, so it could be rewritten after the consumer had it."""
+    from modules.claims.models import Claim
+    from modules.claims.services.claims import create_claim
+    from tests.claims.helpers import make_world
+
+    def claim(s) -> int:
+        w = make_world(s)
+        c = Claim(customer_id=w["customer"], unit_id=w["unit"], channel="in_person",
+                  demand="repair", description="Leaks")  # fmt: skip
+        create_claim(s, c)
+        c.answer = "We repair it within 45 days."
+        return c.id
+
+    pk = run(claim)
+    client = ui("Claims Officer")
+    assert 'name="answer"' not in _page(client, f"/claimview/show/{pk}")
+    client.post(f"/claimview/work/{pk}", data={"answer": "Something else"})
+    assert run(lambda s: s.get(Claim, pk).answer) == "We repair it within 45 days."
+
+
+def test_a_too_long_working_field_is_refused_and_nothing_changes(app, run, ui):
+    w = run(repair_world)
+    client = ui(TECH)
+    r = client.post(f"/repairorderview/work/{w['repair']}", data={"diagnosis": "x" * 20001})
+    assert r.status_code == 302
+    assert run(lambda s: s.get(RepairOrder, w["repair"]).diagnosis) is None
+    assert "at most 20" in _page(client, f"/repairorderview/show/{w['repair']}")
+
+
+def test_the_intake_check_is_signed_once_at_both_doors(app, run, api, ui):
+    """Found in review: the page offered the intake check once, the service took a
+    second one (through the page's POST or the API)."""
+    from modules.warranty.models import Inspection
+
+    w = run(repair_world)
+    body = {"kind": "intake", "passed": True}
+    url = f"/api/v1/repair_order/{w['repair']}/inspection"
+    assert api(TECH).post(url, json=body).status_code in (200, 201)
+    r = api(TECH).post(url, json=body)
+    assert r.status_code == 409, r.json
+    ui(TECH).post(f"/repairorderview/inspect/{w['repair']}", data={"kind": "intake", "passed": "1"})
+    count = run(lambda s: s.query(Inspection).filter_by(repair_id=w["repair"]).count())
+    assert count == 1

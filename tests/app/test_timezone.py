@@ -109,6 +109,18 @@ def test_an_unknown_zone_is_refused_at_both_doors(app, ui, api, run):
     assert r.json["timezone"] == "Europe/Moscow"
 
 
+@pytest.mark.parametrize("zone", ["localtime", "Factory"])
+def test_a_name_only_zoneinfo_knows_is_refused(app, ui, api, run, zone):
+    """Found in review: "localtime" passed the check and then every page of whoever
+    chose it was a 500 (Babel converts through pytz, which does not know it)."""
+    assert ui("HR").post("/mysettings/", data={"timezone": zone}).status_code == 422
+    assert api("HR").put("/api/v1/my_settings/", json={"timezone": zone}).status_code == 422
+    assert run(lambda s: s.scalar(select(UserSetting.timezone))) is None
+    config = {**base_config("sqlite://"), "JURISDICTION": "RU", "DEFAULT_TIMEZONE": zone}
+    with pytest.raises(ConfigError, match="DEFAULT_TIMEZONE"):
+        check(config)
+
+
 def test_default_timezone_must_be_a_zone(tmp_path):
     config = {**base_config("sqlite://"), "JURISDICTION": "RU"}
     config["DEFAULT_TIMEZONE"] = "Europe/Moscow"

@@ -48,7 +48,8 @@ def checklist_for(session: Session, repair: RepairOrder, kind: str) -> Checklist
 def signing_refusal(repair: RepairOrder, kind: str, inspector_id: int | None) -> DomainError | None:
     """Why `inspector_id` may not sign an inspection of `kind` on the repair now, or
     None: a final inspection is made during the repair (in repair), by someone other
-    than its technician; no inspection once the repair is closed."""
+    than its technician; the intake check once; no inspection once the repair is
+    closed."""
     if kind == "final":
         if repair.state != "in_repair":
             return DomainError(
@@ -62,6 +63,8 @@ def signing_refusal(repair: RepairOrder, kind: str, inspector_id: int | None) ->
             )
     elif repair.state in ("returned", "cancelled"):
         return DomainError(_l("This repair is closed."), status=409)
+    elif any(i.kind == "intake" for i in repair.inspections):
+        return DomainError(_l("The intake check of this repair is already signed."), status=409)
     return None
 
 
