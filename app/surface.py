@@ -244,9 +244,18 @@ class SurfaceMixin:
 
     surface: Surface = Surface()
 
+    def shown_item(self, pk):
+        """The record a show page renders, read once per request under the view's
+        filters (its record rule): the page's parts (header, steps, lines) share it."""
+        cache = g.setdefault("as_shown_items", {})
+        key = (self.endpoint, str(pk))
+        if key not in cache:
+            cache[key] = self.datamodel.get(pk, self._base_filters)
+        return cache[key]
+
     def render_template(self, template, **kwargs):
         if template == self.show_template and kwargs.get("pk") is not None:
-            item = self.datamodel.get(kwargs["pk"], self._base_filters)
+            item = self.shown_item(kwargs["pk"])
             if item is not None:
                 kwargs["surface"] = build(self, item, may_write(self))
         return super().render_template(template, **kwargs)

@@ -278,7 +278,7 @@ class AppModelView(SurfaceMixin, RulesHooks, ModelView):
 
     def render_template(self, template, **kwargs):
         if template == self.show_template and kwargs.get("pk") is not None:
-            item = self.datamodel.get(kwargs["pk"], self._base_filters)
+            item = self.shown_item(kwargs["pk"])
             kwargs["show_sections"] = self.show_sections(item) if item is not None else []
             table = self.datamodel.obj.__tablename__
             kwargs["history"] = self.record_history(kwargs["pk"])
@@ -340,7 +340,7 @@ class StateMachineViewMixin:
 
     def render_template(self, template, **kwargs):
         if template == self.show_template and kwargs.get("pk") is not None:
-            item = self.datamodel.get(kwargs["pk"], self._base_filters)
+            item = self.shown_item(kwargs["pk"])
             if item is not None:
                 machine = self.state_machine
                 kwargs["sm_transitions"] = self.shown_transitions(

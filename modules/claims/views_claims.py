@@ -298,7 +298,7 @@ class ClaimView(IntPkMixin, StateMachineViewMixin, AppModelView):
 
     def render_template(self, template, **kwargs):
         if template == self.show_template and kwargs.get("pk") is not None:
-            claim = self.datamodel.get(kwargs["pk"], self._base_filters)
+            claim = self.shown_item(kwargs["pk"])
             if claim is not None:
                 today = date.today()
                 kwargs["claim_deadlines"] = [

@@ -145,7 +145,7 @@ class CampaignView(AppModelView):
 
     def render_template(self, template, **kwargs):
         if template == self.show_template and kwargs.get("pk") is not None:
-            item = self.datamodel.get(kwargs["pk"], self._base_filters)
+            item = self.shown_item(kwargs["pk"])
             if item is not None:
                 kwargs["effect"] = market.effect(db.session, item)
                 kwargs.update(HELPERS)

@@ -300,7 +300,7 @@ class RepairOrderView(StateMachineViewMixin, AppModelView):
         if str(kwargs.get("pk") or "").isdigit():
             kwargs["pk"] = int(kwargs["pk"])  # the core's file panel compares it to an integer
         if template == self.show_template and kwargs.get("pk") is not None:
-            repair = self.datamodel.get(kwargs["pk"], self._base_filters)
+            repair = self.shown_item(kwargs["pk"])
             if repair is not None:
                 self._show_context(repair, kwargs)
         return super().render_template(template, **kwargs)

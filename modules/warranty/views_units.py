@@ -236,7 +236,7 @@ class UnitView(AppModelView):
         if str(kwargs.get("pk") or "").isdigit():
             kwargs["pk"] = int(kwargs["pk"])  # the core's file panel compares it to an integer
         if template == self.show_template and kwargs.get("pk") is not None:
-            unit = self.datamodel.get(kwargs["pk"], self._base_filters)
+            unit = self.shown_item(kwargs["pk"])
             if unit is not None:
                 ws = status.warranty_status(db.session, unit)
                 kwargs["ws"] = ws
